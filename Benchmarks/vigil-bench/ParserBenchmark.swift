@@ -1,0 +1,5 @@
+import ArgumentParser
+// Being written by the parser work; replaced wholesale.
+struct ParserBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "parse")
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `vigil-bench`: Vigil's benchmarks. Run them in release builds (`make bench`).
+struct VigilBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil-bench",
+        abstract: "Vigil's benchmarks (run in release builds: make bench).",
+        subcommands: [ParserBenchmark.self]
+    )
+}
+
+VigilBench.main()

@@ -1,0 +1,562 @@
+#!/usr/bin/env python3
+"""Build Vigil's default zones and cameras from the real Iraq-Syria border data.
+
+Usage (from anywhere; paths are resolved from this file's location, not the cwd):
+
+    python3 Config/tools/make_config.py           # write Config/zones.geojson and Config/cameras.geojson
+    python3 Config/tools/make_config.py --check   # regenerate in memory; exit 1 if the files differ
+
+Inputs (read only): Config/data/iraq-syria/iraq-syria-border.geojson (the 133-vertex border line,
+ordered S->N, and the `iq` and `sy` country polygons; DCW-GMT 2.1.1, LGPL-3.0-or-later) and
+Config/data/iraq-syria/places.geojson (GeoNames, CC BY 4.0, plus three approximate places).
+Python 3.11, standard library only. Output is deterministic: coordinates rounded to 6 decimals
+(about 0.1 m), fixed feature order, fixed key order, UTF-8, one trailing newline.
+
+Method (metres, not degrees)
+----------------------------
+* Plane geometry (nearest point on the line, offsets, normals) is done in one transverse Mercator
+  projection on WGS84, central meridian 40.6 E, scale 1 on the central meridian, written here from
+  Krueger's n-series to third order (Karney 2011, eq. 35-36; the series used for UTM). The series
+  itself is exact to well under a millimetre this close to the central meridian. The point scale
+  factor k is at most 1.0004 in the border's extent (the line spans 38.80-42.39 E); offsets are
+  multiplied by k, so the 1,200 m camera setback is a true 1,200 m.
+* Segments of the border are taken as straight lines in that projection. The data's own segments
+  are straight in lon/lat (RFC 7946); the two differ by at most about 2 m on the longest
+  (13 km) segment, against a data accuracy of 0.5-2 km (1:1,000,000 source, see PROVENANCE.md).
+* Distance along the border ("km", chainage from the Jordan tripoint) is the sum of the geodesic
+  (Vincenty, WGS84) lengths of the segments up to a vertex, plus the projected fraction of the
+  current segment times that segment's geodesic length. The total, 598.95 km, matches PROVENANCE.md
+  (pyproj.Geod) to a few metres; the script asserts it.
+* Everything that is checked on the outputs (the camera's distance to its nearest point on the line,
+  its heading, and the coverage of the line by the cameras) uses Vincenty's inverse formula on the
+  rounded coordinates as written to the files, i.e. true geodesic distances and compass azimuths,
+  independent of the projection. Vincenty is accurate to about 0.5 mm.
+* Side tests (is a point in Iraq or Syria) are point-in-polygon tests by ray casting in lon/lat
+  against the `iq` and `sy` polygons of the data. Within 1-2 km of the line the data cannot decide
+  which side a real point is on (PROVENANCE.md, Caveats); we use it only for points built to be
+  clearly on one side.
+
+Zones: the border line (priority 100), the 1 km strip on both sides (60), the 5 km Iraqi buffer (40)
+and a circle around every place within 15 km of the line (20). Walking the line from its first
+vertex (Jordan end) to its last (Turkey end), Syria is on the left and Iraq on the right; this is
+asserted against the polygons.
+
+Cameras: masts on the Iraqi side, 1,200 m from the line, about 1.15 km apart along the line,
+fov 90 deg, range 4,000 m, heading = azimuth from the camera to its nearest point on the line.
+Sector = floor(km / 50) + 1 (S01..S12), km taken at that nearest point. Every 50 m of the line in each
+stretch (less 1.5 km at each end) is asserted to be seen (inside range and field of view) by at least
+two cameras.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE.parent
+DATA = CONFIG / "data" / "iraq-syria"
+BORDER_FILE = DATA / "iraq-syria-border.geojson"
+PLACES_FILE = DATA / "places.geojson"
+ZONES_FILE = CONFIG / "zones.geojson"
+CAMERAS_FILE = CONFIG / "cameras.geojson"
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------------------------
+
+LEFT, RIGHT = "SY", "IQ"          # walking the line S->N (asserted below)
+PRIORITY = {"border": 100, "restricted": 80, "strip": 60, "buffer": 40, "town": 20}
+STRIP_BAND_M = 1000
+BUFFER_BAND_M = 5000
+TOWN_MAX_DIST_M = 15000
+TOWN_RADIUS_M = {"abu-kamal": 3000, "al-qaim": 2500, "fishkhabur": 1500}
+TOWN_RADIUS_DEFAULT_M = 2000
+
+SETBACK_M = 1200.0                # camera distance from the line, Iraqi side
+TARGET_SPACING_M = 1150.0         # spacing along the line is the largest <= this that fits the stretch
+FOV_DEG = 90
+RANGE_M = 4000
+SECTOR_KM = 50
+SAMPLE_STEP_M = 50.0              # coverage check: sample step along the line
+SAMPLE_MARGIN_M = 1500.0          # coverage check: skip this much at each end of a stretch
+MIN_COVERAGE = 2
+SETBACK_TOL_M = 2.0               # allowed |distance(camera, line) - SETBACK_M| on the written coordinates
+
+# name, first km, last km (km along the border from the Jordan tripoint), south to north
+STRETCHES = [
+    ("qaim", 215.0, 245.0),       # Al-Qaim / Husaybah / Abu Kamal crossing
+    ("baaj", 400.0, 425.0),       # nearest Al-Baaj
+    ("sinjar", 500.0, 525.0),     # nearest Sinjar
+    ("rabia", 540.0, 575.0),      # Rabia / Al-Yarubiyah crossing
+]
+
+# Reference crossing points printed for scenario writers: (label, km)
+REFERENCE_POINTS = [("lone person near Rabia", 553.0), ("vehicle near Al-Qaim", 232.0)]
+REFERENCE_OFFSET_M = 500.0
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+# ---------------------------------------------------------------------------------------------
+# WGS84, transverse Mercator (Krueger series, 3rd order in n) and Vincenty's inverse
+# ---------------------------------------------------------------------------------------------
+
+WGS84_A = 6378137.0
+WGS84_F = 1 / 298.257223563
+WGS84_B = WGS84_A * (1 - WGS84_F)
+TM_LON0 = 40.6
+
+_N = WGS84_F / (2 - WGS84_F)
+_A_RECT = WGS84_A / (1 + _N) * (1 + _N**2 / 4 + _N**4 / 64)
+_ALPHA = (_N / 2 - 2 * _N**2 / 3 + 5 * _N**3 / 16, 13 * _N**2 / 48 - 3 * _N**3 / 5, 61 * _N**3 / 240)
+_BETA = (_N / 2 - 2 * _N**2 / 3 + 37 * _N**3 / 96, _N**2 / 48 + _N**3 / 15, 17 * _N**3 / 480)
+_DELTA = (2 * _N - 2 * _N**2 / 3 - 2 * _N**3, 7 * _N**2 / 3 - 8 * _N**3 / 5, 56 * _N**3 / 15)
+_C = 2 * math.sqrt(_N) / (1 + _N)
+
+
+def tm_forward(lon: float, lat: float) -> tuple[float, float]:
+    """WGS84 lon/lat (degrees) -> transverse Mercator x (east), y (north) in metres."""
+    phi = math.radians(lat)
+    dl = math.radians(lon - TM_LON0)
+    sphi = math.sin(phi)
+    t = math.sinh(math.atanh(sphi) - _C * math.atanh(_C * sphi))
+    xi_p = math.atan2(t, math.cos(dl))
+    eta_p = math.atanh(math.sin(dl) / math.sqrt(1 + t * t))
+    xi, eta = xi_p, eta_p
+    for j, a in enumerate(_ALPHA, start=1):
+        xi += a * math.sin(2 * j * xi_p) * math.cosh(2 * j * eta_p)
+        eta += a * math.cos(2 * j * xi_p) * math.sinh(2 * j * eta_p)
+    return _A_RECT * eta, _A_RECT * xi
+
+
+def tm_inverse(x: float, y: float) -> tuple[float, float]:
+    """Transverse Mercator x, y (metres) -> WGS84 lon, lat (degrees)."""
+    xi = y / _A_RECT
+    eta = x / _A_RECT
+    xi_p, eta_p = xi, eta
+    for j, b in enumerate(_BETA, start=1):
+        xi_p -= b * math.sin(2 * j * xi) * math.cosh(2 * j * eta)
+        eta_p -= b * math.cos(2 * j * xi) * math.sinh(2 * j * eta)
+    chi = math.asin(math.sin(xi_p) / math.cosh(eta_p))
+    phi = chi
+    for j, d in enumerate(_DELTA, start=1):
+        phi += d * math.sin(2 * j * chi)
+    lam = math.atan2(math.sinh(eta_p), math.cos(xi_p))
+    return TM_LON0 + math.degrees(lam), math.degrees(phi)
+
+
+def tm_scale(x: float, y: float) -> float:
+    """Point scale factor k of the projection at (x, y), numerically (ratio over a 100 m step)."""
+    lon, lat = tm_inverse(x, y)
+    lon2, lat2 = tm_inverse(x + 100.0, y)
+    return 100.0 / vincenty(lon, lat, lon2, lat2)[0]
+
+
+def vincenty(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[float, float]:
+    """Geodesic distance (m) and initial azimuth (deg, 0 = north, clockwise) from point 1 to point 2.
+
+    Vincenty's inverse formula on WGS84 (converges for all the short distances used here).
+    """
+    if lon1 == lon2 and lat1 == lat2:
+        return 0.0, 0.0
+    a, b, f = WGS84_A, WGS84_B, WGS84_F
+    L = math.radians(lon2 - lon1)
+    U1 = math.atan((1 - f) * math.tan(math.radians(lat1)))
+    U2 = math.atan((1 - f) * math.tan(math.radians(lat2)))
+    sU1, cU1, sU2, cU2 = math.sin(U1), math.cos(U1), math.sin(U2), math.cos(U2)
+    lam = L
+    for _ in range(200):
+        sl, cl = math.sin(lam), math.cos(lam)
+        s_sig = math.hypot(cU2 * sl, cU1 * sU2 - sU1 * cU2 * cl)
+        c_sig = sU1 * sU2 + cU1 * cU2 * cl
+        sig = math.atan2(s_sig, c_sig)
+        s_alpha = cU1 * cU2 * sl / s_sig
+        c2_alpha = 1 - s_alpha**2
+        c2sm = c_sig - 2 * sU1 * sU2 / c2_alpha if c2_alpha else 0.0
+        C = f / 16 * c2_alpha * (4 + f * (4 - 3 * c2_alpha))
+        lam_prev = lam
+        lam = L + (1 - C) * f * s_alpha * (sig + C * s_sig * (c2sm + C * c_sig * (-1 + 2 * c2sm**2)))
+        if abs(lam - lam_prev) < 1e-13:
+            break
+    else:
+        raise ArithmeticError("Vincenty inverse did not converge")
+    u2 = c2_alpha * (a * a - b * b) / (b * b)
+    A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)))
+    B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)))
+    d_sig = B * s_sig * (c2sm + B / 4 * (c_sig * (-1 + 2 * c2sm**2)
+                                         - B / 6 * c2sm * (-3 + 4 * s_sig**2) * (-3 + 4 * c2sm**2)))
+    dist = b * A * (sig - d_sig)
+    az = math.degrees(math.atan2(cU2 * math.sin(lam), cU1 * sU2 - sU1 * cU2 * math.cos(lam)))
+    return dist, az % 360.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Point in polygon (lon/lat, ray casting; GeoJSON polygon = exterior ring + holes)
+# ---------------------------------------------------------------------------------------------
+
+
+def _in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    n = len(ring)
+    for i in range(n - 1):
+        x1, y1 = ring[i][0], ring[i][1]
+        x2, y2 = ring[i + 1][0], ring[i + 1][1]
+        if (y1 > lat) != (y2 > lat):
+            x_cross = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            if lon < x_cross:
+                inside = not inside
+    return inside
+
+
+def point_in_polygon(lon: float, lat: float, rings: list[list[list[float]]]) -> bool:
+    if not _in_ring(lon, lat, rings[0]):
+        return False
+    return not any(_in_ring(lon, lat, hole) for hole in rings[1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# The border line in the projection, with chainage
+# ---------------------------------------------------------------------------------------------
+
+
+class Border:
+    """The border polyline: lon/lat vertices, projected vertices, and chainage (metres from the S end)."""
+
+    def __init__(self, coords: list[list[float]]):
+        self.lonlat = [(c[0], c[1]) for c in coords]
+        self.xy = [tm_forward(lon, lat) for lon, lat in self.lonlat]
+        self.seg_len = [vincenty(*self.lonlat[i], *self.lonlat[i + 1])[0] for i in range(len(coords) - 1)]
+        self.cum = [0.0]
+        for length in self.seg_len:
+            self.cum.append(self.cum[-1] + length)
+        self.length = self.cum[-1]
+
+    def point_at(self, s: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Projected point at chainage s (m), and the unit direction (S->N) of its segment."""
+        s = min(max(s, 0.0), self.length)
+        i = 0
+        while i < len(self.seg_len) - 1 and self.cum[i + 1] < s:
+            i += 1
+        t = (s - self.cum[i]) / self.seg_len[i]
+        (x1, y1), (x2, y2) = self.xy[i], self.xy[i + 1]
+        dx, dy = x2 - x1, y2 - y1
+        norm = math.hypot(dx, dy)
+        return (x1 + t * dx, y1 + t * dy), (dx / norm, dy / norm)
+
+    def lonlat_at(self, s: float) -> tuple[float, float]:
+        return tm_inverse(*self.point_at(s)[0])
+
+    def nearest(self, x: float, y: float) -> tuple[float, float, tuple[float, float]]:
+        """Nearest point on the line to projected (x, y): (projected distance, chainage, point)."""
+        best = (math.inf, 0.0, (0.0, 0.0))
+        for i in range(len(self.xy) - 1):
+            (x1, y1), (x2, y2) = self.xy[i], self.xy[i + 1]
+            dx, dy = x2 - x1, y2 - y1
+            t = ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)
+            t = min(max(t, 0.0), 1.0)
+            px, py = x1 + t * dx, y1 + t * dy
+            d = math.hypot(x - px, y - py)
+            if d < best[0]:
+                best = (d, self.cum[i] + t * self.seg_len[i], (px, py))
+        return best
+
+    def nearest_lonlat(self, lon: float, lat: float) -> tuple[float, float, tuple[float, float]]:
+        """Nearest point to lon/lat: (geodesic distance m, chainage m, nearest point lon/lat)."""
+        _, s, q = self.nearest(*tm_forward(lon, lat))
+        qlon, qlat = tm_inverse(*q)
+        return vincenty(lon, lat, qlon, qlat)[0], s, (qlon, qlat)
+
+
+def offset_point(border: Border, s: float, metres: float) -> tuple[float, float]:
+    """Lon/lat of the point `metres` to the right (negative: left) of the line at chainage s."""
+    (px, py), (ux, uy) = border.point_at(s)
+    k = tm_scale(px, py)
+    return tm_inverse(px + uy * metres * k, py - ux * metres * k)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+# ---------------------------------------------------------------------------------------------
+
+
+def r6(v: float) -> float:
+    return round(v, 6)
+
+
+def sector_of(km: float) -> str:
+    return "S%02d" % (int(math.floor(km / SECTOR_KM)) + 1)
+
+
+def load_inputs() -> tuple[dict, dict]:
+    with open(BORDER_FILE, encoding="utf-8") as f:
+        border_fc = json.load(f)
+    with open(PLACES_FILE, encoding="utf-8") as f:
+        places_fc = json.load(f)
+    return border_fc, places_fc
+
+
+def features_by_id(fc: dict) -> dict[str, dict]:
+    return {feat["properties"]["id"]: feat for feat in fc["features"]}
+
+
+def verify_sides(border: Border, iq: list, sy: list, log: list[str]) -> None:
+    """Assert that SY is on the left and IQ on the right of the line walked S->N."""
+    mid = border.length / 2
+    for dist in (2000.0, 3000.0, 5000.0):
+        llon, llat = offset_point(border, mid, -dist)
+        rlon, rlat = offset_point(border, mid, dist)
+        assert point_in_polygon(llon, llat, sy) and not point_in_polygon(llon, llat, iq), \
+            f"point {dist:.0f} m left of the midpoint ({llon:.5f}, {llat:.5f}) is not in the sy polygon"
+        assert point_in_polygon(rlon, rlat, iq) and not point_in_polygon(rlon, rlat, sy), \
+            f"point {dist:.0f} m right of the midpoint ({rlon:.5f}, {rlat:.5f}) is not in the iq polygon"
+    # The same along the whole line, every km, 3 km out (corners may fool single points).
+    good = total = 0
+    s = 1000.0
+    while s < border.length - 1000.0:
+        total += 1
+        llon, llat = offset_point(border, s, -3000.0)
+        rlon, rlat = offset_point(border, s, 3000.0)
+        if point_in_polygon(llon, llat, sy) and point_in_polygon(rlon, rlat, iq):
+            good += 1
+        s += 1000.0
+    assert good >= 0.95 * total, f"left=SY/right=IQ holds at only {good}/{total} km marks"
+    log.append(f"sides: left of the line is SY, right is IQ (midpoint at km {mid / 1000:.1f}, 2/3/5 km out; "
+               f"{good}/{total} km marks 3 km out agree)")
+
+
+def build_zones(border_fc: dict, places_fc: dict, border: Border, log: list[str]) -> dict:
+    feats = features_by_id(border_fc)
+    line = feats["iq-sy-border"]
+    coords = line["geometry"]["coordinates"]
+    assert [[r6(c[0]), r6(c[1])] for c in coords] == coords, "border coordinates are not 6-decimal"
+    src, lic = line["properties"]["source"], line["properties"]["license"]
+    geom = {"type": "LineString", "coordinates": [[c[0], c[1]] for c in coords]}
+
+    def feature(fid: str, geometry: dict, props: dict) -> dict:
+        return {"type": "Feature", "id": fid, "geometry": geometry, "properties": {"id": fid, **props}}
+
+    zones = [
+        feature("iq-sy-border", geom, {
+            "name": "Iraq–Syria border", "kind": "border", "priority": PRIORITY["border"],
+            "left": LEFT, "right": RIGHT, "source": src, "license": lic}),
+        feature("iq-sy-strip", geom, {
+            "name": "Border strip (1 km either side)", "kind": "strip", "priority": PRIORITY["strip"],
+            "band_m": STRIP_BAND_M, "side": "both", "left": LEFT, "right": RIGHT,
+            "source": "within band_m of the iq-sy-border line; " + src, "license": lic}),
+        feature("iq-buffer", geom, {
+            "name": "Iraqi buffer (5 km, Iraqi side)", "kind": "buffer", "priority": PRIORITY["buffer"],
+            "band_m": BUFFER_BAND_M, "side": RIGHT, "left": LEFT, "right": RIGHT,
+            "source": "Iraqi side of the iq-sy-border line, within band_m; " + src, "license": lic}),
+    ]
+
+    attribution = places_fc.get("attribution", "")
+    towns = []
+    for place in places_fc["features"]:
+        p = place["properties"]
+        lon, lat = place["geometry"]["coordinates"]
+        dist, s, _ = border.nearest_lonlat(lon, lat)
+        side = "IQ" if point_in_polygon(lon, lat, feats["iq"]["geometry"]["coordinates"]) else (
+            "SY" if point_in_polygon(lon, lat, feats["sy"]["geometry"]["coordinates"]) else "outside")
+        note = "" if side.lower() == p["country"] else f"  (!) country {p['country'].upper()} but lies on the {side} side of the line"
+        log.append(f"place {p['id']:13s} {dist / 1000:6.2f} km from the line at km {s / 1000:6.1f}"
+                   f"{'  -> town zone' if dist <= TOWN_MAX_DIST_M else ''}{note}")
+        if dist > TOWN_MAX_DIST_M:
+            continue
+        geonames = p["source"].startswith("GeoNames")
+        fid = "town-" + p["id"]
+        towns.append(feature(fid, {"type": "Point", "coordinates": [r6(lon), r6(lat)]}, {
+            "name": p["name"], "kind": "town", "priority": PRIORITY["town"],
+            "radius_m": TOWN_RADIUS_M.get(p["id"], TOWN_RADIUS_DEFAULT_M),
+            "country": p["country"].upper(),
+            "source": p["source"],
+            "license": "CC BY 4.0 (GeoNames, geonames.org)" if geonames
+            else "none claimed: approximate / public-reference coordinate, not GeoNames data",
+            "attribution": attribution,
+        }))
+    towns.sort(key=lambda f: f["id"])
+    return {"type": "FeatureCollection", "features": zones + towns}
+
+
+def place_camera(border: Border, s: float, iq: list, sy: list) -> tuple[tuple[float, float], str] | None:
+    """Camera position (lon/lat) SETBACK_M to the right (Iraqi side) of chainage s, or None.
+
+    The camera is put on the normal of its segment; if a bend brings another part of the line closer
+    than the setback, it is pushed away from its nearest point until the distance to the whole line is
+    the setback. Returns None (skip) when that fails or the result is not inside the iq polygon.
+    """
+    (px, py), (ux, uy) = border.point_at(s)
+    k = tm_scale(px, py)
+    off = SETBACK_M * k
+    cx, cy = px + uy * off, py - ux * off
+    note = ""
+    for it in range(100):
+        d, _, (qx, qy) = border.nearest(cx, cy)
+        if abs(d - off) < 0.01:
+            break
+        cx, cy = qx + (cx - qx) * off / d, qy + (cy - qy) * off / d
+        note = "nudged"
+    else:
+        return None
+    lon, lat = tm_inverse(cx, cy)
+    if not point_in_polygon(lon, lat, iq) or point_in_polygon(lon, lat, sy):
+        return None
+    return (r6(lon), r6(lat)), note
+
+
+def build_cameras(border: Border, iq: list, sy: list, log: list[str]) -> dict:
+    feats = []
+    for name, km0, km1 in STRETCHES:
+        span = (km1 - km0) * 1000.0
+        n = math.ceil(span / TARGET_SPACING_M) + 1
+        spacing = span / (n - 1)
+        placed = []
+        for i in range(n):
+            s = km0 * 1000.0 + i * spacing
+            res = place_camera(border, s, iq, sy)
+            if res is None:
+                log.append(f"camera {name} at km {s / 1000:.2f}: skipped (no valid position on the IQ side)")
+                continue
+            (lon, lat), note = res
+            dist, s_near, (qlon, qlat) = border.nearest_lonlat(lon, lat)
+            if note or abs(s_near - s) > 100.0:
+                log.append(f"camera {name} at km {s / 1000:.2f}: {note or 'moved'}; nearest point now km {s_near / 1000:.2f}")
+            assert abs(dist - SETBACK_M) <= SETBACK_TOL_M, f"camera {name} km {s / 1000:.2f}: {dist:.1f} m from the line"
+            heading = round(vincenty(lon, lat, qlon, qlat)[1], 1) % 360.0
+            km = round(s_near / 1000.0, 1)
+            placed.append((s_near, lon, lat, heading, km))
+        placed.sort()
+        for j, (_, lon, lat, heading, km) in enumerate(placed, start=1):
+            cid = f"cam-{name}-{j:02d}"
+            assert ID_RE.match(cid)
+            feats.append({"type": "Feature", "id": cid,
+                          "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                          "properties": {"id": cid, "sector": sector_of(km), "heading_deg": heading,
+                                         "fov_deg": FOV_DEG, "range_m": RANGE_M, "km": km, "stretch": name}})
+        log.append(f"stretch {name}: km {km0:g}-{km1:g}, {len(placed)} cameras, spacing {spacing:.0f} m, "
+                   f"sectors {', '.join(sorted({sector_of(p[4]) for p in placed}))}")
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def sees(cam: dict, lon: float, lat: float) -> bool:
+    """True if the camera sees the point: within range and within heading +- fov/2 (geodesic)."""
+    clon, clat = cam["geometry"]["coordinates"]
+    p = cam["properties"]
+    if abs(lat - clat) * 111000 > p["range_m"] + 100:   # cheap reject before Vincenty
+        return False
+    dist, az = vincenty(clon, clat, lon, lat)
+    if dist > p["range_m"]:
+        return False
+    diff = (az - p["heading_deg"] + 180.0) % 360.0 - 180.0
+    return abs(diff) <= p["fov_deg"] / 2
+
+
+def coverage(border: Border, cameras: dict, km0: float, km1: float) -> list[int]:
+    """Multiplicity (number of cameras that see it) of each 50 m sample of the line in [km0, km1]
+    less SAMPLE_MARGIN_M at each end."""
+    cams = cameras["features"]
+    out = []
+    s = km0 * 1000.0 + SAMPLE_MARGIN_M
+    end = km1 * 1000.0 - SAMPLE_MARGIN_M
+    while s <= end + 1e-6:
+        lon, lat = border.lonlat_at(s)
+        out.append(sum(1 for c in cams if sees(c, lon, lat)))
+        s += SAMPLE_STEP_M
+    return out
+
+
+def verify_coverage(border: Border, cameras: dict, log: list[str]) -> None:
+    for name, km0, km1 in STRETCHES:
+        mult = coverage(border, cameras, km0, km1)
+        worst = min(mult)
+        log.append(f"coverage {name}: {len(mult)} samples every {SAMPLE_STEP_M:g} m (km {km0 + 1.5:g}-{km1 - 1.5:g}); "
+                   f"multiplicity min {worst}, median {statistics.median(mult):g}, max {max(mult)}")
+        assert worst >= MIN_COVERAGE, f"stretch {name}: some of the line is seen by only {worst} camera(s)"
+
+
+def reference_points(border: Border, cameras: dict, log: list[str]) -> None:
+    cams = cameras["features"]
+    for label, km in REFERENCE_POINTS:
+        s = km * 1000.0
+        lon, lat = border.lonlat_at(s)
+        sylon, sylat = offset_point(border, s, -REFERENCE_OFFSET_M)
+        iqlon, iqlat = offset_point(border, s, REFERENCE_OFFSET_M)
+        seen = [c["id"] for c in cams if sees(c, lon, lat)]
+        near = sorted(cams, key=lambda c: vincenty(*c["geometry"]["coordinates"], lon, lat)[0])[:3]
+        near_s = ", ".join(f"{c['id']} ({vincenty(*c['geometry']['coordinates'], lon, lat)[0]:.0f} m)" for c in near)
+        log.append(f"reference {label}, km {km:g}: line at lat {lat:.6f} lon {lon:.6f}; "
+                   f"{REFERENCE_OFFSET_M:g} m into SY lat {sylat:.6f} lon {sylon:.6f}; "
+                   f"{REFERENCE_OFFSET_M:g} m into IQ lat {iqlat:.6f} lon {iqlon:.6f}; "
+                   f"{sector_of(km)}; seen by {', '.join(seen)}; nearest {near_s}")
+
+
+def dumps(obj: dict) -> str:
+    """Deterministic JSON: indent 1, [lon, lat] pairs on one line, UTF-8, trailing newline."""
+    text = json.dumps(obj, indent=1, ensure_ascii=False)
+    text = re.sub(r"\[\s+(-?[0-9.eE+-]+),\s+(-?[0-9.eE+-]+)\s+\]", r"[\1, \2]", text)
+    return text + "\n"
+
+
+def build() -> tuple[dict[Path, str], list[str]]:
+    """Build both files in memory. Returns {path: text} and the report lines. Raises AssertionError
+    if a check fails."""
+    log: list[str] = []
+    border_fc, places_fc = load_inputs()
+    feats = features_by_id(border_fc)
+    coords = feats["iq-sy-border"]["geometry"]["coordinates"]
+    iq = feats["iq"]["geometry"]["coordinates"]
+    sy = feats["sy"]["geometry"]["coordinates"]
+    assert len(coords) == 133, f"expected 133 border vertices, found {len(coords)}"
+    assert coords[0][1] < coords[-1][1], "border is not ordered S->N"
+    border = Border(coords)
+    assert abs(border.length - 598950.0) < 50.0, f"border length {border.length:.0f} m, PROVENANCE.md says 598.95 km"
+    log.append(f"border: {len(coords)} vertices, geodesic length {border.length / 1000:.3f} km")
+    assert SECTOR_KM * 12 >= border.length / 1000 > SECTOR_KM * 11
+
+    verify_sides(border, iq, sy, log)
+    zones = build_zones(border_fc, places_fc, border, log)
+    cameras = build_cameras(border, iq, sy, log)
+    ids = [f["id"] for f in zones["features"] + cameras["features"]]
+    assert len(ids) == len(set(ids)) and all(ID_RE.match(i) for i in ids), "ids are not unique and valid"
+    verify_coverage(border, cameras, log)
+    reference_points(border, cameras, log)
+    log.append(f"zones: {len(zones['features'])} features; cameras: {len(cameras['features'])}")
+    return {ZONES_FILE: dumps(zones), CAMERAS_FILE: dumps(cameras)}, log
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="regenerate in memory and exit 1 if Config/zones.geojson or Config/cameras.geojson differ")
+    ap.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
+    args = ap.parse_args(argv)
+    try:
+        outputs, log = build()
+    except AssertionError as e:
+        print(f"make_config: check failed: {e}", file=sys.stderr)
+        return 2
+    if not args.quiet and not args.check:
+        print("\n".join(log))
+    if args.check:
+        stale = []
+        for path, text in outputs.items():
+            if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+                stale.append(path.relative_to(CONFIG.parent))
+        if stale:
+            print("make_config: out of date: " + ", ".join(map(str, stale))
+                  + "; run: python3 Config/tools/make_config.py", file=sys.stderr)
+            return 1
+        print("make_config: Config/zones.geojson and Config/cameras.geojson are up to date")
+        return 0
+    for path, text in outputs.items():
+        path.write_bytes(text.encode("utf-8"))
+        print(f"wrote {path.relative_to(CONFIG.parent)} ({len(text.encode('utf-8'))} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+// Vigil: a streaming alert processor for border surveillance.
+// Module map and what each module owns: see README.md.
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigild", targets: ["vigild"]),
+        .executable(name: "vigil", targets: ["vigil"]),
+        .executable(name: "vigil-sim", targets: ["vigil-sim"]),
+        .executable(name: "vigil-bench", targets: ["vigil-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libzmq as SwiftPM sees it: the C headers plus a few shims for what Swift cannot import.
+        .systemLibrary(
+            name: "CZeroMQ",
+            path: "Sources/CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        // The only module that touches the libzmq C API.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
+        .target(name: "VigilCore"),
+        // Configuration files (YAML, GeoJSON) read and validated into VigilCore values.
+        .target(
+            name: "VigilConfig",
+            dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The daemon's Dispatch pipeline: ingest, processing, publishing, control.
+        .target(
+            name: "VigilPipeline",
+            dependencies: [
+                "VigilCore", "VigilConfig", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigild",
+            dependencies: [
+                "VigilPipeline", "VigilConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilConfig", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The simulator: scenarios on the real border, cameras, noise, load.
+        .target(
+            name: "VigilSimulation",
+            dependencies: ["VigilCore", "VigilConfig", "ZeroMQ", .product(name: "Yams", package: "Yams")],
+            path: "Simulator/VigilSimulation"
+        ),
+        .executableTarget(
+            name: "vigil-sim",
+            dependencies: [
+                "VigilSimulation", "VigilConfig", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Simulator/vigil-sim"
+        ),
+        // Throughput benchmark: vigild against a zero-work ZeroMQ forwarder, side by side.
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: [
+                "VigilCore", "VigilConfig", "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/vigil-bench"
+        ),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
+        .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
+        // Starts the built executables as real processes on loopback.
+        .testTarget(name: "VigilProcessTests", dependencies: ["ZeroMQ"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

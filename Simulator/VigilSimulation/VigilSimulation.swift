@@ -1,0 +1,2 @@
+/// Scenarios, cameras and load generation for driving vigild.
+public enum VigilSimulationModule {}

@@ -1,0 +1,1 @@
+print("vigil-sim: under construction")

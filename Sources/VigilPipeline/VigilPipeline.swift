@@ -1,0 +1,2 @@
+/// The daemon's Dispatch pipeline: ingest, processing, publishing, control.
+public enum VigilPipelineModule {}
