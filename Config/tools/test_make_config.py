@@ -1,0 +1,264 @@
+"""Tests of Config/zones.geojson and Config/cameras.geojson (pytest; stdlib + pytest only).
+
+Run: python3 -m pytest -q Config/tools
+
+The geometry here is written independently of make_config.py (its own point-in-polygon and a local
+equirectangular projection on WGS84 radii of curvature), so the tests check the files, not the
+script against itself.
+"""
+
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE.parent
+DATA = CONFIG / "data" / "iraq-syria"
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CAM_ID_RE = re.compile(r"^cam-(qaim|baaj|sinjar|rabia)-[0-9]{2}$")
+STRETCHES = {"qaim": (215, 245), "baaj": (400, 425), "sinjar": (500, 525), "rabia": (540, 575)}
+
+A, F = 6378137.0, 1 / 298.257223563
+E2 = F * (2 - F)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="module")
+def data():
+    border_fc = load(DATA / "iraq-syria-border.geojson")
+    by_id = {f["properties"]["id"]: f for f in border_fc["features"]}
+    return {
+        "line": by_id["iq-sy-border"]["geometry"]["coordinates"],
+        "iq": by_id["iq"]["geometry"]["coordinates"],
+        "sy": by_id["sy"]["geometry"]["coordinates"],
+        "places": load(DATA / "places.geojson"),
+        "zones": load(CONFIG / "zones.geojson"),
+        "cameras": load(CONFIG / "cameras.geojson"),
+    }
+
+
+# --- hand-written geometry -------------------------------------------------------------------
+
+
+def in_polygon(lon, lat, rings):
+    """Even-odd ray casting on the exterior ring, minus holes."""
+    def in_ring(ring):
+        inside = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+        return inside
+    return in_ring(rings[0]) and not any(in_ring(h) for h in rings[1:])
+
+
+def radii(lat):
+    """Metres per radian north (meridional M) and east (N cos lat) at latitude lat (deg)."""
+    s = math.sin(math.radians(lat))
+    w = math.sqrt(1 - E2 * s * s)
+    return A * (1 - E2) / w**3, A / w * math.cos(math.radians(lat))
+
+
+def to_local(lon, lat, lon0, lat0):
+    m, n = radii(lat0)
+    return math.radians(lon - lon0) * n, math.radians(lat - lat0) * m
+
+
+def from_local(x, y, lon0, lat0):
+    m, n = radii(lat0)
+    return lon0 + math.degrees(x / n), lat0 + math.degrees(y / m)
+
+
+def chainage(line):
+    cum = [0.0]
+    for (lon1, lat1), (lon2, lat2) in zip(line, line[1:]):
+        x, y = to_local(lon2, lat2, lon1, (lat1 + lat2) / 2)
+        x0, y0 = to_local(lon1, lat1, lon1, (lat1 + lat2) / 2)
+        cum.append(cum[-1] + math.hypot(x - x0, y - y0))
+    return cum
+
+
+def nearest_on_line(lon, lat, line, cum):
+    """(distance m, chainage m, nearest lon/lat), in a projection centred on the point."""
+    best = None
+    for i, ((lon1, lat1), (lon2, lat2)) in enumerate(zip(line, line[1:])):
+        x1, y1 = to_local(lon1, lat1, lon, lat)
+        x2, y2 = to_local(lon2, lat2, lon, lat)
+        dx, dy = x2 - x1, y2 - y1
+        t = max(0.0, min(1.0, -(x1 * dx + y1 * dy) / (dx * dx + dy * dy)))
+        px, py = x1 + t * dx, y1 + t * dy
+        d = math.hypot(px, py)
+        if best is None or d < best[0]:
+            best = (d, cum[i] + t * (cum[i + 1] - cum[i]), from_local(px, py, lon, lat))
+    return best
+
+
+def bearing(lon1, lat1, lon2, lat2):
+    x, y = to_local(lon2, lat2, lon1, lat1)
+    return math.degrees(math.atan2(x, y)) % 360
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+
+def test_files_up_to_date():
+    r = subprocess.run([sys.executable, str(HERE / "make_config.py"), "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_check_detects_a_stale_file(tmp_path, monkeypatch):
+    sys.path.insert(0, str(HERE))
+    try:
+        import make_config
+    finally:
+        sys.path.remove(str(HERE))
+    stale = tmp_path / "zones.geojson"
+    stale.write_text((CONFIG / "zones.geojson").read_text(encoding="utf-8") + " ", encoding="utf-8")
+    monkeypatch.setattr(make_config, "ZONES_FILE", stale)
+    assert make_config.main(["--check"]) == 1
+    stale.unlink()
+    assert make_config.main(["--check"]) == 1  # a missing file is stale too
+
+
+def test_ids_unique_and_valid(data):
+    feats = data["zones"]["features"] + data["cameras"]["features"]
+    ids = [f["id"] for f in feats]
+    assert len(ids) == len(set(ids))
+    for f in feats:
+        assert ID_RE.match(f["id"]), f["id"]
+        assert f["id"] == f["properties"]["id"]
+    for f in data["cameras"]["features"]:
+        assert CAM_ID_RE.match(f["id"]), f["id"]
+        assert f["id"].split("-")[1] == f["properties"]["stretch"]
+
+
+def test_geojson_shape(data):
+    for fc in (data["zones"], data["cameras"]):
+        assert fc["type"] == "FeatureCollection"
+        for f in fc["features"]:
+            assert f["type"] == "Feature"
+            g = f["geometry"]
+            pts = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
+            for lon, lat in pts:
+                assert 38.5 <= lon <= 42.6 and 33.2 <= lat <= 37.4
+                assert round(lon, 6) == lon and round(lat, 6) == lat
+
+
+def test_border_zones(data):
+    z = {f["id"]: f for f in data["zones"]["features"]}
+    line = data["line"]
+    assert len(line) == 133
+    prio = {"border": 100, "strip": 60, "buffer": 40, "town": 20}
+    for zid in ("iq-sy-border", "iq-sy-strip", "iq-buffer"):
+        f = z[zid]
+        assert f["geometry"] == {"type": "LineString", "coordinates": line}
+        assert (f["properties"]["left"], f["properties"]["right"]) == ("SY", "IQ")
+        assert f["properties"]["priority"] == prio[f["properties"]["kind"]]
+        assert "LGPL-3.0-or-later" in f["properties"]["license"]
+    assert z["iq-sy-strip"]["properties"]["band_m"] == 1000 and z["iq-sy-strip"]["properties"]["side"] == "both"
+    b = z["iq-buffer"]["properties"]
+    assert b["band_m"] == 5000 and b["side"] == "IQ" and b["side"] in (b["left"], b["right"])
+    assert not any(f["properties"]["kind"] not in prio for f in data["zones"]["features"])
+
+
+def test_border_left_is_syria_right_is_iraq(data):
+    line, iq, sy = data["line"], data["iq"], data["sy"]
+    cum = chainage(line)
+    assert abs(cum[-1] - 598950) < 500
+    for frac in (0.25, 0.5, 0.75):
+        s = frac * cum[-1]
+        i = max(j for j in range(len(cum) - 1) if cum[j] <= s)
+        (lon1, lat1), (lon2, lat2) = line[i], line[i + 1]
+        t = (s - cum[i]) / (cum[i + 1] - cum[i])
+        lon0, lat0 = lon1 + t * (lon2 - lon1), lat1 + t * (lat2 - lat1)
+        dx, dy = to_local(lon2, lat2, lon0, lat0)
+        ux, uy = dx / math.hypot(dx, dy), dy / math.hypot(dx, dy)
+        left = from_local(-uy * 3000, ux * 3000, lon0, lat0)
+        right = from_local(uy * 3000, -ux * 3000, lon0, lat0)
+        assert in_polygon(*left, sy) and not in_polygon(*left, iq)
+        assert in_polygon(*right, iq) and not in_polygon(*right, sy)
+
+
+def test_towns(data):
+    towns = {f["id"]: f for f in data["zones"]["features"] if f["properties"]["kind"] == "town"}
+    for pid in ("rabia", "al-yarubiyah", "al-qaim", "husaybah", "abu-kamal", "fishkhabur"):
+        assert "town-" + pid in towns
+    assert towns["town-abu-kamal"]["properties"]["radius_m"] == 3000
+    places = {p["id"]: p for p in data["places"]["features"]}
+    cum = chainage(data["line"])
+    for tid, t in towns.items():
+        p = t["properties"]
+        assert t["geometry"]["type"] == "Point" and p["priority"] == 20
+        assert 1500 <= p["radius_m"] <= 3000
+        place = places[tid[len("town-"):]]
+        assert t["geometry"]["coordinates"] == place["geometry"]["coordinates"]
+        assert p["source"] == place["properties"]["source"]
+        assert "geonames.org" in p["attribution"]
+        assert nearest_on_line(*t["geometry"]["coordinates"], data["line"], cum)[0] <= 15000
+    for pid, place in places.items():  # and nothing within 15 km is missing
+        if nearest_on_line(*place["geometry"]["coordinates"], data["line"], cum)[0] <= 15000:
+            assert "town-" + pid in towns
+
+
+def test_cameras_on_iraqi_side_at_setback(data):
+    line, iq, sy = data["line"], data["iq"], data["sy"]
+    cum = chainage(line)
+    for c in data["cameras"]["features"]:
+        lon, lat = c["geometry"]["coordinates"]
+        assert in_polygon(lon, lat, iq), c["id"]
+        assert not in_polygon(lon, lat, sy), c["id"]
+        d, s, (qlon, qlat) = nearest_on_line(lon, lat, line, cum)
+        assert abs(d - 1200) < 5, (c["id"], d)
+        p = c["properties"]
+        assert abs(p["km"] - s / 1000) <= 0.1, (c["id"], p["km"], s)
+        diff = (p["heading_deg"] - bearing(lon, lat, qlon, qlat) + 180) % 360 - 180
+        assert abs(diff) < 1.0, (c["id"], p["heading_deg"])
+        assert p["fov_deg"] == 90 and p["range_m"] == 4000
+
+
+def test_sectors_consistent_with_km(data):
+    per_stretch = {}
+    for c in data["cameras"]["features"]:
+        p = c["properties"]
+        assert p["sector"] == "S%02d" % (math.floor(p["km"] / 50) + 1), c["id"]
+        assert re.match(r"^S(0[1-9]|1[0-2])$", p["sector"])
+        lo, hi = STRETCHES[p["stretch"]]
+        assert lo - 1 <= p["km"] <= hi + 1, c["id"]
+        per_stretch.setdefault(p["stretch"], []).append((int(c["id"][-2:]), p["km"]))
+    for name, cams in per_stretch.items():
+        cams.sort()
+        assert [n for n, _ in cams] == list(range(1, len(cams) + 1)), name
+        assert [km for _, km in cams] == sorted(km for _, km in cams), name  # numbered S -> N
+        assert len(cams) >= (STRETCHES[name][1] - STRETCHES[name][0]) / 1.2
+
+
+def test_coverage_at_least_two_cameras(data):
+    """Every 100 m of each stretch (less 1.5 km at each end) is in range and fov of >= 2 cameras."""
+    line, cams = data["line"], data["cameras"]["features"]
+    cum = chainage(line)
+    for name, (lo, hi) in STRETCHES.items():
+        s = lo * 1000 + 1500
+        while s <= hi * 1000 - 1500:
+            i = max(j for j in range(len(cum) - 1) if cum[j] <= s)
+            t = (s - cum[i]) / (cum[i + 1] - cum[i])
+            lon = line[i][0] + t * (line[i + 1][0] - line[i][0])
+            lat = line[i][1] + t * (line[i + 1][1] - line[i][1])
+            n = 0
+            for c in cams:
+                clon, clat = c["geometry"]["coordinates"]
+                x, y = to_local(lon, lat, clon, clat)
+                diff = (math.degrees(math.atan2(x, y)) - c["properties"]["heading_deg"] + 180) % 360 - 180
+                # 2 m / 0.2 deg tolerance for the difference between this flat model and geodesics
+                if math.hypot(x, y) <= c["properties"]["range_m"] and abs(diff) <= c["properties"]["fov_deg"] / 2 + 0.2:
+                    n += 1
+            assert n >= 2, (name, s)
+            s += 100
