@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "Vigil",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigild", targets: ["vigild"]),
         .executable(name: "vigil", targets: ["vigil"]),

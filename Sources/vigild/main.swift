@@ -1,1 +1,87 @@
-print("vigild: under construction")
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import VigilConfig
+import VigilPipeline
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `vigild`: the Vigil daemon. Subscribes to gateways' detections, publishes alerts.
+struct VigilDaemon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigild",
+        abstract: "Vigil daemon: thermal-camera detections in over ZeroMQ, border alerts out.",
+        discussion: "Stops in order on SIGINT or SIGTERM: stop intake, drain, publish what is due, close.")
+
+    @Option(name: .shortAndLong, help: "The daemon's settings file; zones, cameras and rules are read beside it.")
+    var config = "Config/vigild.yaml"
+
+    @Option(name: .customLong("ingest-bind"), help: "Detection endpoint to bind (repeatable; replaces ingest.bind).")
+    var ingestBind: [String] = []
+
+    @Option(name: .customLong("ingest-connect"), help: "Gateway endpoint to connect to (repeatable; replaces ingest.connect).")
+    var ingestConnect: [String] = []
+
+    @Option(name: .customLong("publish-bind"), help: "Alert endpoint to bind (repeatable; replaces publish.bind).")
+    var publishBind: [String] = []
+
+    @Option(name: .customLong("control-bind"), help: "Control endpoint for `vigil stats` (replaces control.bind; \"\" disables).")
+    var controlBind: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() throws {
+        var configuration: VigilConfiguration
+        do {
+            configuration = try VigilConfiguration.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("vigild: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        if !ingestBind.isEmpty || !ingestConnect.isEmpty {
+            configuration.settings.ingestBind = ingestBind
+            configuration.settings.ingestConnect = ingestConnect
+        }
+        if !publishBind.isEmpty { configuration.settings.publishBind = publishBind }
+        if let controlBind { configuration.settings.controlBind = controlBind }
+
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vigild")
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("vigild: cannot start: \(error)\n".utf8))
+            throw ExitCode(69)  // EX_UNAVAILABLE
+        }
+        daemon.start()
+
+        let signals = DispatchQueue(label: "vigil.signals")
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: signals)
+            source.setEventHandler {
+                logger.info("shutting down", metadata: ["signal": "\(number == SIGINT ? "SIGINT" : "SIGTERM")"])
+                daemon.shutdown()
+                Foundation.exit(0)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+VigilDaemon.main()

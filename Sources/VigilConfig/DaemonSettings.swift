@@ -1,0 +1,119 @@
+import VigilCore
+
+/// The daemon's settings (`Config/vigild.yaml`). Every value has a documented default.
+public struct DaemonSettings: Sendable, Equatable {
+    /// What to do with a batch when the processing queue is full.
+    public enum OverflowPolicy: String, Sendable, Equatable {
+        /// Stop receiving until there is room: libzmq's receive queue fills up to its high-water
+        /// mark, then the gateways' PUB sockets drop. Counted as stalls. The default.
+        case block
+        /// Drop the new batch, counting every frame in it.
+        case drop
+    }
+
+    /// Endpoints the detection SUB socket binds (gateways connect). Default `tcp://127.0.0.1:7601`.
+    public var ingestBind: [String] = ["tcp://127.0.0.1:7601"]
+    /// Gateway endpoints the detection SUB socket connects to. Default none.
+    public var ingestConnect: [String] = []
+    /// Sectors served; empty serves all (subscribes to `det.`), else subscribes to `det.<sector>.` each.
+    public var sectors: [String] = []
+    /// ZMQ_RCVHWM of the detection socket, messages per peer. Default 100,000.
+    public var receiveHighWaterMark: Int = 100_000
+    /// ZMQ_MAXMSGSIZE of the detection socket: a peer that sends more is disconnected. Default 4 MiB.
+    public var maxMessageBytes: Int = 4 << 20
+    /// Messages received per batch handed to processing. Default 512.
+    public var batchSize: Int = 512
+    /// Batches in flight between ingest and processing (the bounded queue). Default 64.
+    public var queueBatches: Int = 64
+    /// What happens when that queue is full. Default `block`.
+    public var overflow: OverflowPolicy = .block
+    /// Endpoints the alert PUB socket binds. Default `tcp://127.0.0.1:7602`.
+    public var publishBind: [String] = ["tcp://127.0.0.1:7602"]
+    /// ZMQ_SNDHWM of the alert socket, messages per subscriber. Default 100,000.
+    public var sendHighWaterMark: Int = 100_000
+    /// The control (REQ/REP) endpoint for `vigil stats`. Default `tcp://127.0.0.1:7603`; empty disables.
+    public var controlBind: String = "tcp://127.0.0.1:7603"
+    /// Rejections of one reason logged at most once per this many seconds (the rest are counted). Default 10.
+    public var rejectionLogIntervalSeconds: Double = 10
+    /// Longest a graceful shutdown may take, seconds. Default 5.
+    public var shutdownTimeoutSeconds: Double = 5
+    /// Engine gates and timings.
+    public var engine = EngineSettings()
+
+    /// The defaults.
+    public init() {}
+}
+
+extension DaemonSettings {
+    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "files", "log"]
+
+    /// Reads the settings from the root mapping of `vigild.yaml`.
+    static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
+        var s = DaemonSettings()
+        let ingest = try root["ingest"].mapping(allowed: ["bind", "connect", "sectors", "rcvhwm", "max_message_bytes", "batch_size"])
+        s.ingestBind = try endpoints(ingest, "bind", default: s.ingestBind)
+        s.ingestConnect = try endpoints(ingest, "connect", default: s.ingestConnect)
+        s.sectors = try ingest.strings("sectors", default: [])
+        for (i, sector) in s.sectors.enumerated() where !Identifier.isValid(sector) {
+            throw ingest["sectors"].error("sectors[\(i)] \"\(sector)\" is not an identifier ([A-Za-z0-9_-]{1,64})")
+        }
+        s.receiveHighWaterMark = try ingest.int("rcvhwm", default: s.receiveHighWaterMark, in: 1...100_000_000)
+        s.maxMessageBytes = try ingest.int("max_message_bytes", default: s.maxMessageBytes, in: 65_536...1 << 30)
+        s.batchSize = try ingest.int("batch_size", default: s.batchSize, in: 1...65_536)
+        if s.ingestBind.isEmpty && s.ingestConnect.isEmpty {
+            throw ConfigError(file: root.file, key: "ingest", "neither bind nor connect names an endpoint; expected at least one")
+        }
+
+        let publish = try root["publish"].mapping(allowed: ["bind", "sndhwm"])
+        s.publishBind = try endpoints(publish, "bind", default: s.publishBind)
+        s.sendHighWaterMark = try publish.int("sndhwm", default: s.sendHighWaterMark, in: 1...100_000_000)
+
+        let control = try root["control"].mapping(allowed: ["bind"])
+        s.controlBind = try control.string("bind", default: s.controlBind)
+
+        let pipeline = try root["pipeline"].mapping(allowed: ["queue_batches", "overflow", "shutdown_timeout_s"])
+        s.queueBatches = try pipeline.int("queue_batches", default: s.queueBatches, in: 1...65_536)
+        if pipeline.has("overflow") {
+            s.overflow = OverflowPolicy(rawValue: try pipeline["overflow"].choice(["block", "drop"]))!
+        }
+        s.shutdownTimeoutSeconds = try pipeline.double("shutdown_timeout_s", default: s.shutdownTimeoutSeconds, in: 0.1...600)
+
+        var e = s.engine
+        let time = try root["time"].mapping(allowed: ["max_future_skew_ms", "max_lateness_ms", "idle_advance_after_ms"])
+        e.maxFutureSkewMs = Int64(try time.int("max_future_skew_ms", default: Int(e.maxFutureSkewMs), in: 0...3_600_000))
+        e.maxLatenessMs = Int64(try time.int("max_lateness_ms", default: Int(e.maxLatenessMs), in: 0...3_600_000))
+        e.idleAdvanceAfterMs = Int64(try time.int("idle_advance_after_ms", default: Int(e.idleAdvanceAfterMs), in: 100...3_600_000))
+
+        let tracking = try root["tracking"].mapping(allowed: [
+            "dedup_window", "fusion_distance_m", "fusion_time_ms", "track_timeout_ms", "crossing_confirm_m", "zone_inertia_frames",
+        ])
+        e.dedupWindow = try tracking.int("dedup_window", default: e.dedupWindow, in: 16...1 << 20)
+        e.fusionDistanceM = try tracking.double("fusion_distance_m", default: e.fusionDistanceM, in: 0...1_000)
+        e.fusionTimeMs = Int64(try tracking.int("fusion_time_ms", default: Int(e.fusionTimeMs), in: 0...600_000))
+        e.trackTimeoutMs = Int64(try tracking.int("track_timeout_ms", default: Int(e.trackTimeoutMs), in: 100...3_600_000))
+        e.crossingConfirmM = try tracking.double("crossing_confirm_m", default: e.crossingConfirmM, in: 1...100)
+        e.zoneInertiaFrames = try tracking.int("zone_inertia_frames", default: e.zoneInertiaFrames, in: 1...1_000)
+
+        let incidents = try root["incidents"].mapping(allowed: ["resolve_after_ms", "position_update_interval_ms", "position_update_min_move_m"])
+        e.resolveAfterMs = Int64(try incidents.int("resolve_after_ms", default: Int(e.resolveAfterMs), in: 1_000...86_400_000))
+        e.positionUpdateIntervalMs = Int64(try incidents.int("position_update_interval_ms", default: Int(e.positionUpdateIntervalMs), in: 0...86_400_000))
+        e.positionUpdateMinMoveM = try incidents.double("position_update_min_move_m", default: e.positionUpdateMinMoveM, in: 0...100_000)
+        s.engine = e
+
+        let log = try root["log"].mapping(allowed: ["rejection_interval_s"])
+        s.rejectionLogIntervalSeconds = try log.double("rejection_interval_s", default: s.rejectionLogIntervalSeconds, in: 0...3_600)
+        return s
+    }
+
+    private static func endpoints(_ map: YAMLMapping, _ key: String, default value: [String]) throws(ConfigError) -> [String] {
+        let list = try map.strings(key, default: value)
+        for (i, endpoint) in list.enumerated() {
+            let known = ["tcp://", "ipc://", "inproc://", "pgm://", "epgm://", "ws://", "tipc://", "vmci://"]
+            guard known.contains(where: { endpoint.hasPrefix($0) }), endpoint.contains("://"), !endpoint.hasSuffix("://") else {
+                throw ConfigError(file: map.file, key: "\(map.path.isEmpty ? "" : map.path + ".")\(key)[\(i)]",
+                    "\"\(endpoint)\" is not a ZeroMQ endpoint; expected for example tcp://127.0.0.1:7601")
+            }
+        }
+        return list
+    }
+}

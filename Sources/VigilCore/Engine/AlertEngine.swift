@@ -1,0 +1,288 @@
+/// The heart of Vigil: from accepted frame reports to alert messages.
+///
+/// For each frame it drops duplicates and late frames ( ``FrameGate`` ), turns detections into
+/// targets (a camera track joins an existing target of a compatible class within the fusion
+/// gates, so overlapping cameras and re-acquired tracks make one target), classifies each
+/// target's position into zones, detects border crossings with hysteresis, evaluates the rules,
+/// and raises, updates and resolves one incident per target by event time.
+///
+/// Not thread-safe: one engine is owned by one serial queue (the pipeline's processing queue).
+/// It does no I/O and reads no clock: the caller passes the wall time where it matters.
+public struct AlertEngine {
+    /// The registered cameras.
+    public let cameras: CameraRegistry
+    /// The zones.
+    public let zones: ZoneSet
+    /// The rules, in order.
+    public let rules: [Rule]
+    /// Gates and timings.
+    public let settings: EngineSettings
+    /// Counters.
+    public private(set) var stats = EngineStats()
+
+    private var gate: FrameGate
+    private var targets: [UInt64: Target] = [:]
+    /// Camera track (camera index << 32 | track id) → target serial.
+    private var trackTargets: [UInt64: UInt64] = [:]
+    private var nextSerial: UInt64 = 1
+    /// Event time: the newest `ts` accepted from any camera.
+    private var eventClock: Int64 = .min
+    /// Wall time at which a report was last accepted, for idle advance.
+    private var lastReportWallMs: Int64 = 0
+    private var lastExpiryClock: Int64?
+
+    /// Creates an engine.
+    public init(cameras: CameraRegistry, zones: ZoneSet, rules: [Rule], settings: EngineSettings = EngineSettings()) {
+        self.cameras = cameras
+        self.zones = zones
+        self.rules = rules
+        self.settings = settings
+        gate = FrameGate(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
+    }
+
+    /// What happened to a frame report.
+    public enum Admission: Sendable, Equatable {
+        /// Processed.
+        case accepted
+        /// Already seen; dropped and counted.
+        case duplicate
+        /// Refused for the reason given.
+        case rejected(FrameReportError)
+    }
+
+    /// Processes one validated frame report from registered camera `camera` (an index into
+    /// ``cameras``), appending the alert messages it causes to `alerts`.
+    public mutating func process(
+        _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
+    ) -> Admission {
+        if report.ts > wallNowMs + settings.maxFutureSkewMs {
+            return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))
+        }
+        switch gate.admit(camera: camera, seq: report.seq, ts: report.ts) {
+        case .duplicate:
+            stats.framesDuplicate += 1
+            return .duplicate
+        case .tooLate:
+            let newest = gate.newestTs(camera: camera) ?? report.ts
+            return .rejected(FrameReportError(.tooLate, "ts \(report.ts) is \(newest - report.ts) ms behind camera \(report.camera)'s newest frame (allowed: \(settings.maxLatenessMs) ms)"))
+        case .accept:
+            break
+        }
+        stats.framesAccepted += 1
+        stats.detectionsUnknownClass += UInt64(report.unknownClassCount)
+        lastReportWallMs = wallNowMs
+        if report.ts > eventClock { eventClock = report.ts }
+        for detection in report.detections {
+            stats.detections += 1
+            if !zones.maskIndices.isEmpty && zones.isMasked(detection.position) {
+                stats.detectionsMasked += 1
+                continue
+            }
+            let serial = target(for: detection, camera: camera, ts: report.ts)
+            update(serial, with: detection, camera: camera, ts: report.ts, into: &alerts)
+        }
+        return .accepted
+    }
+
+    /// Resolves the incidents whose targets have been unseen for `resolveAfterMs` and forgets
+    /// stale tracks and targets. Call it after each batch and on a timer: when no report has
+    /// arrived for `idleAdvanceAfterMs` of wall time, event time advances with the wall clock.
+    public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+        guard eventClock != .min else { return }
+        let idle = wallNowMs - lastReportWallMs
+        let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
+        // Scanning every target is linear; doing it at most once a second of event time keeps it
+        // off the per-message cost.
+        if let last = lastExpiryClock, clock - last < 1_000 { return }
+        lastExpiryClock = clock
+        let trackHorizon = clock - settings.trackTimeoutMs
+        let targetHorizon = clock - settings.resolveAfterMs
+        var gone: [UInt64] = []
+        for (serial, target) in targets where target.lastTs < targetHorizon || target.tracks.contains(where: { $0.lastTs < trackHorizon }) {
+            if target.lastTs < targetHorizon {
+                gone.append(serial)
+            } else {
+                targets[serial]!.tracks.removeAll { track in
+                    guard track.lastTs < trackHorizon else { return false }
+                    trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil
+                    return true
+                }
+            }
+        }
+        // Resolve in the order the incidents were raised, so the output is deterministic.
+        for serial in gone.sorted() {
+            guard let target = targets.removeValue(forKey: serial) else { continue }
+            for track in target.tracks { trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil }
+            if let incident = target.incident {
+                alerts.append(message(.resolved, target, incident))
+                stats.resolved += 1
+            }
+        }
+        stats.targetsActive = targets.count
+        stats.tracksActive = trackTargets.count
+        stats.incidentsOpen = targets.values.reduce(0) { $0 + ($1.incident == nil ? 0 : 1) }
+    }
+
+    // MARK: Tracks and fusion
+
+    @inline(__always)
+    static func trackKey(_ camera: Int, _ track: UInt32) -> UInt64 { UInt64(camera) << 32 | UInt64(track) }
+
+    /// The target a detection belongs to: its track's target, or an existing target it fuses
+    /// with, or a new one.
+    private mutating func target(for detection: Detection, camera: Int, ts: Int64) -> UInt64 {
+        let key = Self.trackKey(camera, detection.track)
+        if let serial = trackTargets[key], targets[serial] != nil { return serial }
+        var best: (serial: UInt64, distance: Double)?
+        for (serial, target) in targets
+        where abs(ts - target.lastTs) <= settings.fusionTimeMs && target.isCompatible(with: detection.objectClass) {
+            // Another live track of the same camera means a different object beside this one.
+            if target.tracks.contains(where: { $0.camera == Int32(camera) && ts - $0.lastTs <= settings.fusionTimeMs }) { continue }
+            let distance = target.position.distance(to: detection.position)
+            if distance <= settings.fusionDistanceM && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
+        }
+        let serial: UInt64
+        if let best {
+            serial = best.serial
+            stats.tracksFused += 1
+        } else {
+            serial = nextSerial
+            nextSerial += 1
+            stats.targetsCreated += 1
+            targets[serial] = Target(
+                serial: serial, position: detection.position, firstTs: ts, lastTs: ts, cameras: [],
+                tracks: [], borderSides: Array(repeating: nil, count: zones.borderIndices.count))
+        }
+        targets[serial]!.tracks.append((Int32(camera), detection.track, ts))
+        trackTargets[key] = serial
+        return serial
+    }
+
+    // MARK: Per-detection update
+
+    private mutating func update(_ serial: UInt64, with detection: Detection, camera: Int, ts: Int64, into alerts: inout [AlertEvent]) {
+        guard var target = targets.removeValue(forKey: serial) else { return }
+        defer { targets[serial] = target }
+        let position = detection.position
+        target.vote(detection.objectClass, conf: detection.conf)
+        if ts >= target.lastTs {
+            target.position = position
+            target.lastTs = ts
+        }
+        if !target.cameras.contains(Int32(camera)) { target.cameras.append(Int32(camera)) }
+        if let i = target.tracks.firstIndex(where: { $0.camera == Int32(camera) && $0.track == detection.track }) {
+            target.tracks[i].lastTs = max(target.tracks[i].lastTs, ts)
+        }
+        detectCrossings(&target, at: position)
+        updateZones(&target, at: position, ts: ts)
+        decide(&target, into: &alerts)
+    }
+
+    /// Crossing with hysteresis: the target must be clearly (``EngineSettings/crossingConfirmM``)
+    /// on one side, then clearly on the other, and the segment between those two positions must
+    /// cross the line. Jitter near the line never makes a crossing; a vehicle that jumps across
+    /// between two frames does.
+    private func detectCrossings(_ target: inout Target, at position: GeoPoint) {
+        for (border, zoneIndex) in zones.borderIndices.enumerated() {
+            guard case .line(let line, _) = zones.zones[zoneIndex].shape,
+                let proximity = line.proximity(of: position), proximity.distance >= settings.crossingConfirmM
+            else { continue }
+            guard let previous = target.borderSides[border] else {
+                target.borderSides[border] = (proximity.side, position)
+                continue
+            }
+            if previous.side != proximity.side, line.crossing(from: previous.at, to: position) != nil {
+                target.crossing = (border, previous.side, proximity.side)
+            }
+            target.borderSides[border] = (proximity.side, position)
+        }
+    }
+
+    private func updateZones(_ target: inout Target, at position: GeoPoint, ts: Int64) {
+        let inside = zones.zonesContaining(position)
+        for zone in target.zoneStreaks.keys where !inside.contains(zone) { target.zoneStreaks[zone] = nil }
+        for zone in inside {
+            if let streak = target.zoneStreaks[zone] {
+                target.zoneStreaks[zone] = (streak.frames + 1, streak.since)
+            } else {
+                target.zoneStreaks[zone] = (1, ts)
+            }
+        }
+    }
+
+    // MARK: Incidents
+
+    private mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
+        let verdict = evaluate(target)
+        guard case .alert(let rule, let zone, let direction) = verdict else {
+            if case .suppressed = verdict, target.incident == nil { stats.suppressed += 1 }
+            positionUpdate(&target, into: &alerts)
+            return
+        }
+        guard case .alert(let kind, let severity) = rule.action else { return }
+        guard var incident = target.incident else {
+            let camera = cameras[Int(target.cameras[0])]
+            let incident = Target.Incident(
+                id: Self.incidentID(camera: camera.id, serial: target.serial, firstTs: target.firstTs),
+                kind: kind, severity: severity, zone: zone, direction: direction, sector: camera.sector,
+                lastEmittedPosition: target.position, lastEmittedTs: target.lastTs)
+            target.incident = incident
+            alerts.append(message(.raised, target, incident))
+            stats.raised += 1
+            return
+        }
+        // Kind and severity rise, never fall; a new crossing direction is news too.
+        if severity > incident.severity || (direction != nil && direction != incident.direction && zone == incident.zone) {
+            if severity > incident.severity {
+                incident.kind = kind
+                incident.severity = severity
+                incident.zone = zone
+            }
+            if direction != nil { incident.direction = direction }
+            incident.lastEmittedPosition = target.position
+            incident.lastEmittedTs = target.lastTs
+            target.incident = incident
+            alerts.append(message(.updated, target, incident))
+            stats.updated += 1
+            return
+        }
+        positionUpdate(&target, into: &alerts)
+    }
+
+    private mutating func positionUpdate(_ target: inout Target, into alerts: inout [AlertEvent]) {
+        guard var incident = target.incident,
+            target.lastTs - incident.lastEmittedTs >= settings.positionUpdateIntervalMs,
+            incident.lastEmittedPosition.distance(to: target.position) >= settings.positionUpdateMinMoveM
+        else { return }
+        incident.lastEmittedPosition = target.position
+        incident.lastEmittedTs = target.lastTs
+        target.incident = incident
+        alerts.append(message(.updated, target, incident))
+        stats.updated += 1
+    }
+
+    private func message(_ state: AlertEvent.State, _ target: Target, _ incident: Target.Incident) -> AlertEvent {
+        AlertEvent(
+            id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
+            objectClass: target.objectClass, count: 1, sector: incident.sector, zone: zones.zones[incident.zone].id,
+            lat: target.position.lat, lon: target.position.lon, direction: incident.direction,
+            cameras: target.cameras.map { cameras[Int($0)].id }, firstTs: target.firstTs, lastTs: target.lastTs)
+    }
+
+    /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the target's serial and its
+    /// first event time: stable for the same input, distinct across incidents.
+    static func incidentID(camera: String, serial: UInt64, firstTs: Int64) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        for byte in camera.utf8 { mix(byte) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            mix(UInt8(truncatingIfNeeded: serial >> UInt64(shift)))
+            mix(UInt8(truncatingIfNeeded: UInt64(bitPattern: firstTs) >> UInt64(shift)))
+        }
+        let hex = String(hash & 0xFFFF_FFFF_FFFF, radix: 16)
+        return "al-" + String(repeating: "0", count: 12 - hex.count) + hex
+    }
+}

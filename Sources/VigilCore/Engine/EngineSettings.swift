@@ -1,0 +1,35 @@
+/// The timings and gates of the alert engine. Every value has a documented default; the daemon's
+/// configuration file (`Config/vigild.yaml`) can override each.
+public struct EngineSettings: Sendable, Equatable {
+    /// A report whose `ts` lies more than this ahead of the daemon's clock is rejected (`future_ts`). Default 5 s.
+    public var maxFutureSkewMs: Int64 = 5_000
+    /// A report whose `ts` lies more than this behind the newest `ts` of its own camera is
+    /// rejected (`too_late`). Default 10 s.
+    public var maxLatenessMs: Int64 = 10_000
+    /// Frames remembered per camera to recognise a duplicate `(camera, seq)`. Default 1024.
+    public var dedupWindow: Int = 1_024
+    /// A new camera track joins an existing target of a compatible class if it is this close… Default 60 m.
+    public var fusionDistanceM: Double = 60
+    /// …and the target was seen this recently (event time). Default 2 s.
+    public var fusionTimeMs: Int64 = 2_000
+    /// A camera track unseen for this long (event time) is forgotten. Default 10 s.
+    public var trackTimeoutMs: Int64 = 10_000
+    /// A target counts as on one side of a border once it is this far from the line; crossing
+    /// needs the far side at this distance. Jitter closer to the line never makes a crossing.
+    /// Default 30 m; at most 100 m (the contract's bound).
+    public var crossingConfirmM: Double = 30
+    /// Consecutive frames inside a zone before a target counts as inside (Frigate's `inertia`). Default 3.
+    public var zoneInertiaFrames: Int = 3
+    /// An incident is resolved once its targets are unseen for this long (event time). Default 30 s.
+    public var resolveAfterMs: Int64 = 30_000
+    /// Position-only updates of an open incident at most this often (event time). Default 10 s.
+    public var positionUpdateIntervalMs: Int64 = 10_000
+    /// …and only when the target moved at least this far since the last message. Default 50 m.
+    public var positionUpdateMinMoveM: Double = 50
+    /// When no report at all arrives for this long (wall clock), event time is advanced by the
+    /// wall clock, so open incidents still resolve when every feed is silent. Default 5 s.
+    public var idleAdvanceAfterMs: Int64 = 5_000
+
+    /// The defaults.
+    public init() {}
+}

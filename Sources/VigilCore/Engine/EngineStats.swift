@@ -1,0 +1,30 @@
+/// Counters of the alert engine, for `vigil stats` and the logs.
+public struct EngineStats: Sendable, Equatable {
+    /// Frame reports accepted.
+    public var framesAccepted: UInt64 = 0
+    /// Frame reports dropped as duplicates of `(camera, seq)`.
+    public var framesDuplicate: UInt64 = 0
+    /// Detections processed.
+    public var detections: UInt64 = 0
+    /// Detections dropped because they lie in a mask zone.
+    public var detectionsMasked: UInt64 = 0
+    /// Detections whose `class` was outside the contract's list (taken as unknown).
+    public var detectionsUnknownClass: UInt64 = 0
+    /// Targets created.
+    public var targetsCreated: UInt64 = 0
+    /// Camera tracks joined to an existing target (overlapping cameras, re-acquired tracks).
+    public var tracksFused: UInt64 = 0
+    /// Targets alive now.
+    public var targetsActive: Int = 0
+    /// Camera tracks alive now.
+    public var tracksActive: Int = 0
+    /// Incidents open now.
+    public var incidentsOpen: Int = 0
+    /// Alert messages produced, by state.
+    public var raised: UInt64 = 0, updated: UInt64 = 0, resolved: UInt64 = 0
+    /// Targets whose alert was suppressed by a rule at least once.
+    public var suppressed: UInt64 = 0
+
+    /// Zero counters.
+    public init() {}
+}

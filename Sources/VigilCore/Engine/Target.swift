@@ -1,0 +1,60 @@
+/// One real object as the engine believes it: the fusion of camera tracks that saw it.
+struct Target {
+    /// Serial number, unique in this engine's life.
+    let serial: UInt64
+    var position: GeoPoint
+    var firstTs: Int64
+    var lastTs: Int64
+    /// Confidence-weighted votes per ``ObjectClass`` (indexed like `ObjectClass.allCases`).
+    var classVotes: (Double, Double, Double, Double) = (0, 0, 0, 0)
+    var maxConf: Double = 0
+    /// Camera indices, in order of first sight.
+    var cameras: [Int32]
+    /// The camera tracks feeding this target: camera index and the last event time seen.
+    var tracks: [(camera: Int32, track: UInt32, lastTs: Int64)]
+    /// Per border zone (same order as `ZoneSet.borderIndices`): the side the target was last
+    /// clearly on, and where.
+    var borderSides: [(side: LineSide, at: GeoPoint)?]
+    /// The latest crossing: border number (index into `borderIndices`), direction.
+    var crossing: (border: Int, from: LineSide, to: LineSide)?
+    /// Zones the target is in: zone index → consecutive frames inside, and event time of entry.
+    var zoneStreaks: [Int: (frames: Int, since: Int64)] = [:]
+    var incident: Incident?
+
+    /// The open incident about this target.
+    struct Incident {
+        let id: String
+        var kind: String
+        var severity: Severity
+        var zone: Int
+        var direction: String?
+        let sector: String
+        var lastEmittedPosition: GeoPoint
+        var lastEmittedTs: Int64
+    }
+
+    /// The class with the most confidence-weighted votes; `unknown` only when nothing else was seen.
+    var objectClass: ObjectClass {
+        let (person, vehicle, animal, _) = classVotes
+        let best = max(person, vehicle, animal)
+        if best <= 0 { return .unknown }
+        return best == person ? .person : (best == vehicle ? .vehicle : .animal)
+    }
+
+    mutating func vote(_ objectClass: ObjectClass, conf: Double) {
+        let weight = max(conf, 0.01)
+        switch objectClass {
+        case .person: classVotes.0 += weight
+        case .vehicle: classVotes.1 += weight
+        case .animal: classVotes.2 += weight
+        case .unknown: classVotes.3 += weight
+        }
+        maxConf = max(maxConf, conf)
+    }
+
+    /// Whether a detection of `objectClass` may belong to this target.
+    func isCompatible(with objectClass: ObjectClass) -> Bool {
+        let mine = self.objectClass
+        return mine == objectClass || mine == .unknown || objectClass == .unknown
+    }
+}

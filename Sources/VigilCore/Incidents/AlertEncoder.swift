@@ -1,0 +1,72 @@
+/// Writes alert messages as the contract's JSON (CONTRACT.md section 2).
+///
+/// Written by hand: the field set is fixed and every string in it is an identifier or a fixed
+/// word, so escaping is needed only for the `kind` names the rules file may choose.
+public enum AlertEncoder {
+    /// The JSON payload of `event` stamped with `seq` and `emittedTs`.
+    public static func encode(_ event: AlertEvent, seq: UInt64, emittedTs: Int64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(384)
+        out.append(contentsOf: #"{"v":1,"seq":"#.utf8)
+        out.append(contentsOf: String(seq).utf8)
+        field(&out, "id", string: event.id)
+        field(&out, "state", string: event.state.rawValue)
+        field(&out, "kind", string: event.kind)
+        field(&out, "severity", string: event.severity.rawValue)
+        field(&out, "class", string: event.objectClass.rawValue)
+        field(&out, "count", raw: String(event.count))
+        field(&out, "sector", string: event.sector)
+        field(&out, "zone", string: event.zone)
+        field(&out, "lat", raw: coordinate(event.lat))
+        field(&out, "lon", raw: coordinate(event.lon))
+        if let direction = event.direction { field(&out, "direction", string: direction) }
+        out.append(contentsOf: #","cameras":["#.utf8)
+        for (i, camera) in event.cameras.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(&out, camera)
+        }
+        out.append(UInt8(ascii: "]"))
+        field(&out, "first_ts", raw: String(event.firstTs))
+        field(&out, "last_ts", raw: String(event.lastTs))
+        field(&out, "emitted_ts", raw: String(emittedTs))
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// A coordinate rounded to 6 decimals (about 0.1 m), the precision gateways send.
+    static func coordinate(_ value: Double) -> String {
+        let rounded = (value * 1_000_000).rounded() / 1_000_000
+        return rounded.isFinite ? String(rounded) : "0"
+    }
+
+    private static func field(_ out: inout [UInt8], _ name: String, string value: String) {
+        out.append(UInt8(ascii: ","))
+        appendString(&out, name)
+        out.append(UInt8(ascii: ":"))
+        appendString(&out, value)
+    }
+
+    private static func field(_ out: inout [UInt8], _ name: String, raw value: String) {
+        out.append(UInt8(ascii: ","))
+        appendString(&out, name)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: value.utf8)
+    }
+
+    static func appendString(_ out: inout [UInt8], _ value: String) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,59 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// Answers operator requests on a REP socket, on its own thread: `stats` (every counter, as
+/// JSON) and `ping`. The protocol: the request is one frame of ASCII, the reply one frame of JSON.
+///
+/// The socket belongs to the control thread; `stopping` is atomic.
+final class ControlServer: Sendable {
+    private let socket: ZMQSocket
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let answer: @Sendable (String) -> [UInt8]
+    private let logger: Logger
+
+    init(context: ZMQContext, endpoint: String, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
+        self.answer = answer
+        self.logger = logger
+        do {
+            socket = try ZMQSocket(context: context, type: .rep)
+        } catch {
+            throw DaemonError(.socket, "cannot create the control socket: \(error)")
+        }
+        do { try socket.bind(endpoint) } catch {
+            socket.close()
+            throw DaemonError(.bind, "cannot bind the control endpoint \(endpoint): \(error)")
+        }
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "vigil.control"
+        thread.start()
+    }
+
+    func stop(deadline: DispatchTime) {
+        stopping.store(true, ordering: .relaxed)
+        _ = finished.wait(timeout: deadline)
+    }
+
+    private func run() {
+        defer { socket.close() }
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                guard try socket.waitForInput(timeoutMs: 100), let request = try socket.receiveMessage(dontWait: true) else { continue }
+                let command = String(decoding: request.first ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                try socket.send([answer(command)])
+            } catch {
+                logger.error("control socket failed", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+}

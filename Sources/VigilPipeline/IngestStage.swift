@@ -1,0 +1,194 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import VigilConfig
+import VigilCore
+import ZeroMQ
+
+/// Receives detection messages on the SUB socket, validates them, and hands them to processing
+/// in batches through a bounded queue.
+///
+/// The SUB socket and the batch buffers belong to the ingest thread (one `Thread` blocked in
+/// `zmq_poll`); the only state shared with other threads is the stop flag (atomic) and the
+/// counters (published under a mutex once per batch).
+final class IngestStage: Sendable {
+    private let socket: ZMQSocket
+    private let settings: DaemonSettings
+    private let cameras: CameraRegistry
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let published = Mutex(IngestStats())
+    /// Room in the bounded queue to processing: one permit per batch in flight.
+    private let room: DispatchSemaphore
+    private let deliver: @Sendable ([ValidatedFrame]) -> Void
+
+    /// Creates the stage and its socket: binds and connects every configured endpoint, or
+    /// throws naming the endpoint that failed (the socket is closed then).
+    init(
+        context: ZMQContext, settings: DaemonSettings, cameras: CameraRegistry, logger: Logger,
+        deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
+    ) throws(DaemonError) {
+        self.settings = settings
+        self.cameras = cameras
+        self.logger = logger
+        self.deliver = deliver
+        room = DispatchSemaphore(value: settings.queueBatches)
+        do {
+            socket = try ZMQSocket(context: context, type: .sub)
+        } catch {
+            throw DaemonError(.socket, "cannot create the detection socket: \(error)")
+        }
+        do {
+            try socket.setReceiveHighWaterMark(Int32(clamping: settings.receiveHighWaterMark))
+            try socket.setMaxMessageSize(Int64(settings.maxMessageBytes))
+        } catch {
+            socket.close()
+            throw DaemonError(.socket, "cannot configure the detection socket: \(error)")
+        }
+        for endpoint in settings.ingestBind {
+            do { try socket.bind(endpoint) } catch {
+                socket.close()
+                throw DaemonError(.bind, "cannot bind the detection endpoint \(endpoint): \(error)")
+            }
+        }
+        for endpoint in settings.ingestConnect {
+            do { try socket.connect(endpoint) } catch {
+                socket.close()
+                throw DaemonError(.connect, "cannot connect to the gateway endpoint \(endpoint): \(error)")
+            }
+        }
+        do {
+            if settings.sectors.isEmpty {
+                try socket.subscribe(DetectionTopic.prefix)
+            } else {
+                for sector in settings.sectors { try socket.subscribe("\(DetectionTopic.prefix)\(sector).") }
+            }
+        } catch {
+            socket.close()
+            throw DaemonError(.socket, "cannot subscribe the detection socket: \(error)")
+        }
+    }
+
+    /// The counters as of the last batch.
+    var stats: IngestStats { published.withLock { $0 } }
+
+    /// Called by processing when it has finished a batch: frees its place in the queue.
+    func batchDone() { room.signal() }
+
+    /// Starts the ingest thread.
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "vigil.ingest"
+        thread.start()
+    }
+
+    /// Stops intake: the thread leaves its loop within ~100 ms and closes the socket. Returns
+    /// whether it did so before `deadline`.
+    func stop(deadline: DispatchTime) -> Bool {
+        stopping.store(true, ordering: .relaxed)
+        return finished.wait(timeout: deadline) == .success
+    }
+
+    private func run() {
+        var batch = MessageBatch(
+            maxStoredFrameBytes: FrameReportParser.maxPayloadBytes, reservingBytes: settings.batchSize * 512, messages: settings.batchSize)
+        var stats = IngestStats()
+        var rejections = RejectionLog(logger: logger, intervalSeconds: settings.rejectionLogIntervalSeconds)
+        defer { socket.close() }
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                guard try socket.waitForInput(timeoutMs: 100) else { continue }
+                batch.removeAll()
+                while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
+            } catch {
+                logger.error("detection socket failed", metadata: ["error": "\(error)"])
+                break
+            }
+            guard !batch.isEmpty else { continue }
+            stats.received += UInt64(batch.count)
+            let nowMs = WallClock.nowMs()
+            var frames: [ValidatedFrame] = []
+            frames.reserveCapacity(batch.count)
+            for index in 0..<batch.count {
+                switch validate(batch, message: index) {
+                case .success(let frame):
+                    frames.append(frame)
+                case .failure(let error):
+                    stats.rejected[error.reason, default: 0] += 1
+                    rejections.record(error, topic: Self.topic(of: batch, message: index), nowMs: nowMs)
+                }
+            }
+            if !frames.isEmpty && hand(frames, stats: &stats) {
+                stats.handedOver += UInt64(frames.count)
+                stats.batches += 1
+            }
+            let snapshot = stats
+            published.withLock { $0 = snapshot }
+        }
+    }
+
+    /// Waits for room in the bounded queue as the overflow policy says, then delivers.
+    private func hand(_ frames: [ValidatedFrame], stats: inout IngestStats) -> Bool {
+        switch settings.overflow {
+        case .block:
+            while room.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                stats.stalls += 1
+                if stopping.load(ordering: .relaxed) {
+                    // Shutting down with processing stuck: what could not be handed over is dropped and counted.
+                    stats.droppedQueueFull += UInt64(frames.count)
+                    return false
+                }
+            }
+        case .drop:
+            if room.wait(timeout: .now()) == .timedOut {
+                stats.droppedQueueFull += UInt64(frames.count)
+                return false
+            }
+        }
+        deliver(frames)
+        return true
+    }
+
+    /// Checks one message against the contract: two frames, the topic, the payload, the camera.
+    private func validate(_ batch: MessageBatch, message index: Int) -> Result<ValidatedFrame, FrameReportError> {
+        let frames = batch.frames(ofMessage: index)
+        guard frames.count == 2 else {
+            return .failure(FrameReportError(.badTopic, "expected 2 frames (topic, payload), got \(frames.count)"))
+        }
+        let topicFrame = frames[frames.startIndex], payloadFrame = frames[frames.startIndex + 1]
+        if payloadFrame.length > FrameReportParser.maxPayloadBytes {
+            return .failure(FrameReportError(.oversize, "payload is \(payloadFrame.length) bytes; the limit is \(FrameReportParser.maxPayloadBytes)"))
+        }
+        if topicFrame.isTruncated { return .failure(FrameReportError(.badTopic, "topic is \(topicFrame.length) bytes")) }
+        return batch.withBytes(of: topicFrame) { topicBytes in
+            Result { () throws(FrameReportError) -> ValidatedFrame in
+                let topic = try DetectionTopic.parse(topicBytes)
+                let report = try batch.withBytes(of: payloadFrame) { payload in
+                    Result { () throws(FrameReportError) in try FrameReportParser.parse(payload) }
+                }.get()
+                guard report.camera == topic.camera else {
+                    throw FrameReportError(.cameraMismatch, "payload camera \(report.camera) differs from topic camera \(topic.camera)")
+                }
+                guard let camera = cameras.index(of: report.camera) else {
+                    throw FrameReportError(.unknownCamera, "camera \(report.camera) is not registered")
+                }
+                guard cameras[camera].sector == topic.sector else {
+                    throw FrameReportError(.wrongSector, "camera \(report.camera) is registered in sector \(cameras[camera].sector), not \(topic.sector)")
+                }
+                return ValidatedFrame(camera: camera, report: report)
+            }
+        }
+    }
+
+    private static func topic(of batch: MessageBatch, message index: Int) -> String {
+        guard let first = batch.frames(ofMessage: index).first else { return "" }
+        return batch.withBytes(of: first) { bytes in
+            String(decoding: bytes.prefix(80), as: UTF8.self)
+        }
+    }
+}

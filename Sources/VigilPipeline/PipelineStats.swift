@@ -1,0 +1,50 @@
+import VigilCore
+
+/// Counters of the ingest stage, published by the ingest thread after every batch.
+public struct IngestStats: Sendable, Equatable {
+    /// Messages received from the detection socket.
+    public var received: UInt64 = 0
+    /// Frame reports that passed validation and were handed to processing.
+    public var handedOver: UInt64 = 0
+    /// Rejections by reason (validation in ingest, and time checks in processing).
+    public var rejected: [RejectReason: UInt64] = [:]
+    /// Batches handed to processing.
+    public var batches: UInt64 = 0
+    /// Times the ingest waited 100 ms for room in the processing queue (policy `block`).
+    public var stalls: UInt64 = 0
+    /// Frame reports dropped because the processing queue was full (policy `drop`).
+    public var droppedQueueFull: UInt64 = 0
+
+    /// Zero counters.
+    public init() {}
+}
+
+/// Counters of the publish stage.
+public struct PublishStats: Sendable, Equatable {
+    /// Alert messages published.
+    public var published: UInt64 = 0
+    /// The last `seq` published (0: none yet).
+    public var lastSeq: UInt64 = 0
+
+    /// Zero counters.
+    public init() {}
+}
+
+/// A snapshot of every counter of the daemon.
+public struct PipelineStats: Sendable, Equatable {
+    /// Ingest counters.
+    public var ingest: IngestStats
+    /// Engine counters (processing stage).
+    public var engine: EngineStats
+    /// Rejections decided in processing (future_ts, too_late).
+    public var processingRejected: [RejectReason: UInt64]
+    /// Frame reports processed by the engine (accepted, duplicate or rejected there).
+    public var processed: UInt64
+    /// Publish counters.
+    public var publish: PublishStats
+
+    /// Every rejection, by reason.
+    public var rejected: [RejectReason: UInt64] {
+        ingest.rejected.merging(processingRejected, uniquingKeysWith: +)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import VigilCore
+
+/// The `stats` control reply: every counter, as one JSON object with stable keys.
+public enum StatsJSON {
+    /// Encodes `stats`.
+    public static func encode(_ stats: PipelineStats) -> [UInt8] {
+        var rejected: [String: UInt64] = [:]
+        for (reason, count) in stats.rejected { rejected[reason.rawValue] = count }
+        let object: [String: Any] = [
+            "ok": true,
+            "ingest": [
+                "received": stats.ingest.received, "handed_over": stats.ingest.handedOver, "batches": stats.ingest.batches,
+                "stalls": stats.ingest.stalls, "dropped_queue_full": stats.ingest.droppedQueueFull,
+            ],
+            "rejected": rejected,
+            "rejected_total": stats.rejected.values.reduce(0, +),
+            "processed": stats.processed,
+            "engine": [
+                "frames_accepted": stats.engine.framesAccepted, "frames_duplicate": stats.engine.framesDuplicate,
+                "detections": stats.engine.detections, "detections_masked": stats.engine.detectionsMasked,
+                "detections_unknown_class": stats.engine.detectionsUnknownClass, "targets_created": stats.engine.targetsCreated,
+                "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,
+                "tracks_active": stats.engine.tracksActive, "incidents_open": stats.engine.incidentsOpen,
+                "raised": stats.engine.raised, "updated": stats.engine.updated, "resolved": stats.engine.resolved,
+                "suppressed": stats.engine.suppressed,
+            ],
+            "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq],
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"ok\":false}".utf8)
+        return Array(data)
+    }
+}

@@ -1,2 +1,0 @@
-/// The daemon's Dispatch pipeline: ingest, processing, publishing, control.
-public enum VigilPipelineModule {}
