@@ -170,9 +170,9 @@ extension FrameReportParser.Reader {
             index += 1
         } else {
             repeat {
-                let name = try readFieldName()
-                let key = reportKey(name)
-                if key != .unknown { try claim(key.rawValue, in: &seen, .report(key.name), name: name) }
+                let keyOffset = index
+                let key = try readReportKey()
+                if key != .unknown { try claim(key.rawValue, in: &seen, .report(key.name), at: keyOffset) }
                 switch key {
                 case .version:
                     version = try readVersion()
@@ -298,9 +298,9 @@ extension FrameReportParser.Reader {
             index += 1
         } else {
             repeat {
-                let name = try readFieldName()
-                let key = detectionKey(name)
-                if key != .unknown { try claim(key.rawValue, in: &seen, .detection(n, key.name), name: name) }
+                let keyOffset = index
+                let key = try readDetectionKey()
+                if key != .unknown { try claim(key.rawValue, in: &seen, .detection(n, key.name), at: keyOffset) }
                 switch key {
                 case .track:
                     track = UInt32(
@@ -433,11 +433,11 @@ extension FrameReportParser.Reader {
     /// Marks a contract key as seen in its object; a second occurrence is `bad_json`.
     @inline(__always)
     func claim<Mask: FixedWidthInteger>(
-        _ bit: UInt8, in seen: inout Mask, _ path: Parser.FieldPath, name: Parser.StringToken
+        _ bit: UInt8, in seen: inout Mask, _ path: Parser.FieldPath, at offset: Int
     ) throws(FrameReportError) {
         let flag: Mask = 1 << bit
         guard seen & flag == 0 else {
-            throw FrameReportError(.badJSON, "\(path): duplicate key at byte \(name.start - 1)")
+            throw FrameReportError(.badJSON, "\(path): duplicate key at byte \(offset)")
         }
         seen |= flag
     }
@@ -503,14 +503,26 @@ extension FrameReportParser.Reader {
     /// Reads a field name and the `:` after it, leaving the position at the value.
     @inline(__always)
     mutating func readFieldName() throws(FrameReportError) -> Parser.StringToken {
+        try expectOpeningQuote()
+        let name = try scanString()
+        try expectColon()
+        return name
+    }
+
+    /// Consumes the opening quote of a field name.
+    @inline(__always)
+    mutating func expectOpeningQuote() throws(FrameReportError) {
         guard current == UInt8(ascii: "\"") else { throw syntaxError("expected a field name in double quotes") }
         index += 1
-        let name = try scanString()
+    }
+
+    /// Consumes the `:` after a field name, and the whitespace around it.
+    @inline(__always)
+    mutating func expectColon() throws(FrameReportError) {
         skipWhitespace()
         guard current == UInt8(ascii: ":") else { throw syntaxError("expected ':' after a field name") }
         index += 1
         skipWhitespace()
-        return name
     }
 
     /// Reads what follows a member or element: `true` after the closing bracket, `false` after
@@ -651,21 +663,157 @@ extension FrameReportParser {
     }
 }
 
+extension FrameReportParser {
+    /// The contract's field names with their closing quote, as little-endian words (first byte
+    /// lowest), for matching a plainly written key in one or two loads. Names longer than 8
+    /// bytes are split in two words. `FrameReportParserTests` checks every constant.
+    enum PackedKey {
+        static let v: UInt64 = 0x2276  // v"
+        static let ts: UInt64 = 0x22_7374  // ts"
+        static let seq: UInt64 = 0x2271_6573  // seq"
+        static let camera: UInt64 = 0x22_6172_656D_6163  // camera"
+        static let detectio: UInt64 = 0x6F69_7463_6574_6564  // detectio
+        static let ns: UInt64 = 0x22_736E  // ns"
+        static let lat: UInt64 = 0x2274_616C  // lat"
+        static let lon: UInt64 = 0x226E_6F6C  // lon"
+        static let conf: UInt64 = 0x22_666E_6F63  // conf"
+        static let track: UInt64 = 0x226B_6361_7274  // track"
+        static let `class`: UInt64 = 0x2273_7361_6C63  // class"
+        static let tempC: UInt64 = 0x22_635F_706D_6574  // temp_c"
+        static let sizeM: UInt64 = 0x22_6D5F_657A_6973  // size_m"
+        static let speedMp: UInt64 = 0x706D_5F64_6565_7073  // speed_mp
+        static let s: UInt64 = 0x2273  // s"
+        static let heading: UInt64 = 0x5F67_6E69_6461_6568  // heading_
+        static let deg: UInt64 = 0x2267_6564  // deg"
+
+        /// The word for up to 8 bytes of `text`, as the constants above are written.
+        static func pack(_ text: String) -> UInt64 {
+            text.utf8.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) }
+        }
+    }
+}
+
 extension FrameReportParser.Reader {
-    /// The report field a name stands for.
+    /// Reads the name of a report field and the `:` after it.
     @inline(__always)
-    func reportKey(_ name: Parser.StringToken) -> Parser.ReportKey {
-        if !name.escaped { return Self.reportKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count)) }
-        return unescape(name).withUnsafeBytes { Self.reportKey($0) }
+    mutating func readReportKey() throws(FrameReportError) -> Parser.ReportKey {
+        try expectOpeningQuote()
+        let key: Parser.ReportKey
+        if let plain = plainReportKey() {
+            key = plain
+        } else {
+            let name = try scanString()
+            if !name.escaped {
+                key = Self.reportKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count))
+            } else {
+                key = unescape(name).withUnsafeBytes { Self.reportKey($0) }
+            }
+        }
+        try expectColon()
+        return key
     }
 
-    /// The detection field a name stands for.
+    /// Reads the name of a detection field and the `:` after it.
     @inline(__always)
-    func detectionKey(_ name: Parser.StringToken) -> Parser.DetectionKey {
-        if !name.escaped {
-            return Self.detectionKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count))
+    mutating func readDetectionKey() throws(FrameReportError) -> Parser.DetectionKey {
+        try expectOpeningQuote()
+        let key: Parser.DetectionKey
+        if let plain = plainDetectionKey() {
+            key = plain
+        } else {
+            let name = try scanString()
+            if !name.escaped {
+                key = Self.detectionKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count))
+            } else {
+                key = unescape(name).withUnsafeBytes { Self.detectionKey($0) }
+            }
         }
-        return unescape(name).withUnsafeBytes { Self.detectionKey($0) }
+        try expectColon()
+        return key
+    }
+
+    /// The 8 bytes at `offset`, the first in the lowest bits; `offset + 8` must not pass `end`.
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The fast path for the usual case: a report key written plainly, without escapes, matched
+    /// with its closing quote in one or two word comparisons and consumed. Nil for anything
+    /// else, which the general path then reads.
+    @inline(__always)
+    mutating func plainReportKey() -> Parser.ReportKey? {
+        typealias Packed = Parser.PackedKey
+        guard end - index >= 12 else { return nil }
+        let word = word(at: index)
+        switch UInt8(truncatingIfNeeded: word) {
+        case UInt8(ascii: "v") where word & 0xFFFF == Packed.v:
+            index += 2
+            return .version
+        case UInt8(ascii: "c") where word & 0xFF_FFFF_FFFF_FFFF == Packed.camera:
+            index += 7
+            return .camera
+        case UInt8(ascii: "s") where word & 0xFFFF_FFFF == Packed.seq:
+            index += 4
+            return .seq
+        case UInt8(ascii: "t") where word & 0xFF_FFFF == Packed.ts:
+            index += 3
+            return .ts
+        case UInt8(ascii: "d") where word == Packed.detectio && self.word(at: index + 8) & 0xFF_FFFF == Packed.ns:
+            index += 11
+            return .detections
+        default:
+            return nil
+        }
+    }
+
+    /// The fast path for a detection key written plainly; see `plainReportKey`.
+    @inline(__always)
+    mutating func plainDetectionKey() -> Parser.DetectionKey? {
+        typealias Packed = Parser.PackedKey
+        guard end - index >= 12 else { return nil }
+        let word = word(at: index)
+        let key: Parser.DetectionKey
+        let length: Int
+        switch UInt8(truncatingIfNeeded: word) {
+        case UInt8(ascii: "l"):
+            switch word & 0xFFFF_FFFF {
+            case Packed.lat: (key, length) = (.lat, 4)
+            case Packed.lon: (key, length) = (.lon, 4)
+            default: return nil
+            }
+        case UInt8(ascii: "c"):
+            if word & 0xFF_FFFF_FFFF == Packed.conf {
+                (key, length) = (.conf, 5)
+            } else if word & 0xFFFF_FFFF_FFFF == Packed.class {
+                (key, length) = (.objectClass, 6)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "t"):
+            if word & 0xFFFF_FFFF_FFFF == Packed.track {
+                (key, length) = (.track, 6)
+            } else if word & 0xFF_FFFF_FFFF_FFFF == Packed.tempC {
+                (key, length) = (.tempC, 7)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "s"):
+            if word & 0xFF_FFFF_FFFF_FFFF == Packed.sizeM {
+                (key, length) = (.sizeM, 7)
+            } else if word == Packed.speedMp && self.word(at: index + 8) & 0xFFFF == Packed.s {
+                (key, length) = (.speedMps, 10)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "h"):
+            guard word == Packed.heading && self.word(at: index + 8) & 0xFFFF_FFFF == Packed.deg else { return nil }
+            (key, length) = (.headingDeg, 12)
+        default:
+            return nil
+        }
+        index += length
+        return key
     }
 
     @inline(__always)
