@@ -1,0 +1,43 @@
+# Vigil: the two commands that matter on a fresh Debian 12 machine are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+RELEASE := .build/release
+SPEED ?= 10
+
+.PHONY: setup build release demo test test-swift test-python bench clean
+
+## setup: install what the project needs from Debian and PyPI (idempotent; run as root or with sudo).
+setup:
+	@bash scripts/setup.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product vigild
+	$(SWIFT) build -c release --product vigil
+	$(SWIFT) build -c release --product vigil-sim
+
+## demo: the daemon on the default configuration, fed by the simulator; alerts printed as NDJSON.
+demo: setup release
+	@bash scripts/demo.sh $(SPEED)
+
+## test: every test: Swift (core, ZeroMQ, config, simulator, processes) and Python (contract, config tools).
+test: setup test-swift test-python
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-python: build
+	$(PYTHON) -m pytest -q Config/tools Tests/contract
+
+## bench: throughput of vigild against a zero-work ZeroMQ forwarder, and the parser against JSONDecoder.
+bench: setup
+	$(SWIFT) build -c release
+	$(RELEASE)/vigil-bench parse
+	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
+
+clean:
+	rm -rf .build

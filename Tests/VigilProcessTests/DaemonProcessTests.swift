@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import ZeroMQ
+
+/// vigild and vigil-sim as real processes on loopback, checked the way a consumer sees them.
+@Suite(.serialized) struct DaemonProcessTests {
+    /// Runs a scenario through vigild and returns the alerts received, once every incident resolved.
+    func run(scenario: String, extra: [String] = []) throws -> (alerts: [[String: Any]], daemon: RunningDaemon, exit: Int32?) {
+        let daemon = try RunningDaemon()
+        let collector = try AlertCollector(endpoint: daemon.alerts)
+        let sim = try Child("vigil-sim", ["run", scenario, "--endpoint", daemon.ingest, "--speed", "40"] + extra)
+        let simExit = sim.wait(seconds: 60)
+        #expect(simExit == 0, "vigil-sim: \(sim.stderr)")
+        _ = collector.wait(seconds: 20) { alerts in
+            let groups = incidents(alerts)
+            return !groups.isEmpty && groups.values.allSatisfy { $0.contains { $0["state"] as? String == "resolved" } }
+        }
+        collector.stop()
+        return (collector.alerts, daemon, nil)
+    }
+
+    @Test func rabiaLoneCrossingIsOneCriticalCrossingRaisedOnceResolvedOnce() throws {
+        let (alerts, daemon, _) = try run(scenario: "rabia-lone-crossing")
+        defer { daemon.child.stop() }
+        let crossings = incidents(alerts).filter { $0.value.contains { $0["kind"] as? String == "border_crossing" } }
+        #expect(crossings.count == 1, "alerts: \(alerts)")
+        let messages = try #require(crossings.first?.value)
+        #expect(messages.filter { $0["state"] as? String == "raised" }.count == 1)
+        #expect(messages.filter { $0["state"] as? String == "resolved" }.count == 1)
+        #expect(messages.last?["state"] as? String == "resolved")
+        let last = try #require(messages.last)
+        #expect(last["direction"] as? String == "SY->IQ")
+        #expect(last["severity"] as? String == "critical")
+        #expect(last["class"] as? String == "person")
+        #expect(last["count"] as? Int == 1)
+        #expect(((last["cameras"] as? [String]) ?? []).count >= 2, "two cameras saw the crossing: \(last)")
+        let seqs = alerts.compactMap { $0["seq"] as? Int }
+        #expect(seqs == Array(1...max(seqs.count, 1)).prefix(seqs.count).map { $0 }, "seq gap-free from 1: \(seqs)")
+        #expect(incidents(alerts).count == 1, "nothing else was alerted: \(alerts)")
+        #expect(daemon.child.stop() == 0, "vigild exits 0 on SIGTERM: \(daemon.child.stderr)")
+    }
+
+    @Test func alQaimRaisesOneIncidentForTheVehicleAndNothingForTheAnimals() throws {
+        let (alerts, daemon, _) = try run(scenario: "alqaim-mixed")
+        defer { daemon.child.stop() }
+        let groups = incidents(alerts)
+        #expect(groups.count == 1, "alerts: \(alerts)")
+        let messages = try #require(groups.first?.value)
+        #expect(messages.allSatisfy { $0["class"] as? String == "vehicle" })
+        #expect(messages.first?["state"] as? String == "raised")
+        #expect(messages.first?["kind"] as? String == "border_crossing")
+        #expect(messages.first?["direction"] as? String == "SY->IQ")
+        #expect(messages.last?["state"] as? String == "resolved")
+        #expect(!alerts.contains { $0["class"] as? String == "animal" })
+    }
+
+    @Test func hostilePayloadsAreCountedAndTheCrossingIsStillAlertedOnce() throws {
+        let (alerts, daemon, _) = try run(scenario: "rabia-lone-crossing", extra: ["--hostile", "7"])
+        defer { daemon.child.stop() }
+        #expect(daemon.child.process.isRunning, "vigild survived: \(daemon.child.stderr)")
+        let crossings = incidents(alerts).filter { $0.value.contains { $0["kind"] as? String == "border_crossing" } }
+        #expect(crossings.count == 1)
+        #expect(crossings.first?.value.filter { $0["state"] as? String == "raised" }.count == 1)
+        let stats = try daemon.request("stats")
+        let rejected = stats["rejected"] as? [String: Int] ?? [:]
+        for reason in ["bad_json", "bad_value", "missing_field", "wrong_type", "bad_version", "unknown_camera", "wrong_sector", "future_ts", "oversize", "bad_topic"] {
+            #expect((rejected[reason] ?? 0) > 0, "rejections counted as \(reason): \(rejected)")
+        }
+        #expect(daemon.child.stop() == 0)
+    }
+
+    @Test func aConfigurationMistakeNamesTheFileAndKeyAndExitsNonZero() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bad-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("vigild.yaml")
+        try "ingest:\n  bind: [\"tcp://127.0.0.1:7601\"]\n  rcvhwm: lots\n".write(to: file, atomically: true, encoding: .utf8)
+        let child = try Child("vigild", ["--config", file.path])
+        #expect(child.wait(seconds: 10) == 78)
+        #expect(child.stderr.contains("vigild.yaml"))
+        #expect(child.stderr.contains("ingest.rcvhwm"))
+        #expect(child.stderr.contains("expected a whole number"))
+    }
+
+    @Test func anEndpointThatCannotBeBoundIsAClearErrorAndNonZeroExit() throws {
+        let context = try ZMQContext()
+        let squatter = try ZMQSocket(context: context, type: .pub)
+        defer { squatter.close() }
+        let taken = try squatter.bind("tcp://127.0.0.1:*")
+        let child = try Child("vigild", ["--ingest-bind", taken, "--publish-bind", try freeEndpoint(), "--control-bind", try freeEndpoint()])
+        let status = child.wait(seconds: 10)
+        #expect(status != nil && status != 0)
+        #expect(child.stderr.contains(taken), "names the endpoint: \(child.stderr)")
+        #expect(child.stderr.contains("Address already in use"))
+    }
+}

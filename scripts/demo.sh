@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job: vigild on the default configuration, fed by vigil-sim, alerts shown as they come.
+# Usage: scripts/demo.sh [SPEED]   (scenario time runs SPEED times faster than the wall clock)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SPEED=${1:-10}
+BIN=.build/release
+LOG=$(mktemp -t vigild.XXXXXX.log)
+
+"$BIN/vigild" --config Config/vigild.yaml 2>"$LOG" &
+VIGILD=$!
+trap 'kill -TERM $VIGILD $TAIL 2>/dev/null || true; wait $VIGILD 2>/dev/null || true' EXIT
+sleep 1
+if ! kill -0 $VIGILD 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
+
+echo "== vigild is running (log: $LOG); alerts below as NDJSON, from: $BIN/vigil tail" >&2
+"$BIN/vigil" tail &
+TAIL=$!
+sleep 0.5
+
+for scenario in rabia-lone-crossing alqaim-mixed; do
+  echo "== scenario $scenario at ${SPEED}x" >&2
+  "$BIN/vigil-sim" run "$scenario" --speed "$SPEED"
+done
+sleep 2
+echo "== daemon counters (vigil stats):" >&2
+"$BIN/vigil" stats >&2

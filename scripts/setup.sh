@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Vigil needs on Debian 12: libzmq (C library and headers, pkg-config), and the
+# Python packages the tests use as independent peers (pyzmq) and references (shapely, pytest).
+# Swift itself (6.x) must already be on PATH.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need_apt=()
+pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} from Debian" >&2
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
+fi
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import zmq, shapely, pytest' 2>/dev/null; then
+  echo "setup: installing pyzmq, shapely, pytest from PyPI" >&2
+  if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-pip
+  fi
+  "$PYTHON" -m pip install -q pyzmq shapely pytest 2>/dev/null \
+    || "$PYTHON" -m pip install -q --break-system-packages pyzmq shapely pytest
+fi
