@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import VigilConfig
+import VigilCore
+
+private let configFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Config")
+
+/// Writes `files` into a fresh folder beside copies of the default zones and cameras, and
+/// returns the folder.
+private func folder(with files: [String: String]) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for name in ["zones.geojson", "cameras.geojson", "rules.yaml", "vigild.yaml"] {
+        try FileManager.default.copyItem(at: configFolder.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+    }
+    for (name, text) in files {
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    return dir
+}
+
+private func loadError(_ files: [String: String]) throws -> ConfigError? {
+    let dir = try folder(with: files)
+    do {
+        _ = try VigilConfiguration.load(path: dir.appendingPathComponent("vigild.yaml").path)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+@Suite struct ConfigLoadingTests {
+    @Test func theDefaultConfigurationLoads() throws {
+        let configuration = try VigilConfiguration.load(path: configFolder.appendingPathComponent("vigild.yaml").path)
+        #expect(configuration.cameras.count >= 60)
+        #expect(configuration.settings == DaemonSettings(), "vigild.yaml states the documented defaults")
+        let border = try #require(configuration.zones.first { $0.kind == .border })
+        guard case .line(let line, let names) = border.shape else {
+            Issue.record("the border is not a line")
+            return
+        }
+        #expect(names == SideNames(left: "SY", right: "IQ"))
+        #expect(abs(line.length - 598_950) < 1_000, "the border is about 599 km: \(line.length)")
+        #expect(configuration.zones.contains { $0.kind == .strip })
+        #expect(configuration.zones.contains { $0.kind == .buffer })
+        #expect(configuration.zones.filter { $0.kind == .town }.count >= 3)
+        #expect(configuration.rules.contains { $0.action == .alert(kind: "border_crossing", severity: .critical) })
+        let sectors = Set(configuration.cameras.map(\.sector))
+        #expect(sectors.allSatisfy(Identifier.isValid))
+    }
+
+    @Test func sidesOfTheDefaultBorderAreSyriaWestAndIraqEast() throws {
+        let zones = ZoneSet(zones: try ZonesFile.load(path: configFolder.appendingPathComponent("zones.geojson").path))
+        let border = zones.zones[zones.borderIndices[0]]
+        guard case .line(let line, let names) = border.shape else { return }
+        // Al-Qaim (Iraq) and Abu Kamal (Syria), both within 10 km of the line.
+        #expect(line.proximity(of: GeoPoint(lat: 34.39251, lon: 40.98945)).map { names.name(of: $0.side) } == "IQ")
+        #expect(line.proximity(of: GeoPoint(lat: 34.45226, lon: 40.91854)).map { names.name(of: $0.side) } == "SY")
+    }
+
+    @Test func anUnknownKeyIsNamedWithItsPath() throws {
+        let error = try #require(try loadError(["vigild.yaml": "ingest:\n  bnid: [\"tcp://127.0.0.1:1\"]\n"]))
+        #expect(error.file.hasSuffix("vigild.yaml"))
+        #expect(error.key == "ingest.bnid")
+        #expect(error.message.contains("unknown key"))
+    }
+
+    @Test func aBadEndpointIsNamedWithItsIndex() throws {
+        let error = try #require(try loadError(["vigild.yaml": "publish:\n  bind: [\"tcp://127.0.0.1:1\", \"localhost:80\"]\n"]))
+        #expect(error.key == "publish.bind[1]")
+        #expect(error.message.contains("not a ZeroMQ endpoint"))
+    }
+
+    @Test func crossingConfirmationOverTheContractBoundIsRefused() throws {
+        let error = try #require(try loadError(["vigild.yaml": "tracking:\n  crossing_confirm_m: 250\n"]))
+        #expect(error.key == "tracking.crossing_confirm_m")
+        #expect(error.message.contains("1.0 to 100.0"))
+    }
+
+    @Test func anInvalidRuleIsReportedWithItsIndexAndKey() throws {
+        let rules = "rules:\n  - name: ok\n    classes: [animal]\n    suppress: true\n  - name: bad\n    event: cross\n    alert: {kind: border_crossing, severity: urgent}\n"
+        let error = try #require(try loadError(["rules.yaml": rules]))
+        #expect(error.file.hasSuffix("rules.yaml"))
+        #expect(error.key == "rules[1].alert.severity")
+        #expect(error.message.contains("critical"))
+    }
+
+    @Test func aRuleNamingAMissingZoneIsRefused() throws {
+        let error = try #require(try loadError(["rules.yaml": "rules:\n  - zone: nowhere\n    suppress: true\n"]))
+        #expect(error.key == "rules[0].zone")
+    }
+
+    @Test func aDuplicateCameraIdNamesTheFeature() throws {
+        let cameras = """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[42.0,36.0]},"properties":{"id":"cam-a","sector":"S01","heading_deg":270,"fov_deg":90,"range_m":4000}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[42.0,36.1]},"properties":{"id":"cam-a","sector":"S01","heading_deg":270,"fov_deg":90,"range_m":4000}}]}
+            """
+        let error = try #require(try loadError(["cameras.geojson": cameras]))
+        #expect(error.key == "features[1] (id cam-a).properties.id")
+        #expect(error.message.contains("duplicate"))
+    }
+
+    @Test func aZoneWithAnUnknownKindOrAnOpenRingIsNamed() throws {
+        let unknownKind = #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[42,36]},"properties":{"id":"z1","kind":"moat","radius_m":10}}]}"#
+        let kindError = try #require(try loadError(["zones.geojson": unknownKind]))
+        #expect(kindError.key == "features[0] (id z1).properties.kind")
+        let openRing = #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[42,36],[42.1,36],[42.1,36.1],[42,36.2]]]},"properties":{"id":"z2","kind":"restricted"}}]}"#
+        let ringError = try #require(try loadError(["zones.geojson": openRing]))
+        #expect(ringError.key == "features[0] (id z2).geometry.coordinates[0]")
+        #expect(ringError.message.contains("not closed"))
+    }
+}
