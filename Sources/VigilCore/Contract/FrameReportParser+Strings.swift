@@ -1,4 +1,5 @@
-// JSON strings: validation as the payload is scanned, and unescaping for the rare string that needs it.
+// JSON strings: validation as the payload is scanned, unescaping for the rare string that needs
+// it, and field names matched against the contract's without building a `String`.
 
 extension FrameReportParser {
     /// A string's content in the payload, between its quotes, as received.
@@ -193,5 +194,260 @@ extension FrameReportParser.Reader {
         let shown = min(token.count, 64)
         let text = String(decoding: UnsafeRawBufferPointer(start: base + token.start, count: shown), as: UTF8.self)
         return "\"\(text)\(shown < token.count ? "…" : "")\""
+    }
+}
+
+// MARK: - Field names
+
+extension FrameReportParser {
+    /// The report's contract fields; the raw value is the field's bit in a seen-mask.
+    enum ReportKey: UInt8 {
+        case version, camera, seq, ts, detections, unknown
+
+        /// The seen-mask of the required fields other than `v`, which is checked on its own.
+        static let requiredMask: UInt8 = 0b1_1110
+
+        /// The field's name in the payload.
+        var name: StaticString {
+            switch self {
+            case .version: "v"
+            case .camera: "camera"
+            case .seq: "seq"
+            case .ts: "ts"
+            case .detections: "detections"
+            case .unknown: "?"
+            }
+        }
+    }
+
+    /// A detection's contract fields; the raw value is the field's bit in a seen-mask.
+    enum DetectionKey: UInt8 {
+        case track, objectClass, conf, lat, lon, tempC, sizeM, speedMps, headingDeg, unknown
+
+        /// The required fields, in the order a missing one is reported.
+        static let required: [DetectionKey] = [.track, .objectClass, .conf, .lat, .lon]
+
+        /// The seen-mask of all required fields.
+        static let requiredMask: UInt16 = 0b1_1111
+
+        /// The field's name in the payload.
+        var name: StaticString {
+            switch self {
+            case .track: "track"
+            case .objectClass: "class"
+            case .conf: "conf"
+            case .lat: "lat"
+            case .lon: "lon"
+            case .tempC: "temp_c"
+            case .sizeM: "size_m"
+            case .speedMps: "speed_mps"
+            case .headingDeg: "heading_deg"
+            case .unknown: "?"
+            }
+        }
+    }
+}
+
+extension FrameReportParser {
+    /// The contract's field names with their closing quote, as little-endian words (first byte
+    /// lowest), for matching a plainly written key in one or two loads. Names longer than 8
+    /// bytes are split in two words. `FrameReportParserTests` checks every constant.
+    enum PackedKey {
+        static let v: UInt64 = 0x2276  // v"
+        static let ts: UInt64 = 0x22_7374  // ts"
+        static let seq: UInt64 = 0x2271_6573  // seq"
+        static let camera: UInt64 = 0x22_6172_656D_6163  // camera"
+        static let detectio: UInt64 = 0x6F69_7463_6574_6564  // detectio
+        static let ns: UInt64 = 0x22_736E  // ns"
+        static let lat: UInt64 = 0x2274_616C  // lat"
+        static let lon: UInt64 = 0x226E_6F6C  // lon"
+        static let conf: UInt64 = 0x22_666E_6F63  // conf"
+        static let track: UInt64 = 0x226B_6361_7274  // track"
+        static let `class`: UInt64 = 0x2273_7361_6C63  // class"
+        static let tempC: UInt64 = 0x22_635F_706D_6574  // temp_c"
+        static let sizeM: UInt64 = 0x22_6D5F_657A_6973  // size_m"
+        static let speedMp: UInt64 = 0x706D_5F64_6565_7073  // speed_mp
+        static let s: UInt64 = 0x2273  // s"
+        static let heading: UInt64 = 0x5F67_6E69_6461_6568  // heading_
+        static let deg: UInt64 = 0x2267_6564  // deg"
+
+        /// The word for up to 8 bytes of `text`, as the constants above are written.
+        static func pack(_ text: String) -> UInt64 {
+            text.utf8.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) }
+        }
+    }
+}
+
+extension FrameReportParser.Reader {
+    /// Reads the name of a report field and the `:` after it.
+    @inline(__always)
+    mutating func readReportKey() throws(FrameReportError) -> Parser.ReportKey {
+        try expectOpeningQuote()
+        let key: Parser.ReportKey
+        if let plain = plainReportKey() {
+            key = plain
+        } else {
+            let name = try scanString()
+            if !name.escaped {
+                key = Self.reportKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count))
+            } else {
+                key = unescape(name).withUnsafeBytes { Self.reportKey($0) }
+            }
+        }
+        try expectColon()
+        return key
+    }
+
+    /// Reads the name of a detection field and the `:` after it.
+    @inline(__always)
+    mutating func readDetectionKey() throws(FrameReportError) -> Parser.DetectionKey {
+        try expectOpeningQuote()
+        let key: Parser.DetectionKey
+        if let plain = plainDetectionKey() {
+            key = plain
+        } else {
+            let name = try scanString()
+            if !name.escaped {
+                key = Self.detectionKey(UnsafeRawBufferPointer(start: base + name.start, count: name.count))
+            } else {
+                key = unescape(name).withUnsafeBytes { Self.detectionKey($0) }
+            }
+        }
+        try expectColon()
+        return key
+    }
+
+    /// The 8 bytes at `offset`, the first in the lowest bits; `offset + 8` must not pass `end`.
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The fast path for the usual case: a report key written plainly, without escapes, matched
+    /// with its closing quote in one or two word comparisons and consumed. Nil for anything
+    /// else, which the general path then reads.
+    @inline(__always)
+    mutating func plainReportKey() -> Parser.ReportKey? {
+        typealias Packed = Parser.PackedKey
+        guard end - index >= 12 else { return nil }
+        let word = word(at: index)
+        switch UInt8(truncatingIfNeeded: word) {
+        case UInt8(ascii: "v") where word & 0xFFFF == Packed.v:
+            index += 2
+            return .version
+        case UInt8(ascii: "c") where word & 0xFF_FFFF_FFFF_FFFF == Packed.camera:
+            index += 7
+            return .camera
+        case UInt8(ascii: "s") where word & 0xFFFF_FFFF == Packed.seq:
+            index += 4
+            return .seq
+        case UInt8(ascii: "t") where word & 0xFF_FFFF == Packed.ts:
+            index += 3
+            return .ts
+        case UInt8(ascii: "d") where word == Packed.detectio && self.word(at: index + 8) & 0xFF_FFFF == Packed.ns:
+            index += 11
+            return .detections
+        default:
+            return nil
+        }
+    }
+
+    /// The fast path for a detection key written plainly; see `plainReportKey`.
+    @inline(__always)
+    mutating func plainDetectionKey() -> Parser.DetectionKey? {
+        typealias Packed = Parser.PackedKey
+        guard end - index >= 12 else { return nil }
+        let word = word(at: index)
+        let key: Parser.DetectionKey
+        let length: Int
+        switch UInt8(truncatingIfNeeded: word) {
+        case UInt8(ascii: "l"):
+            switch word & 0xFFFF_FFFF {
+            case Packed.lat: (key, length) = (.lat, 4)
+            case Packed.lon: (key, length) = (.lon, 4)
+            default: return nil
+            }
+        case UInt8(ascii: "c"):
+            if word & 0xFF_FFFF_FFFF == Packed.conf {
+                (key, length) = (.conf, 5)
+            } else if word & 0xFFFF_FFFF_FFFF == Packed.class {
+                (key, length) = (.objectClass, 6)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "t"):
+            if word & 0xFFFF_FFFF_FFFF == Packed.track {
+                (key, length) = (.track, 6)
+            } else if word & 0xFF_FFFF_FFFF_FFFF == Packed.tempC {
+                (key, length) = (.tempC, 7)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "s"):
+            if word & 0xFF_FFFF_FFFF_FFFF == Packed.sizeM {
+                (key, length) = (.sizeM, 7)
+            } else if word == Packed.speedMp && self.word(at: index + 8) & 0xFFFF == Packed.s {
+                (key, length) = (.speedMps, 10)
+            } else {
+                return nil
+            }
+        case UInt8(ascii: "h"):
+            guard word == Packed.heading && self.word(at: index + 8) & 0xFFFF_FFFF == Packed.deg else { return nil }
+            (key, length) = (.headingDeg, 12)
+        default:
+            return nil
+        }
+        index += length
+        return key
+    }
+
+    @inline(__always)
+    static func reportKey(_ bytes: UnsafeRawBufferPointer) -> Parser.ReportKey {
+        switch bytes.count {
+        case 1 where bytes[0] == UInt8(ascii: "v"): .version
+        case 2 where matches(bytes, "ts"): .ts
+        case 3 where matches(bytes, "seq"): .seq
+        case 6 where matches(bytes, "camera"): .camera
+        case 10 where matches(bytes, "detections"): .detections
+        default: .unknown
+        }
+    }
+
+    @inline(__always)
+    static func detectionKey(_ bytes: UnsafeRawBufferPointer) -> Parser.DetectionKey {
+        switch bytes.count {
+        case 3:
+            if matches(bytes, "lat") { return .lat }
+            if matches(bytes, "lon") { return .lon }
+        case 4:
+            if matches(bytes, "conf") { return .conf }
+        case 5:
+            if matches(bytes, "track") { return .track }
+            if matches(bytes, "class") { return .objectClass }
+        case 6:
+            if matches(bytes, "temp_c") { return .tempC }
+            if matches(bytes, "size_m") { return .sizeM }
+        case 9:
+            if matches(bytes, "speed_mps") { return .speedMps }
+        case 11:
+            if matches(bytes, "heading_deg") { return .headingDeg }
+        default:
+            break
+        }
+        return .unknown
+    }
+
+    /// Whether `bytes` (of the literal's length) are the literal's bytes.
+    @inline(__always)
+    static func matches(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        let pattern = UnsafeRawPointer(literal.utf8Start)
+        let base = bytes.baseAddress.unsafelyUnwrapped
+        for offset in 0..<literal.utf8CodeUnitCount
+        where base.load(fromByteOffset: offset, as: UInt8.self)
+            != pattern.load(fromByteOffset: offset, as: UInt8.self)
+        {
+            return false
+        }
+        return true
     }
 }
