@@ -25,6 +25,8 @@ public struct PublishStats: Sendable, Equatable {
     public var published: UInt64 = 0
     /// The last `seq` published (0: none yet).
     public var lastSeq: UInt64 = 0
+    /// Times processing waited 100 ms for room in the publish queue.
+    public var stalls: UInt64 = 0
 
     /// Zero counters.
     public init() {}

@@ -1,17 +1,25 @@
 import Dispatch
 import Logging
+import Synchronization
 import VigilCore
 import ZeroMQ
 
 /// Publishes alert messages on the PUB socket, numbering them with `seq` from 1, gap-free.
 ///
+/// The queue from processing is bounded (``maxPendingBatches``). Alerts are never dropped: when
+/// it is full, processing waits, and so back-pressure reaches ingest, where it is counted.
+///
 /// `@unchecked Sendable`: the socket, `seq` and the counters are touched only on `queue`
-/// (checked with `dispatchPrecondition`). The queue is fed by processing only.
+/// (checked with `dispatchPrecondition`), except `stalls`, which is atomic.
 final class PublishStage: @unchecked Sendable {
     let queue = DispatchQueue(label: "vigil.publish")
     private let socket: ZMQSocket
     private var counters = PublishStats()
     private let logger: Logger
+    /// Batches of alerts waiting to be published, at most.
+    static let maxPendingBatches = 1_024
+    private let room = DispatchSemaphore(value: PublishStage.maxPendingBatches)
+    private let stalls = Atomic<UInt64>(0)
 
     /// Creates the PUB socket and binds every endpoint, or throws naming the one that failed.
     init(context: ZMQContext, endpoints: [String], sendHighWaterMark: Int, logger: Logger) throws(DaemonError) {
@@ -31,9 +39,13 @@ final class PublishStage: @unchecked Sendable {
         }
     }
 
-    /// Publishes `events` in order.
+    /// Publishes `events` in order. Blocks the caller while ``maxPendingBatches`` are waiting.
     func publish(_ events: [AlertEvent]) {
+        while room.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            stalls.add(1, ordering: .relaxed)
+        }
         queue.async { [self] in
+            defer { room.signal() }
             dispatchPrecondition(condition: .onQueue(queue))
             for event in events {
                 counters.lastSeq += 1
@@ -62,5 +74,9 @@ final class PublishStage: @unchecked Sendable {
     }
 
     /// Counters, read on the queue.
-    func stats() -> PublishStats { queue.sync { counters } }
+    func stats() -> PublishStats {
+        var stats = queue.sync { counters }
+        stats.stalls = stalls.load(ordering: .relaxed)
+        return stats
+    }
 }

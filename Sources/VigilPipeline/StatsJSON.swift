@@ -25,7 +25,7 @@ public enum StatsJSON {
                 "raised": stats.engine.raised, "updated": stats.engine.updated, "resolved": stats.engine.resolved,
                 "suppressed": stats.engine.suppressed,
             ],
-            "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq],
+            "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq, "stalls": stats.publish.stalls],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"ok\":false}".utf8)
         return Array(data)
