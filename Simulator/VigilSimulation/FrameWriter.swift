@@ -1,0 +1,97 @@
+import VigilCore
+
+/// Writes frame reports as the contract's JSON (CONTRACT.md section 1), by hand: the simulator's
+/// send path writes hundreds of thousands of reports a second, so it never goes through
+/// `JSONEncoder` or an intermediate dictionary.
+///
+/// Output: `{"v":1,"camera":"cam-rabia-17","seq":42,"ts":1795228387250,"detections":[{"track":412,
+/// "class":"person","conf":0.913,"lat":36.835545,"lon":42.112958,"temp_c":34.5,"speed_mps":1.5,
+/// "heading_deg":137.2}]}`. Places: `lat`/`lon` 6 (0.1 m), `conf` 3, `speed_mps` 2, `temp_c`,
+/// `size_m` and `heading_deg` 1; trailing zeros are dropped. Optional fields appear only when set.
+public enum FrameWriter {
+    /// Replaces the contents of `buffer` with the payload of `report` (keeping its capacity).
+    public static func write(_ report: FrameReport, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        append(report, to: &buffer)
+    }
+
+    /// The payload of `report`.
+    public static func payload(_ report: FrameReport) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(96 + report.detections.count * 150)
+        append(report, to: &buffer)
+        return buffer
+    }
+
+    /// Appends the payload of `report` to `buffer`.
+    public static func append(_ report: FrameReport, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: #"{"v":1,"camera":"#.utf8)
+        appendString(report.camera, to: &buffer)
+        buffer.append(contentsOf: #","seq":"#.utf8)
+        Format.appendInteger(report.seq, to: &buffer)
+        buffer.append(contentsOf: #","ts":"#.utf8)
+        Format.appendInteger(report.ts, to: &buffer)
+        buffer.append(contentsOf: #","detections":["#.utf8)
+        for (index, detection) in report.detections.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            append(detection, to: &buffer)
+        }
+        buffer.append(contentsOf: "]}".utf8)
+    }
+
+    /// Appends one detection object.
+    public static func append(_ detection: Detection, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: #"{"track":"#.utf8)
+        Format.appendInteger(UInt64(detection.track), to: &buffer)
+        buffer.append(contentsOf: #","class":""#.utf8)
+        buffer.append(contentsOf: detection.objectClass.rawValue.utf8)
+        buffer.append(contentsOf: #"","conf":"#.utf8)
+        Format.appendFixed(detection.conf, decimals: 3, to: &buffer)
+        buffer.append(contentsOf: #","lat":"#.utf8)
+        Format.appendFixed(detection.lat, decimals: 6, to: &buffer)
+        buffer.append(contentsOf: #","lon":"#.utf8)
+        Format.appendFixed(detection.lon, decimals: 6, to: &buffer)
+        if let value = detection.tempC {
+            buffer.append(contentsOf: #","temp_c":"#.utf8)
+            Format.appendFixed(value, decimals: 1, to: &buffer)
+        }
+        if let value = detection.sizeM {
+            buffer.append(contentsOf: #","size_m":"#.utf8)
+            Format.appendFixed(value, decimals: 1, to: &buffer)
+        }
+        if let value = detection.speedMps {
+            buffer.append(contentsOf: #","speed_mps":"#.utf8)
+            Format.appendFixed(value, decimals: 2, to: &buffer)
+        }
+        if let value = detection.headingDeg {
+            buffer.append(contentsOf: #","heading_deg":"#.utf8)
+            Format.appendFixed(value, decimals: 1, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `string` as a JSON string, escaping quotes, backslashes and control characters.
+    public static func appendString(_ string: String, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(byte)
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                buffer.append(contentsOf: #"\u00"#.utf8)
+                buffer.append(hex[Int(byte >> 4)])
+                buffer.append(hex[Int(byte & 0xF)])
+            default:
+                buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// The topic frame of a camera's reports: `det.<sector>.<camera>`.
+    public static func topic(sector: String, camera: String) -> String {
+        "det.\(sector).\(camera)"
+    }
+}

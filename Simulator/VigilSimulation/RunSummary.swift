@@ -1,0 +1,32 @@
+/// What a run sent, printed at its end.
+public struct RunSummary: Sendable, Equatable {
+    /// Messages sent, hostile ones included.
+    public var sent: Int
+    /// Detections in the normal frame reports sent.
+    public var detections: Int
+    /// Hostile messages among ``sent``.
+    public var hostile: Int
+    /// Seconds from the first message to the last (after the warm-up).
+    public var seconds: Double
+
+    /// Creates a summary.
+    public init(sent: Int, detections: Int, hostile: Int, seconds: Double) {
+        self.sent = sent
+        self.detections = detections
+        self.hostile = hostile
+        self.seconds = seconds
+    }
+
+    /// Messages a second achieved.
+    public var rate: Double { seconds > 0 ? Double(sent) / seconds : 0 }
+
+    /// One line for people: `sent 1200 messages (100 hostile), 340 detections in 12.00 s: 100 msg/s`.
+    public var text: String {
+        "sent \(sent) messages (\(hostile) hostile), \(detections) detections in \(Format.fixed(seconds, 2)) s: \(Format.fixed(rate, 0)) msg/s"
+    }
+
+    /// One JSON object, for the benchmark harness: `{"sent":1200,"detections":340,"seconds":12.0,"rate":100.0,"hostile":100}`.
+    public var json: String {
+        #"{"sent":\#(sent),"detections":\#(detections),"seconds":\#(Format.fixed(seconds, 6)),"rate":\#(Format.fixed(rate, 1)),"hostile":\#(hostile)}"#
+    }
+}

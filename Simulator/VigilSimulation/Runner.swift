@@ -1,0 +1,96 @@
+import VigilCore
+import ZeroMQ
+
+/// Plays a scenario through a ``Publisher``: the ``Simulator``'s frames, paced as ``RunOptions``
+/// says, with hostile messages mixed in, and the actors' events reported as they happen.
+///
+/// Runs on the calling thread, which owns the publisher's socket for the whole run.
+public struct Runner {
+    /// The scenario.
+    public let scenario: Scenario
+    /// Cameras and border.
+    public let world: SimulationWorld
+    /// Pacing and hostile messages.
+    public let options: RunOptions
+    private let publisher: Publisher
+    private let log: (String) -> Void
+
+    /// Creates a runner; `log` receives one line per actor event (real-time and accelerated runs).
+    public init(scenario: Scenario, world: SimulationWorld, options: RunOptions, publisher: Publisher, log: @escaping (String) -> Void) {
+        self.scenario = scenario
+        self.world = world
+        self.options = options
+        self.publisher = publisher
+        self.log = log
+    }
+
+    /// Runs to the end of the scenario (or of the load) and returns what was sent.
+    public func run() throws(ZMQError) -> RunSummary {
+        WallClock.sleep(seconds: Double(options.warmupMs) / 1000)
+        var simulator = Simulator(scenario: scenario, world: world)
+        let wallStartMs = WallClock.nowMs()
+        let start = WallClock.monotonic()
+        let mapping: TimeMapping
+        var limitCount = Int.max, limitSeconds = Double.infinity, rate = 0.0
+        switch options.pace {
+        case .realTime:
+            mapping = .realTime(wallStartMs: wallStartMs)
+        case .accelerated(let speed):
+            mapping = .accelerated(speed: speed, duration: simulator.duration, wallStartMs: wallStartMs)
+        case .load(let loadRate, let duration, let count):
+            rate = loadRate
+            limitCount = count ?? .max
+            limitSeconds = duration ?? .infinity
+            let span = TimeMapping.loadSpan(
+                framesPerSecond: Double(max(simulator.cameras.count, 1)) * scenario.fps, rate: loadRate, duration: duration, count: count)
+            mapping = .load(span: span, wallStartMs: wallStartMs)
+        }
+        simulator = Simulator(scenario: scenario, world: world, epochMs: mapping.epochMs, loops: mapping.speed.isInfinite)
+        let isLoad = mapping.speed.isInfinite
+        let sectors = Set(world.cameras.map(\.sector))
+
+        var payload: [UInt8] = []
+        payload.reserveCapacity(4_096)
+        var sent = 0, detections = 0, hostile = 0, sinceHostile = 0
+        var nextEvent = 0
+        var last = start
+        while sent < limitCount, let frame = simulator.next() {
+            if isLoad {
+                if rate > 0 { WallClock.wait(until: start + Double(sent) / rate) }
+                last = WallClock.monotonic()
+                if last - start >= limitSeconds { break }
+                // Never ahead of the wall clock, whatever the bound on the span said.
+                let ahead = frame.report.ts - WallClock.nowMs()
+                if ahead > 0 { WallClock.sleep(seconds: Double(ahead) / 1000) }
+            } else {
+                WallClock.wait(until: start + frame.scenarioTime / mapping.speed)
+                while nextEvent < simulator.events.count && simulator.events[nextEvent].time <= frame.scenarioTime {
+                    log(simulator.events[nextEvent].line())
+                    nextEvent += 1
+                }
+            }
+            FrameWriter.write(frame.report, into: &payload)
+            try publisher.send(topic: frame.topic, payload: payload)
+            sent += 1
+            detections += frame.report.detections.count
+            sinceHostile += 1
+            if options.hostileEvery > 0 && sinceHostile >= options.hostileEvery && sent < limitCount {
+                let camera = simulator.cameras[frame.cameraIndex]
+                let kind = HostileMessage.Kind.allCases[hostile % HostileMessage.Kind.allCases.count]
+                let message = HostileMessage(
+                    kind: kind, camera: camera, seq: frame.report.seq, ts: frame.report.ts,
+                    otherSector: sectors.subtracting([camera.sector]).min() ?? "S00", nowMs: WallClock.nowMs())
+                try publisher.send(frames: message.frames)
+                sent += 1
+                hostile += 1
+                sinceHostile = 0
+            }
+        }
+        if !isLoad { last = WallClock.monotonic() }
+        while !isLoad && nextEvent < simulator.events.count {
+            log(simulator.events[nextEvent].line())
+            nextEvent += 1
+        }
+        return RunSummary(sent: sent, detections: detections, hostile: hostile, seconds: last - start)
+    }
+}

@@ -1,0 +1,83 @@
+import VigilCore
+
+/// The simulation engine: every camera's frame reports for a scenario, in event-time order.
+///
+/// A pure iterator, independent of sockets and clocks: given the same scenario, world, seed and
+/// `epochMs`, it yields the same frames. Each reporting camera takes one frame per `1/fps`
+/// seconds of scenario time, at its own phase within the frame interval; a frame with no
+/// detections is a heartbeat. See ``CameraModel`` for what a camera reports.
+///
+/// When `loops` is set the scenario is played again and again: scenario time (and so `ts`) keeps
+/// increasing, `seq` keeps counting, and every pass starts with every track lost, so the same
+/// actors come back under new track ids. Load generation uses this.
+public struct Simulator: IteratorProtocol, Sendable {
+    /// The scenario.
+    public let scenario: Scenario
+    /// The cameras that report, in registration order.
+    public let cameras: [Camera]
+    /// One trajectory per actor, in the scenario's order.
+    public let trajectories: [Trajectory]
+    /// What the actors do in one pass, in time order.
+    public let events: [ActorEvent]
+    /// The length of one pass, seconds: until the last actor is gone, plus the tail, rounded up
+    /// to a whole frame interval.
+    public let duration: Double
+    /// Frames each camera sends per pass.
+    public let framesPerCamera: Int
+    /// Event time, epoch ms, of scenario time 0: `ts = epochMs + floor(scenarioTime · 1000)`.
+    public let epochMs: Int64
+    /// Whether the scenario repeats without end.
+    public let loops: Bool
+
+    private var models: [CameraModel]
+    private let order: [Int]
+    private var tick = 0
+    private var slot = 0
+
+    /// Prepares `scenario` (loaded against `world`) for iteration.
+    public init(scenario: Scenario, world: SimulationWorld, epochMs: Int64 = 0, loops: Bool = false) {
+        self.scenario = scenario
+        self.epochMs = epochMs
+        self.loops = loops
+        cameras = scenario.reportingCameras(of: world.cameras)
+        let trajectories = scenario.actors.enumerated().map { index, actor in
+            Trajectory(actor: actor, border: world.border, seed: scenario.seed, actorIndex: index)
+        }
+        self.trajectories = trajectories
+        events = zip(scenario.actors, trajectories).flatMap { actor, trajectory in
+            trajectory.events(of: actor, border: world.border)
+        }.sorted { $0.time < $1.time }
+        let lastGone = trajectories.map(\.endS).max() ?? 0
+        framesPerCamera = max(1, Int(((lastGone + scenario.tailS) * scenario.fps - 1e-9).rounded(.up)))
+        duration = Double(framesPerCamera) / scenario.fps
+        let models = cameras.map { CameraModel(camera: $0, seed: scenario.seed, trajectories: trajectories) }
+        self.models = models
+        order = models.indices.sorted { models[$0].phase < models[$1].phase }
+    }
+
+    /// Frames in one pass, all cameras together.
+    public var framesPerPass: Int { framesPerCamera * cameras.count }
+
+    /// The next frame in event-time order, or `nil` at the end of a scenario that does not loop.
+    public mutating func next() -> SimulatedFrame? {
+        guard !models.isEmpty else { return nil }
+        if slot == models.count {
+            slot = 0
+            tick += 1
+        }
+        let pass = tick / framesPerCamera, localTick = tick % framesPerCamera
+        if pass > 0 && !loops { return nil }
+        if localTick == 0 && slot == 0 && tick > 0 {
+            for index in models.indices { models[index].loseAllTracks() }
+        }
+        let index = order[slot]
+        slot += 1
+        let phase = models[index].phase
+        let scenarioTime = (Double(tick) + phase) / scenario.fps
+        let localTime = (Double(localTick) + phase) / scenario.fps
+        let ts = epochMs + Int64((scenarioTime * 1000).rounded(.down))
+        let report = models[index].frame(
+            at: localTime, ts: ts, trajectories: trajectories, actors: scenario.actors, noiseM: scenario.noiseM)
+        return SimulatedFrame(cameraIndex: index, topic: models[index].topic, scenarioTime: scenarioTime, pass: pass, report: report)
+    }
+}

@@ -1,2 +1,0 @@
-/// Scenarios, cameras and load generation for driving vigild.
-public enum VigilSimulationModule {}
