@@ -18,13 +18,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // libzmq as SwiftPM sees it: the C headers plus a few shims for what Swift cannot import.
-        .systemLibrary(
-            name: "CZeroMQ",
-            path: "Sources/CZeroMQ",
-            pkgConfig: "libzmq",
-            providers: [.apt(["libzmq3-dev"])]
-        ),
+        // libzmq as SwiftPM sees it: the C header plus a shim for what Swift cannot import.
+        // Debian's libzmq3-dev puts zmq.h in /usr/include and libzmq.so on the linker's path.
+        // No `pkgConfig:` here: Debian's libzmq.pc adds `-isystem /usr/include/mit-krb5`, which
+        // SwiftPM refuses with a warning on every build, and nothing else from it is needed.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // The only module that touches the libzmq C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
