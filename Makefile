@@ -15,9 +15,9 @@ build:
 	$(SWIFT) build
 
 release:
-	$(SWIFT) build -c release --product vigild
-	$(SWIFT) build -c release --product vigil
-	$(SWIFT) build -c release --product vigil-sim
+	@echo "building release executables (output: .build/release-build.log)" >&2
+	@mkdir -p .build
+	@for p in vigild vigil vigil-sim; do $(SWIFT) build -c release --product $$p >> .build/release-build.log 2>&1 || { cat .build/release-build.log >&2; exit 1; }; done
 
 ## demo: the daemon on the default configuration, fed by the simulator; alerts printed as NDJSON.
 demo: setup release

@@ -215,7 +215,10 @@ public struct AlertEngine {
     private mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
         let verdict = evaluate(target)
         guard case .alert(let rule, let zone, let direction) = verdict else {
-            if case .suppressed = verdict, target.incident == nil { stats.suppressed += 1 }
+            if case .suppressed = verdict, !target.wasSuppressed {
+                target.wasSuppressed = true
+                stats.suppressed += 1
+            }
             positionUpdate(&target, into: &alerts)
             return
         }

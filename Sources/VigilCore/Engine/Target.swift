@@ -20,6 +20,8 @@ struct Target {
     /// Zones the target is in: zone index → consecutive frames inside, and event time of entry.
     var zoneStreaks: [Int: (frames: Int, since: Int64)] = [:]
     var incident: Incident?
+    /// Whether a suppressing rule has matched this target (counted once per target).
+    var wasSuppressed = false
 
     /// The open incident about this target.
     struct Incident {
