@@ -32,6 +32,7 @@ struct ThroughputBenchmark: ParsableCommand {
         var sent: Int
         var through: Int
         var seconds: Double
+        var note = ""
         var rate: Double { Double(through) / seconds }
     }
 
@@ -53,10 +54,10 @@ struct ThroughputBenchmark: ParsableCommand {
             print(String(format: "trial %d forwarder: %.0f reports/s (%d of %d through, %.2f s)", trial, f.rate, f.through, f.sent, f.seconds))
             let v = try runVigild(messages, context: context)
             vigild.append(v)
-            print(String(format: "trial %d vigild:    %.0f reports/s (%d of %d through, %.2f s)", trial, v.rate, v.through, v.sent, v.seconds))
+            print(String(format: "trial %d vigild:    %.0f reports/s (%d of %d through, %.2f s; %@)", trial, v.rate, v.through, v.sent, v.seconds, v.note))
         }
         let medianForwarder = median(forwarder.map(\.rate)), medianVigild = median(vigild.map(\.rate))
-        print(String(format: "median forwarder: %.0f reports/s", medianForwarder))
+        print(String(format: "median forwarder: %.0f reports/s (loss in trials: %@)", medianForwarder, forwarder.map { "\($0.sent - $0.through)" }.joined(separator: ", ")))
         print(String(format: "median vigild:    %.0f reports/s (loss in trials: %@)", medianVigild, vigild.map { "\($0.sent - $0.through)" }.joined(separator: ", ")))
         print(String(format: "ratio vigild/forwarder: %.2f", medianVigild / medianForwarder))
     }
@@ -126,7 +127,7 @@ struct ThroughputBenchmark: ParsableCommand {
         let req = try ZMQSocket(context: context, type: .req)
         defer { req.close() }
         try req.connect(control)
-        var through = 0, lastChange = monotonic(), lastCount = -1
+        var through = 0, lastChange = monotonic(), lastCount = -1, stalls = 0
         while through < messages.count && monotonic() - lastChange < 3_000_000_000 {
             try req.send([Array("stats".utf8)])
             guard try req.waitForInput(timeoutMs: 5_000), let reply = try req.receiveMessage() else { break }
@@ -135,13 +136,14 @@ struct ThroughputBenchmark: ParsableCommand {
             let ingest = object?["ingest"] as? [String: Any] ?? [:]
             let refused = ((ingest["received"] as? Int) ?? 0) - ((ingest["handed_over"] as? Int) ?? 0) - ((ingest["dropped_queue_full"] as? Int) ?? 0)
             through = ((object?["processed"] as? Int) ?? 0) + refused
+            stalls = (ingest["stalls"] as? Int) ?? 0
             if through != lastCount {
                 lastCount = through
                 lastChange = monotonic()
             }
             if through < messages.count { Thread.sleep(forTimeInterval: 0.01) }
         }
-        return Trial(sent: messages.count, through: through, seconds: Double(lastChange - start) / 1e9)
+        return Trial(sent: messages.count, through: through, seconds: Double(lastChange - start) / 1e9, note: "ingest waited for processing \(stalls) × 100 ms")
     }
 
     private func spawn(_ path: String, _ arguments: [String]) throws -> Process {

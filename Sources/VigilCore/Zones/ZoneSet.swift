@@ -49,6 +49,8 @@ public struct ZoneSet: Sendable {
         case .polygon(let polygon):
             return polygon.contains(point)
         case .circle(let center, let radius):
+            // A degree of latitude is at least 110,574 m anywhere: a cheap reject before the exact test.
+            if abs(point.lat - center.lat) * 110_574 > radius { return false }
             return center.distance(to: point) <= radius
         }
     }
