@@ -45,12 +45,12 @@ import Testing
 
         /// Walks a target from `from` to `to` metres east of the line over `seconds`, seen by both cameras.
         mutating func walk(_ objectClass: ObjectClass, from: Double, to: Double, start: Double, seconds: Double, noise: Double = 0) {
-            var rng = SplitMix(seed: 42)
+            var rng = SplitMix64(seed: 42)
             var t = 0.0
             while t <= seconds {
                 let x = from + (to - from) * t / seconds
                 for camera in 0..<2 {
-                    let jitter = noise * (rng.unit() * 2 - 1)
+                    let jitter = noise * (rng.double(-1, 1))
                     frame(camera: camera, at: start + t, [(UInt32(100 + camera), objectClass, AlertEngineTests.at(x + jitter))])
                 }
                 t += 0.5
@@ -65,19 +65,6 @@ import Testing
                 t += 1
             }
         }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     }
 
     @Test func personCrossingSeenByTwoCamerasIsOneIncidentRaisedOnceResolvedOnce() {
@@ -99,9 +86,9 @@ import Testing
 
     @Test func jitterAlongTheLineNeverMakesACrossing() {
         var h = Harness()
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for i in 0..<400 {
-            let x = (rng.unit() * 2 - 1) * 25  // ±25 m around the line, under the 30 m confirmation
+            let x = (rng.double(-1, 1)) * 25  // ±25 m around the line, under the 30 m confirmation
             h.frame(camera: 0, at: Double(i) * 0.1, [(1, .person, Self.at(x))])
         }
         #expect(h.alerts.allSatisfy { $0.kind != "border_crossing" })

@@ -97,19 +97,22 @@ public struct AlertEngine {
         lastExpiryClock = clock
         let trackHorizon = clock - settings.trackTimeoutMs
         let targetHorizon = clock - settings.resolveAfterMs
-        var gone: [UInt64] = []
-        for (serial, target) in targets where target.lastTs < targetHorizon || target.tracks.contains(where: { $0.lastTs < trackHorizon }) {
+        var gone: [UInt64] = [], stale: [UInt64] = []
+        for (serial, target) in targets {
             if target.lastTs < targetHorizon {
                 gone.append(serial)
-            } else {
-                targets[serial]!.tracks.removeAll { track in
-                    guard track.lastTs < trackHorizon else { return false }
-                    trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil
-                    return true
-                }
+            } else if target.tracks.contains(where: { $0.lastTs < trackHorizon }) {
+                stale.append(serial)
             }
         }
-        // Resolve in the order the incidents were raised, so the output is deterministic.
+        for serial in stale {
+            targets[serial]!.tracks.removeAll { track in
+                guard track.lastTs < trackHorizon else { return false }
+                trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil
+                return true
+            }
+        }
+        // Resolve in the order the targets were first seen, so the output is deterministic.
         for serial in gone.sorted() {
             guard let target = targets.removeValue(forKey: serial) else { continue }
             for track in target.tracks { trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil }
