@@ -92,4 +92,37 @@ import ZeroMQ
         #expect(child.stderr.contains(taken), "names the endpoint: \(child.stderr)")
         #expect(child.stderr.contains("Address already in use"))
     }
+
+    @Test func vigilTailPrintsNDJSONFilteredBySeverityAndSectorAndStatsAnswers() throws {
+        let daemon = try RunningDaemon()
+        defer { daemon.child.stop() }
+        let wanted = try Child("vigil", ["tail", "--endpoint", daemon.alerts, "--min-severity", "high", "--sector", "S12", "--count", "1", "--seconds", "60"])
+        let otherSector = try Child("vigil", ["tail", "--endpoint", daemon.alerts, "--sector", "S05", "--seconds", "10"])
+        let lowOnly = try Child("vigil", ["tail", "--endpoint", daemon.alerts, "--severity", "low", "--seconds", "10"])
+        Thread.sleep(forTimeInterval: 0.5)
+        let sim = try Child("vigil-sim", ["run", "rabia-lone-crossing", "--endpoint", daemon.ingest, "--speed", "40"])
+        #expect(sim.wait(seconds: 60) == 0)
+        #expect(wanted.wait(seconds: 30) == 0, "tail exits after --count alerts: \(wanted.stderr)")
+        let lines = wanted.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let alert = try JSONSerialization.jsonObject(with: Data(lines.first.map { Array($0.utf8) } ?? [])) as? [String: Any]
+        #expect(alert?["sector"] as? String == "S12")
+        #expect(alert?["severity"] as? String == "critical")
+        #expect(otherSector.wait(seconds: 30) == 0)
+        #expect(otherSector.stdout.isEmpty, "no S05 alert: \(otherSector.stdout)")
+        #expect(lowOnly.wait(seconds: 30) == 0)
+        #expect(lowOnly.stdout.isEmpty)
+
+        let stats = try Child("vigil", ["stats", "--endpoint", daemon.control])
+        #expect(stats.wait(seconds: 10) == 0)
+        let counters = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any]
+        #expect(((counters?["engine"] as? [String: Any])?["raised"] as? Int) == 1)
+        #expect(((counters?["ingest"] as? [String: Any])?["received"] as? Int ?? 0) > 1_000)
+    }
+
+    @Test func vigilStatsSaysSoWhenNoDaemonAnswers() throws {
+        let stats = try Child("vigil", ["stats", "--endpoint", try freeEndpoint(), "--timeout", "0.5"])
+        #expect(stats.wait(seconds: 10) == 69)
+        #expect(stats.stderr.contains("no answer"))
+    }
 }
