@@ -2,7 +2,8 @@ import VigilCore
 
 /// Reads zones from a GeoJSON FeatureCollection (`Config/zones.geojson`).
 ///
-/// Each feature has properties `id`, `name`, `kind` (a ``ZoneKind``) and optionally `priority`.
+/// Each feature has properties `id`, `name`, `kind` (a ``ZoneKind``) and optionally `priority`,
+/// `inertia` (frames inside before a target counts as inside) and `loitering_s`.
 /// Geometries:
 /// - kind `border`: a LineString with properties `left` and `right` naming its two sides;
 /// - a LineString with `band_m` (metres) and `side` (`both`, `left`, `right`, or the name given
@@ -32,7 +33,9 @@ public enum ZonesFile {
             let name = try feature.optionalString("name") ?? id
             let priority = try feature.optionalNumber("priority", in: -1_000_000...1_000_000).map { Int($0) }
             let shape = try shape(of: feature, kind: kind, lines: &lines)
-            zones.append(Zone(id: id, name: name, kind: kind, priority: priority, shape: shape))
+            let inertia = try feature.optionalNumber("inertia", in: 1...1_000).map { Int($0) }
+            let loitering = try feature.optionalNumber("loitering_s", in: 1...86_400)
+            zones.append(Zone(id: id, name: name, kind: kind, priority: priority, shape: shape, inertiaFrames: inertia, loiteringSeconds: loitering))
         }
         return zones
     }

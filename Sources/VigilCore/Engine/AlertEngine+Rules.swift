@@ -27,10 +27,13 @@ extension AlertEngine {
                 facts.append(Fact(event: .cross, zone: zone, dwellSeconds: 0, direction: "\(names.name(of: crossing.from))->\(names.name(of: crossing.to))"))
             }
         }
-        for (zone, streak) in target.zoneStreaks where streak.frames >= settings.zoneInertiaFrames {
+        for (zone, streak) in target.zoneStreaks where streak.frames >= zones.zones[zone].inertiaFrames ?? settings.zoneInertiaFrames {
             let seconds = Double(target.lastTs - streak.since) / 1_000
             facts.append(Fact(event: .enter, zone: zone, dwellSeconds: seconds, direction: nil))
             facts.append(Fact(event: .dwell, zone: zone, dwellSeconds: seconds, direction: nil))
+            if let loitering = zones.zones[zone].loiteringSeconds, seconds > loitering {
+                facts.append(Fact(event: .loiter, zone: zone, dwellSeconds: seconds, direction: nil))
+            }
         }
         guard !facts.isEmpty else { return .none }
         facts.sort { zones.zones[$0.zone].priority != zones.zones[$1.zone].priority ? zones.zones[$0.zone].priority > zones.zones[$1.zone].priority : $0.zone < $1.zone }

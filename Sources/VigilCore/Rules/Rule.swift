@@ -6,6 +6,8 @@ public enum RuleEvent: String, Sendable, CaseIterable, Hashable {
     case enter
     /// Has stayed inside a zone for at least the rule's `after_s` without crossing.
     case dwell
+    /// Has stayed inside a zone for longer than the zone's own `loitering_s`.
+    case loiter
 }
 
 /// One rule: what it matches and what it does. Rules are evaluated in the order of the file.

@@ -40,14 +40,25 @@ public struct Zone: Sendable {
     public var priority: Int
     /// The geometry.
     public var shape: ZoneShape
+    /// Consecutive frames inside before a target counts as inside (Frigate's `inertia`); `nil`
+    /// uses the engine's default (``EngineSettings/zoneInertiaFrames``).
+    public var inertiaFrames: Int?
+    /// Seconds inside after which a target is loitering (a `dwell` event for rules with no
+    /// `after_s` of their own); `nil`: never.
+    public var loiteringSeconds: Double?
 
     /// Creates a zone.
-    public init(id: String, name: String, kind: ZoneKind, priority: Int? = nil, shape: ZoneShape) {
+    public init(
+        id: String, name: String, kind: ZoneKind, priority: Int? = nil, shape: ZoneShape,
+        inertiaFrames: Int? = nil, loiteringSeconds: Double? = nil
+    ) {
         self.id = id
         self.name = name
         self.kind = kind
         self.priority = priority ?? kind.defaultPriority
         self.shape = shape
+        self.inertiaFrames = inertiaFrames
+        self.loiteringSeconds = loiteringSeconds
     }
 }
 
