@@ -54,6 +54,20 @@ import ZeroMQ
         #expect(!alerts.contains { $0["class"] as? String == "animal" })
     }
 
+    @Test func aVehicleSeen300mApartOnEachSideIsStillAlertedWithItsDirection() throws {
+        let (alerts, daemon, _) = try run(scenario: "qaim-fast-vehicle")
+        defer { daemon.child.stop() }
+        let groups = incidents(alerts)
+        #expect(groups.count == 1, "alerts: \(alerts)")
+        let messages = try #require(groups.first?.value)
+        #expect(messages.first?["state"] as? String == "raised")
+        #expect(messages.first?["kind"] as? String == "border_crossing")
+        #expect(messages.first?["direction"] as? String == "SY->IQ")
+        #expect(messages.first?["cameras"] as? [String] == ["cam-qaim-13"])
+        let stats = try daemon.request("stats")
+        #expect((stats["engine"] as? [String: Any])?["detections"] as? Int ?? 99 <= 8, "few frames, far apart: \(stats)")
+    }
+
     @Test func hostilePayloadsAreCountedAndTheCrossingIsStillAlertedOnce() throws {
         let (alerts, daemon, _) = try run(scenario: "rabia-lone-crossing", extra: ["--hostile", "7"])
         defer { daemon.child.stop() }

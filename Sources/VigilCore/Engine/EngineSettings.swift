@@ -12,8 +12,10 @@ public struct EngineSettings: Sendable, Equatable {
     public var fusionDistanceM: Double = 60
     /// …and the target was seen this recently (event time). Default 2 s.
     public var fusionTimeMs: Int64 = 2_000
-    /// A camera track unseen for this long (event time) is forgotten. Default 10 s.
-    public var trackTimeoutMs: Int64 = 10_000
+    /// A camera track unseen for this long (event time) is forgotten, and a detection under its
+    /// id later starts afresh. As long as the incident timeout by default (30 s), so a camera on a
+    /// degraded link that reports every few seconds keeps its track.
+    public var trackTimeoutMs: Int64 = 30_000
     /// A target counts as on one side of a border once it is this far from the line; crossing
     /// needs the far side at this distance. Jitter closer to the line never makes a crossing.
     /// Default 30 m; at most 100 m (the contract's bound).
