@@ -192,4 +192,39 @@ import Testing
         #expect(a != AlertEngine.incidentID(camera: "cam-a", serial: 2, firstTs: 5))
         #expect(a.hasPrefix("al-") && a.count == 15)
     }
+
+    /// A restricted disc with its own inertia (5 frames) and loitering time (20 s), and rules on
+    /// entering it and loitering in it.
+    static func restrictedHarness() -> Harness {
+        let zones = ZoneSet(zones: Self.zones.zones + [
+            Zone(id: "depot", name: "Depot", kind: .restricted, shape: .circle(center: at(2_000), radius: 100), inertiaFrames: 5, loiteringSeconds: 20),
+        ])
+        let rules = [
+            Rule(name: "enter", event: .enter, zoneKind: .restricted, classes: [.person], action: .alert(kind: "intrusion", severity: .medium)),
+            Rule(name: "loiter", event: .loiter, zoneKind: .restricted, classes: [.person], action: .alert(kind: "loitering", severity: .high)),
+        ]
+        var h = Harness()
+        h.engine = AlertEngine(cameras: cameras, zones: zones, rules: rules)
+        return h
+    }
+
+    @Test func insideCountsOnlyAfterTheZonesInertia() {
+        var h = Self.restrictedHarness()
+        // In and out again within 4 frames: never inside.
+        for i in 0..<4 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_000))]) }
+        h.frame(camera: 0, at: 4, [(1, .person, Self.at(2_500))])
+        #expect(h.alerts.isEmpty)
+        for i in 5..<9 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_010))]) }
+        #expect(h.alerts.isEmpty, "4 consecutive frames are not 5")
+        h.frame(camera: 0, at: 9, [(1, .person, Self.at(2_010))])
+        #expect(h.alerts.map(\.kind) == ["intrusion"])
+    }
+
+    @Test func stayingLongerThanTheZonesLoiteringTimeEscalates() {
+        var h = Self.restrictedHarness()
+        for i in 0...30 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_000 + Double(i % 3)))]) }
+        #expect(h.alerts.map { "\($0.state.rawValue):\($0.kind)" } == ["raised:intrusion", "updated:loitering"])
+        #expect(h.alerts.last?.severity == .high)
+        #expect(h.alerts.last?.zone == "depot")
+    }
 }
