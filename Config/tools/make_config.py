@@ -41,6 +41,14 @@ and a circle around every place within 15 km of the line (20). Walking the line 
 vertex (Jordan end) to its last (Turkey end), Syria is on the left and Iraq on the right; this is
 asserted against the polygons.
 
+Masks (90) and one restricted area (80) are ILLUSTRATIVE, NOT SURVEYED: three plausible static heat
+sources (a flare near Al-Qaim, a generator house in the Sinjar stretch, a pump station near Rabia),
+as a Point with radius_m, a Polygon and a MultiPolygon, each asserted to lie at least 300 m from the
+line and wholly inside the view of at least two cameras; and the area within 4.5 km of the line
+around the Rabia / Al-Yarubiyah crossing (km 549.5-557.5), a Polygon whose hole is the union of the
+two town discs, with loitering_s. Rings are wound as RFC 7946 says (exterior counter-clockwise,
+holes clockwise) and asserted simple; the hole is asserted to contain both town discs.
+
 Cameras: masts on the Iraqi side, 1,200 m from the line, about 1.15 km apart along the line,
 fov 90 deg, range 4,000 m, heading = azimuth from the camera to its nearest point on the line.
 Sector = floor(km / 50) + 1 (S01..S12), km taken at that nearest point. Every 50 m of the line in each
@@ -71,7 +79,7 @@ CAMERAS_FILE = CONFIG / "cameras.geojson"
 # ---------------------------------------------------------------------------------------------
 
 LEFT, RIGHT = "SY", "IQ"          # walking the line S->N (asserted below)
-PRIORITY = {"border": 100, "restricted": 80, "strip": 60, "buffer": 40, "town": 20}
+PRIORITY = {"border": 100, "mask": 90, "restricted": 80, "strip": 60, "buffer": 40, "town": 20}
 STRIP_BAND_M = 1000
 BUFFER_BAND_M = 5000
 TOWN_MAX_DIST_M = 15000
@@ -96,6 +104,35 @@ STRETCHES = [
     ("sinjar", 500.0, 525.0),     # nearest Sinjar
     ("rabia", 540.0, 575.0),      # Rabia / Al-Yarubiyah crossing
 ]
+
+# Masks: plausible static heat sources the cameras see, ILLUSTRATIVE, NOT SURVEYED. Each is placed by
+# km along the border and a signed offset from the line (+ Iraqi side, right; - Syrian side, left).
+# Shapes: ("circle", radius_m) or ("boxes", [(along_m, across_m, length_m, width_m), ...]) of boxes
+# aligned with the line, relative to the placement point (one box: Polygon; several: MultiPolygon).
+MASK_NOTE = ("illustrative, not surveyed: a plausible static heat source placed to exercise masks; "
+             "no real site is known to be here")
+MASKS = [
+    ("mask-qaim-flare", "Oil-field gas flare near Al-Qaim (illustrative)", 220.0, 450.0, ("circle", 80)),
+    ("mask-sinjar-generator", "Village generator house, Syrian side of the Sinjar stretch (illustrative)", 512.0, -1500.0,
+     ("boxes", [(0.0, 0.0, 120.0, 80.0)])),
+    ("mask-rabia-pumps", "Pump station near Rabia, two engine houses (illustrative)", 566.55, 450.0,
+     ("boxes", [(-75.0, 0.0, 50.0, 50.0), (75.0, 0.0, 50.0, 50.0)])),
+]
+MASK_MIN_LINE_M = 300.0           # every point of a mask at least this far from the line
+MASK_MIN_CAMERAS = 2              # every mask wholly inside the view of at least this many cameras
+CIRCLE_SAMPLES = 36               # boundary samples of a circle for the distance and view checks
+
+# A restricted area around the Rabia / Al-Yarubiyah crossing (km 553-554), ILLUSTRATIVE: the
+# rectangle from km RESTRICTED_KM[0] to km RESTRICTED_KM[1] (along the chord of the line between
+# them), RESTRICTED_HALF_WIDTH_M either side, with one hole: the towns of Rabia and Al-Yarubiyah
+# (the union of their two town discs, grown by RESTRICTED_HOLE_MARGIN_M), where people are expected.
+RESTRICTED_ID = "restricted-rabia-crossing"
+RESTRICTED_KM = (549.5, 557.5)    # ends 0.5 km short of the rabia-lone-crossing scenario (km 558)
+RESTRICTED_HALF_WIDTH_M = 4500.0
+RESTRICTED_HOLE_TOWNS = ("town-rabia", "town-al-yarubiyah")
+RESTRICTED_HOLE_MARGIN_M = 10.0
+RESTRICTED_HOLE_SIDES = 72        # vertices of each disc's circumscribed polygon
+RESTRICTED_LOITERING_S = 120
 
 # Reference crossing points printed for scenario writers: (label, km)
 REFERENCE_POINTS = [("lone person near Rabia", 553.0), ("vehicle near Al-Qaim", 232.0)]
@@ -383,6 +420,205 @@ def build_zones(border_fc: dict, places_fc: dict, border: Border, log: list[str]
     return {"type": "FeatureCollection", "features": zones + towns}
 
 
+# ---------------------------------------------------------------------------------------------
+# Masks and the restricted area (planar geometry in lon/lat for rings, as RFC 7946 defines them)
+# ---------------------------------------------------------------------------------------------
+
+
+def ring_area2(ring: list[list[float]]) -> float:
+    """Twice the signed area of a closed ring in lon/lat (positive: counter-clockwise)."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))
+
+
+def closed(points: list[tuple[float, float]], ccw: bool) -> list[list[float]]:
+    """Rounded, closed ring of lon/lat points, wound counter-clockwise (exterior) or clockwise (hole)."""
+    ring = [[r6(lon), r6(lat)] for lon, lat in points]
+    ring.append(list(ring[0]))
+    if (ring_area2(ring) > 0) != ccw:
+        ring.reverse()
+    return ring
+
+
+def _orient(p, q, r) -> float:
+    return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+
+def assert_simple(rings: list[list[list[float]]], what: str) -> None:
+    """Assert that no two edges of the rings cross or touch, except consecutive edges of one ring
+    at their shared vertex (O(n^2); the rings here are small)."""
+    def on(p, q, r) -> bool:
+        return min(p[0], q[0]) <= r[0] <= max(p[0], q[0]) and min(p[1], q[1]) <= r[1] <= max(p[1], q[1])
+
+    edges = []
+    for r, ring in enumerate(rings):
+        n = len(ring) - 1
+        for i in range(n):
+            edges.append((r, i, n, ring[i], ring[i + 1]))
+    for x in range(len(edges)):
+        r1, i1, n1, a, b = edges[x]
+        for y in range(x + 1, len(edges)):
+            r2, i2, _, c, d = edges[y]
+            if r1 == r2 and (i2 == i1 + 1 or (i1 == 0 and i2 == n1 - 1)):
+                continue
+            d1, d2, d3, d4 = _orient(c, d, a), _orient(c, d, b), _orient(a, b, c), _orient(a, b, d)
+            crossing = d1 * d2 < 0 and d3 * d4 < 0
+            touching = (d1 == 0 and on(c, d, a)) or (d2 == 0 and on(c, d, b)) or (d3 == 0 and on(a, b, c)) \
+                or (d4 == 0 and on(a, b, d))
+            assert not (crossing or touching), f"{what}: edge {i1} of ring {r1} and edge {i2} of ring {r2} meet"
+
+
+def local_point(border: Border, s: float, along: float, across: float) -> tuple[float, float]:
+    """Lon/lat of the point `along` metres along the line's direction at chainage s and `across`
+    metres to its right (negative: left), in the projection with the point scale factor applied."""
+    (px, py), (ux, uy) = border.point_at(s)
+    k = tm_scale(px, py)
+    return tm_inverse(px + (ux * along + uy * across) * k, py + (uy * along - ux * across) * k)
+
+
+def circle_points(center: tuple[float, float], radius: float, n: int) -> list[tuple[float, float]]:
+    """n lon/lat points at `radius` metres (projection, scale-corrected) around a lon/lat center."""
+    cx, cy = tm_forward(*center)
+    k = tm_scale(cx, cy)
+    return [tm_inverse(cx + radius * k * math.cos(2 * math.pi * i / n), cy + radius * k * math.sin(2 * math.pi * i / n))
+            for i in range(n)]
+
+
+def _seg_cross(p, q, a, b):
+    """Intersection point of segments p-q and a-b (planar), or None."""
+    d = (q[0] - p[0]) * (b[1] - a[1]) - (q[1] - p[1]) * (b[0] - a[0])
+    if d == 0:
+        return None
+    t = ((a[0] - p[0]) * (b[1] - a[1]) - (a[1] - p[1]) * (b[0] - a[0])) / d
+    u = ((a[0] - p[0]) * (q[1] - p[1]) - (a[1] - p[1]) * (q[0] - p[0])) / d
+    if 0 < t < 1 and 0 < u < 1:
+        return t, (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
+    return None
+
+
+def union_of_two_convex(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Boundary (counter-clockwise, open) of the union of two overlapping convex polygons given
+    counter-clockwise and open, in the plane: walk a, switch to b where a's boundary enters b,
+    switch back where b's boundary enters a."""
+    def inside(p, poly):
+        return all(_orient(poly[i], poly[(i + 1) % len(poly)], p) > 0 for i in range(len(poly)))
+    start = next(i for i, p in enumerate(a) if not inside(p, b))
+    out: list[tuple[float, float]] = []
+    polys, cur, i = (a, b), 0, start
+    steps = 0
+    while True:
+        poly, other = polys[cur], polys[1 - cur]
+        p, q = poly[i], poly[(i + 1) % len(poly)]
+        out.append(p)
+        hits = [(h[0], h[1], j) for j in range(len(other))
+                if (h := _seg_cross(p, q, other[j], other[(j + 1) % len(other)])) is not None]
+        if hits:
+            _, x, j = min(hits)
+            out.append(x)
+            cur, i = 1 - cur, (j + 1) % len(other)
+        else:
+            i = (i + 1) % len(poly)
+        steps += 1
+        assert steps < 4 * (len(a) + len(b)), "union walk did not close"
+        if cur == 0 and i == start:
+            return out
+
+
+def mask_feature(border: Border, mid: str, name: str, km: float, offset: float, shape: tuple) -> tuple[dict, list]:
+    """The mask feature and the lon/lat points that must be seen and kept away from the line."""
+    s = km * 1000.0
+    props = {"id": mid, "name": name, "kind": "mask", "priority": PRIORITY["mask"]}
+    if shape[0] == "circle":
+        center = local_point(border, s, 0.0, offset)
+        center = (r6(center[0]), r6(center[1]))
+        radius = shape[1]
+        geometry = {"type": "Point", "coordinates": [center[0], center[1]]}
+        props["radius_m"] = radius
+        samples = [center] + circle_points(center, radius, CIRCLE_SAMPLES)
+    else:
+        polygons = []
+        for along, across, length, width in shape[1]:
+            corners = [local_point(border, s, along + da * length / 2, offset + across + dc * width / 2)
+                       for da, dc in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+            polygons.append([closed(corners, ccw=True)])
+        if len(polygons) == 1:
+            geometry = {"type": "Polygon", "coordinates": polygons[0]}
+        else:
+            geometry = {"type": "MultiPolygon", "coordinates": polygons}
+        for rings in polygons:
+            assert_simple(rings, mid)
+        samples = [tuple(p) for rings in polygons for p in rings[0][:-1]]
+        samples.append(local_point(border, s, 0.0, offset))
+    props.update({"country": RIGHT if offset > 0 else LEFT, "km": round(km, 2), "note": MASK_NOTE})
+    return {"type": "Feature", "id": mid, "geometry": geometry, "properties": props}, samples
+
+
+def build_areas(border: Border, zones: dict, cameras: dict, log: list[str]) -> list[dict]:
+    """The masks and the restricted area; asserts their distances, views and validity."""
+    cams = cameras["features"]
+    feats = []
+    for mid, name, km, offset, shape in MASKS:
+        feat, samples = mask_feature(border, mid, name, km, offset, shape)
+        dists = [border.nearest_lonlat(lon, lat)[0] for lon, lat in samples]
+        assert min(dists) >= MASK_MIN_LINE_M, f"{mid}: {min(dists):.0f} m from the line"
+        seen_all = [c["id"] for c in cams if all(sees(c, lon, lat) for lon, lat in samples)]
+        seen_any = [c["id"] for c in cams if any(sees(c, lon, lat) for lon, lat in samples) and c["id"] not in seen_all]
+        assert len(seen_all) >= MASK_MIN_CAMERAS, f"{mid}: only {len(seen_all)} camera(s) see the whole mask"
+        coords = feat["geometry"]["coordinates"]
+        where = coords if feat["geometry"]["type"] == "Point" else samples[-1]
+        log.append(f"mask {mid}: {feat['geometry']['type']} at km {km:g}, {abs(offset):.0f} m on the "
+                   f"{feat['properties']['country']} side (lat {where[1]:.6f} lon {where[0]:.6f}), "
+                   f"{min(dists):.0f}-{max(dists):.0f} m from the line; seen whole by {', '.join(seen_all)}"
+                   + (f"; in part by {', '.join(seen_any)}" if seen_any else ""))
+        feats.append(feat)
+
+    # The restricted area: a rectangle along the chord from km0 to km1, minus the two towns.
+    s0, s1 = RESTRICTED_KM[0] * 1000.0, RESTRICTED_KM[1] * 1000.0
+    (x0, y0), _ = border.point_at(s0)
+    (x1, y1), _ = border.point_at(s1)
+    length = math.hypot(x1 - x0, y1 - y0)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    k = tm_scale((x0 + x1) / 2, (y0 + y1) / 2)
+    w = RESTRICTED_HALF_WIDTH_M * k
+    corners = [tm_inverse(x + uy * w * side, y - ux * w * side) for (x, y), side in
+               (((x0, y0), 1), ((x1, y1), 1), ((x1, y1), -1), ((x0, y0), -1))]
+    exterior = closed(corners, ccw=True)
+    towns = {f["id"]: f for f in zones["features"] if f["properties"]["kind"] == "town"}
+    discs = []
+    for tid in RESTRICTED_HOLE_TOWNS:
+        t = towns[tid]
+        cx, cy = tm_forward(*t["geometry"]["coordinates"])
+        kk = tm_scale(cx, cy)
+        r = (t["properties"]["radius_m"] + RESTRICTED_HOLE_MARGIN_M) * kk / math.cos(math.pi / RESTRICTED_HOLE_SIDES)
+        n = RESTRICTED_HOLE_SIDES
+        discs.append([(cx + r * math.cos(2 * math.pi * i / n), cy + r * math.sin(2 * math.pi * i / n)) for i in range(n)])
+    union = union_of_two_convex(discs[0], discs[1])
+    hole = closed([tm_inverse(x, y) for x, y in union], ccw=False)
+    assert_simple([exterior, hole], RESTRICTED_ID)
+    assert all(point_in_polygon(lon, lat, [exterior]) for lon, lat in hole), "the hole is not inside the exterior"
+    for tid in RESTRICTED_HOLE_TOWNS:   # each town disc lies in the hole: its boundary, sampled every degree
+        t = towns[tid]
+        for lon, lat in circle_points(tuple(t["geometry"]["coordinates"]), t["properties"]["radius_m"], 360) + [tuple(t["geometry"]["coordinates"])]:
+            assert point_in_polygon(lon, lat, [hole]), f"{tid} is not inside the restricted area's hole"
+    for lon, lat in (border.lonlat_at(558000.0), border.lonlat_at(225500.0), border.lonlat_at(227500.0)):
+        assert not point_in_polygon(lon, lat, [exterior, hole]), "the restricted area covers a scenario's crossing point"
+    feats.append({"type": "Feature", "id": RESTRICTED_ID,
+                  "geometry": {"type": "Polygon", "coordinates": [exterior, hole]},
+                  "properties": {"id": RESTRICTED_ID, "name": "Rabia–Al-Yarubiyah crossing area (illustrative)",
+                                 "kind": "restricted", "priority": PRIORITY["restricted"],
+                                 "loitering_s": RESTRICTED_LOITERING_S,
+                                 "km_from": RESTRICTED_KM[0], "km_to": RESTRICTED_KM[1],
+                                 "note": ("illustrative, not surveyed: within %.1f km either side of the line between km %g "
+                                          "and km %g (a rectangle along the chord), except the towns of Rabia and "
+                                          "Al-Yarubiyah (the hole: their two town discs, grown by %g m)"
+                                          % (RESTRICTED_HALF_WIDTH_M / 1000, RESTRICTED_KM[0], RESTRICTED_KM[1],
+                                             RESTRICTED_HOLE_MARGIN_M))}})
+    log.append(f"restricted {RESTRICTED_ID}: Polygon, exterior {len(exterior) - 1} vertices "
+               f"(km {RESTRICTED_KM[0]:g}-{RESTRICTED_KM[1]:g}, {RESTRICTED_HALF_WIDTH_M / 1000:g} km either side), "
+               f"hole {len(hole) - 1} vertices (the union of {' and '.join(RESTRICTED_HOLE_TOWNS)}), "
+               f"loitering_s {RESTRICTED_LOITERING_S}")
+    return feats
+
+
 def place_camera(border: Border, s: float, iq: list, sy: list) -> tuple[tuple[float, float], str] | None:
     """Camera position (lon/lat) SETBACK_M to the right (Iraqi side) of chainage s, or None.
 
@@ -526,6 +762,9 @@ def build() -> tuple[dict[Path, str], list[str]]:
     verify_sides(border, iq, sy, log)
     zones = build_zones(border_fc, places_fc, border, log)
     cameras = build_cameras(border, iq, sy, log)
+    areas = build_areas(border, zones, cameras, log)
+    zones["features"] = zones["features"][:3] + [f for f in areas if f["properties"]["kind"] == "restricted"] \
+        + [f for f in areas if f["properties"]["kind"] == "mask"] + zones["features"][3:]
     ids = [f["id"] for f in zones["features"] + cameras["features"]]
     assert len(ids) == len(set(ids)) and all(ID_RE.match(i) for i in ids), "ids are not unique and valid"
     verify_coverage(border, cameras, log)

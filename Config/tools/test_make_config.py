@@ -102,6 +102,47 @@ def nearest_on_line(lon, lat, line, cum):
     return best
 
 
+def positions(geometry):
+    """Every position of a Point, LineString, Polygon or MultiPolygon."""
+    c = geometry["coordinates"]
+    depth = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}[geometry["type"]]
+    items = [c]
+    for _ in range(depth):
+        items = [x for item in items for x in item]
+    return items
+
+
+def area2(ring):
+    """Twice the signed area of a closed ring in lon/lat (positive: counter-clockwise)."""
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+
+
+def rings_cross(rings):
+    """True if two edges of the rings cross or touch (other than consecutive edges of one ring)."""
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    edges = [(r, i, len(ring) - 1, ring[i], ring[i + 1]) for r, ring in enumerate(rings) for i in range(len(ring) - 1)]
+    for x, (r1, i1, n1, a, b) in enumerate(edges):
+        for r2, i2, _, c, d in edges[x + 1:]:
+            if r1 == r2 and (i2 == i1 + 1 or (i1 == 0 and i2 == n1 - 1)):
+                continue
+            if orient(a, b, c) * orient(a, b, d) <= 0 and orient(c, d, a) * orient(c, d, b) <= 0 \
+                    and max(a[0], b[0]) >= min(c[0], d[0]) and max(c[0], d[0]) >= min(a[0], b[0]) \
+                    and max(a[1], b[1]) >= min(c[1], d[1]) and max(c[1], d[1]) >= min(a[1], b[1]):
+                return True
+    return False
+
+
+def sees(cam, lon, lat):
+    """Camera sees the point: in range and within heading +- fov/2 (flat model, 2 m / 0.2 deg margin
+    against the geodesic model the script uses, taken conservatively)."""
+    clon, clat = cam["geometry"]["coordinates"]
+    p = cam["properties"]
+    x, y = to_local(lon, lat, clon, clat)
+    diff = (math.degrees(math.atan2(x, y)) - p["heading_deg"] + 180) % 360 - 180
+    return math.hypot(x, y) <= p["range_m"] - 2 and abs(diff) <= p["fov_deg"] / 2 - 0.2
+
+
 def bearing(lon1, lat1, lon2, lat2):
     x, y = to_local(lon2, lat2, lon1, lat1)
     return math.degrees(math.atan2(x, y)) % 360
@@ -147,8 +188,7 @@ def test_geojson_shape(data):
         for f in fc["features"]:
             assert f["type"] == "Feature"
             g = f["geometry"]
-            pts = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
-            for lon, lat in pts:
+            for lon, lat in positions(g):
                 assert 38.5 <= lon <= 42.6 and 33.2 <= lat <= 37.4
                 assert round(lon, 6) == lon and round(lat, 6) == lat
 
@@ -157,7 +197,7 @@ def test_border_zones(data):
     z = {f["id"]: f for f in data["zones"]["features"]}
     line = data["line"]
     assert len(line) == 133
-    prio = {"border": 100, "strip": 60, "buffer": 40, "town": 20}
+    prio = {"border": 100, "mask": 90, "restricted": 80, "strip": 60, "buffer": 40, "town": 20}
     for zid in ("iq-sy-border", "iq-sy-strip", "iq-buffer"):
         f = z[zid]
         assert f["geometry"] == {"type": "LineString", "coordinates": line}
@@ -262,3 +302,67 @@ def test_coverage_at_least_two_cameras(data):
                     n += 1
             assert n >= 2, (name, s)
             s += 100
+
+
+def test_masks_are_away_from_the_line_and_seen(data):
+    """Masks: illustrative static heat sources, >= 300 m from the line, wholly seen by >= 2 cameras."""
+    line, cams = data["line"], data["cameras"]["features"]
+    cum = chainage(line)
+    masks = [f for f in data["zones"]["features"] if f["properties"]["kind"] == "mask"]
+    assert len(masks) >= 3
+    assert {f["geometry"]["type"] for f in masks} == {"Point", "Polygon", "MultiPolygon"}
+    for f in masks:
+        p = f["properties"]
+        assert p["priority"] == 90 and p["name"] and "illustrative, not surveyed" in p["note"], f["id"]
+        g = f["geometry"]
+        if g["type"] == "Point":
+            lon0, lat0 = g["coordinates"]
+            assert 10 <= p["radius_m"] <= 500
+            pts = [from_local(p["radius_m"] * math.cos(a * math.pi / 18), p["radius_m"] * math.sin(a * math.pi / 18), lon0, lat0)
+                   for a in range(36)] + [(lon0, lat0)]
+        else:
+            pts = [tuple(q) for q in positions(g)]
+            polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+            for rings in polys:
+                assert len(rings) == 1 and area2(rings[0]) > 0 and not rings_cross(rings), f["id"]
+        dists = [nearest_on_line(lon, lat, line, cum)[0] for lon, lat in pts]
+        assert min(dists) >= 300, (f["id"], min(dists))
+        side = data["iq"] if p["country"] == "IQ" else data["sy"]
+        assert all(in_polygon(lon, lat, side) for lon, lat in pts), f["id"]
+        seen = [c["id"] for c in cams if all(sees(c, lon, lat) for lon, lat in pts)]
+        assert len(seen) >= 2, (f["id"], seen)
+
+
+def test_restricted_area_is_a_polygon_with_a_hole_around_the_towns(data):
+    zones = {f["id"]: f for f in data["zones"]["features"]}
+    restricted = [f for f in zones.values() if f["properties"]["kind"] == "restricted"]
+    assert len(restricted) == 1
+    f = restricted[0]
+    p = f["properties"]
+    assert p["priority"] == 80 and p["loitering_s"] == 120 and "illustrative" in p["note"]
+    assert f["geometry"]["type"] == "Polygon"
+    exterior, *holes = f["geometry"]["coordinates"]
+    assert len(holes) == 1
+    hole = holes[0]
+    assert exterior[0] == exterior[-1] and hole[0] == hole[-1]
+    assert area2(exterior) > 0 > area2(hole), "RFC 7946: exterior counter-clockwise, hole clockwise"
+    assert not rings_cross([exterior, hole])
+    assert all(in_polygon(lon, lat, [exterior]) for lon, lat in hole)
+    for tid in ("town-rabia", "town-al-yarubiyah"):     # the town discs are in the hole, not in the area
+        lon0, lat0 = zones[tid]["geometry"]["coordinates"]
+        r = zones[tid]["properties"]["radius_m"]
+        for a in range(0, 360, 2):
+            lon, lat = from_local(r * math.cos(math.radians(a)), r * math.sin(math.radians(a)), lon0, lat0)
+            assert in_polygon(lon, lat, [hole]) and not in_polygon(lon, lat, [exterior, hole]), (tid, a)
+    # The line near the Rabia crossing (km 553) is restricted; the scenarios' crossings are not.
+    line = data["line"]
+    cum = chainage(line)
+
+    def at_km(km):
+        s = km * 1000
+        i = max(j for j in range(len(cum) - 1) if cum[j] <= s)
+        t = (s - cum[i]) / (cum[i + 1] - cum[i])
+        return line[i][0] + t * (line[i + 1][0] - line[i][0]), line[i][1] + t * (line[i + 1][1] - line[i][1])
+    assert in_polygon(*at_km(550.0), [exterior, hole])
+    for km in (225.5, 227.5, 558.0):
+        assert not in_polygon(*at_km(km), [exterior, hole]), km

@@ -68,6 +68,20 @@ import ZeroMQ
         #expect((stats["engine"] as? [String: Any])?["detections"] as? Int ?? 99 <= 8, "few frames, far apart: \(stats)")
     }
 
+    @Test func aHeatSourceInAMaskRaisesNothingWhileAPersonBesideItDoes() throws {
+        let (alerts, daemon, _) = try run(scenario: "qaim-flare-mask")
+        defer { daemon.child.stop() }
+        let groups = incidents(alerts)
+        #expect(groups.count == 1, "only the control person alerts: \(alerts)")
+        let messages = try #require(groups.first?.value)
+        #expect(messages.first?["kind"] as? String == "intrusion")
+        #expect(messages.first?["zone"] as? String == "iq-sy-strip")
+        // The flare stands at 34.351448, 40.871377; the control person 1 km away.
+        #expect(messages.allSatisfy { abs(($0["lat"] as? Double ?? 0) - 34.351448) > 0.003 })
+        let stats = try daemon.request("stats")
+        #expect(((stats["engine"] as? [String: Any])?["detections_masked"] as? Int ?? 0) > 100, "\(stats)")
+    }
+
     @Test func hostilePayloadsAreCountedAndTheCrossingIsStillAlertedOnce() throws {
         let (alerts, daemon, _) = try run(scenario: "rabia-lone-crossing", extra: ["--hostile", "7"])
         defer { daemon.child.stop() }
