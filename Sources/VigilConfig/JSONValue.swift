@@ -10,17 +10,19 @@ enum JSONValue: Decodable, Sendable {
     case object([String: JSONValue])
 
     init(from decoder: any Decoder) throws {
+        // Decoder has no way to peek at a value's type, so each type is tried in turn. Numbers come
+        // first because GeoJSON is mostly coordinates: each failed try throws, and a throw costs.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
         } else {
             self = .object(try container.decode([String: JSONValue].self))
         }
