@@ -37,6 +37,7 @@ test-python: build
 bench: setup
 	$(SWIFT) build -c release
 	$(RELEASE)/vigil-bench parse
+	$(RELEASE)/vigil-bench zones
 	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
 
 clean:

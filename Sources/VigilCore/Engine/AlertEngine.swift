@@ -202,7 +202,7 @@ public struct AlertEngine {
     }
 
     private func updateZones(_ target: inout Target, at position: GeoPoint, ts: Int64) {
-        let inside = zones.zonesContaining(position)
+        let inside = zones.classify(position)
         for zone in target.zoneStreaks.keys where !inside.contains(zone) { target.zoneStreaks[zone] = nil }
         for zone in inside {
             if let streak = target.zoneStreaks[zone] {

@@ -8,10 +8,12 @@ import Darwin
 ///
 /// Vigil measures in metres, never in degrees. Around an origin at latitude φ, one degree of
 /// latitude is `M(φ)·π/180` metres and one degree of longitude is `N(φ)·cos φ·π/180` metres, with
-/// `M` and `N` the ellipsoid's meridional and prime-vertical radii of curvature. The plane is
-/// built anew around each query point (or segment), so it is only ever used over short distances:
-/// over 10 km its scale error stays under 0.02 % at these latitudes (it grows with the square of
-/// the distance through the change of `cos φ`), i.e. under 2 m at 10 km and under 1 cm at 100 m.
+/// `M` and `N` the ellipsoid's meridional and prime-vertical radii of curvature. It is a positive
+/// scaling of each axis, so lines straight in degrees are straight in it and orientations keep
+/// their sign. The plane is built anew around each query point (or circle centre), so it is only
+/// used over short distances. Against WGS84 geodesics at 33–37.5°N it measures long by at most
+/// 0.2 mm at 100 m, 2.3 cm at 1 km, 0.57 m at 5 km, 2.3 m at 10 km (0.023 %) and 232 m at
+/// 100 km: the error grows with the square of the distance (`docs/geometry.md`, section 3).
 public struct LocalPlane: Sendable {
     /// The origin.
     public let origin: GeoPoint
