@@ -30,6 +30,10 @@ public struct AlertEngine {
     /// Wall time at which a report was last accepted, for idle advance.
     private var lastReportWallMs: Int64 = 0
     private var lastExpiryClock: Int64?
+    /// The rules prepared for matching.
+    let compiledRules: [CompiledRule]
+    /// Scratch space of ``evaluate(_:)``, reused for every detection.
+    var facts: [Fact] = []
 
     /// Creates an engine.
     public init(cameras: CameraRegistry, zones: ZoneSet, rules: [Rule], settings: EngineSettings = EngineSettings()) {
@@ -37,6 +41,8 @@ public struct AlertEngine {
         self.zones = zones
         self.rules = rules
         self.settings = settings
+        compiledRules = rules.map { CompiledRule($0, zones: zones.zones) }
+        facts.reserveCapacity(16)
         gate = FrameGate(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
     }
 
@@ -217,7 +223,7 @@ public struct AlertEngine {
 
     private mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
         let verdict = evaluate(target)
-        guard case .alert(let rule, let zone, let direction) = verdict else {
+        guard case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action else {
             if case .suppressed = verdict, !target.wasSuppressed {
                 target.wasSuppressed = true
                 stats.suppressed += 1
@@ -225,12 +231,12 @@ public struct AlertEngine {
             positionUpdate(&target, into: &alerts)
             return
         }
-        guard case .alert(let kind, let severity) = rule.action else { return }
         guard var incident = target.incident else {
             let camera = cameras[Int(target.cameras[0])]
             let incident = Target.Incident(
                 id: Self.incidentID(camera: camera.id, serial: target.serial, firstTs: target.firstTs),
-                kind: kind, severity: severity, zone: zone, direction: direction, sector: camera.sector,
+                kind: kind, severity: severity, zone: zone, crossing: crossing,
+                direction: crossing.flatMap { directionName($0, zone: zone) }, sector: camera.sector,
                 lastEmittedPosition: target.position, lastEmittedTs: target.lastTs)
             target.incident = incident
             alerts.append(message(.raised, target, incident))
@@ -238,13 +244,17 @@ public struct AlertEngine {
             return
         }
         // Kind and severity rise, never fall; a new crossing direction is news too.
-        if severity > incident.severity || (direction != nil && direction != incident.direction && zone == incident.zone) {
+        let turned = crossing != nil && crossing != incident.crossing && zone == incident.zone
+        if severity > incident.severity || turned {
             if severity > incident.severity {
                 incident.kind = kind
                 incident.severity = severity
                 incident.zone = zone
             }
-            if direction != nil { incident.direction = direction }
+            if let crossing {
+                incident.crossing = crossing
+                incident.direction = directionName(crossing, zone: zone)
+            }
             incident.lastEmittedPosition = target.position
             incident.lastEmittedTs = target.lastTs
             target.incident = incident

@@ -29,6 +29,8 @@ struct Target {
         var kind: String
         var severity: Severity
         var zone: Int
+        /// The latest crossing's sides, and their names (`SY->IQ`).
+        var crossing: AlertEngine.Crossing?
         var direction: String?
         let sector: String
         var lastEmittedPosition: GeoPoint
