@@ -38,9 +38,10 @@ final class ControlServer: Sendable {
         thread.start()
     }
 
-    func stop(deadline: DispatchTime) {
+    /// Stops the thread, which closes the socket; returns whether it did so before `deadline`.
+    func stop(deadline: DispatchTime) -> Bool {
         stopping.store(true, ordering: .relaxed)
-        _ = finished.wait(timeout: deadline)
+        return finished.wait(timeout: deadline) == .success
     }
 
     private func run() {

@@ -38,7 +38,7 @@ public final class Daemon: Sendable {
         do {
             let box = IngestBox()
             ingest = try IngestStage(context: context, settings: settings, cameras: registry, logger: logger) { frames in
-                processing.submit(frames) { box.stage?.batchDone() }
+                processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
             }
             box.stage = ingest
         } catch {
@@ -52,7 +52,7 @@ public final class Daemon: Sendable {
                     Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher)
                 }
             } catch {
-                _ = ingest.stop(deadline: .now())
+                ingest.cancel()
                 publisher.close()
                 throw error
             }
@@ -82,13 +82,15 @@ public final class Daemon: Sendable {
     @discardableResult
     public func shutdown() -> PipelineStats {
         let deadline = DispatchTime.now() + settings.shutdownTimeoutSeconds
-        if !ingest.stop(deadline: deadline) {
-            logger.warning("ingest did not stop in time")
-        }
+        let ingestStopped = ingest.stop(deadline: deadline)
+        if !ingestStopped { logger.warning("ingest did not stop in time") }
         processing.drain()
         let final = stats()
         publisher.close()
-        control?.stop(deadline: deadline)
+        let controlStopped = control?.stop(deadline: deadline) ?? true
+        // Terminating the context waits (up to the alert socket's linger) for the last alerts to
+        // leave. Only when every socket is closed: otherwise it would wait for ever.
+        if ingestStopped && controlStopped { context.terminate() }
         logger.info("vigild stopped", metadata: Daemon.metadata(final))
         return final
     }
@@ -126,7 +128,8 @@ public final class Daemon: Sendable {
 }
 
 /// Lets the ingest stage's delivery closure reach the stage it belongs to (created after it).
+/// The stage holds the closure, so the box holds the stage weakly.
 /// `@unchecked Sendable`: `stage` is written once, before the ingest thread starts.
 private final class IngestBox: @unchecked Sendable {
-    var stage: IngestStage?
+    weak var stage: IngestStage?
 }

@@ -87,6 +87,9 @@ final class IngestStage: Sendable {
         thread.start()
     }
 
+    /// Closes the socket of a stage that was never started.
+    func cancel() { socket.close() }
+
     /// Stops intake: the thread leaves its loop within ~100 ms and closes the socket. Returns
     /// whether it did so before `deadline`.
     func stop(deadline: DispatchTime) -> Bool {
@@ -105,9 +108,14 @@ final class IngestStage: Sendable {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
                 batch.removeAll()
                 while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
-            } catch {
-                logger.error("detection socket failed", metadata: ["error": "\(error)"])
+            } catch let error where error == .terminated || error.code == ENOTSOCK {
+                logger.critical("detection socket closed under the ingest thread", metadata: ["error": "\(error)"])
                 break
+            } catch {
+                // Anything else is taken as passing: log, breathe, carry on receiving.
+                logger.error("detection socket failed", metadata: ["error": "\(error)"])
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
             }
             guard !batch.isEmpty else { continue }
             stats.received += UInt64(batch.count)

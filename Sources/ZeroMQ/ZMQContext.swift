@@ -1,4 +1,5 @@
 import CZeroMQ
+import Synchronization
 
 /// A libzmq context: the owner of the I/O threads that every socket runs on.
 ///
@@ -9,6 +10,7 @@ import CZeroMQ
 /// mutable state of its own after `init`.
 public final class ZMQContext: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
+    private let terminated = Atomic<Bool>(false)
 
     /// Creates a context with `ioThreads` I/O threads.
     public init(ioThreads: Int32 = 1) throws(ZMQError) {
@@ -25,6 +27,18 @@ public final class ZMQContext: @unchecked Sendable {
     deinit {
         // Every socket holds a strong reference to its context, so none is left open here and
         // zmq_ctx_term returns at once. EINTR is retried; nothing else can fail here.
+        if !terminated.load(ordering: .relaxed) { Self.term(handle) }
+    }
+
+    /// Terminates the context now: blocks until every socket is closed and each has sent what it
+    /// still holds, up to its LINGER. Call it once every socket of the context is closed (a
+    /// process that exits without it loses what lingering sockets had not sent yet). Idempotent.
+    public func terminate() {
+        guard !terminated.exchange(true, ordering: .relaxed) else { return }
+        Self.term(handle)
+    }
+
+    private static func term(_ handle: UnsafeMutableRawPointer) {
         while zmq_ctx_term(handle) != 0 && vigil_zmq_errno() == EINTR {}
     }
 

@@ -63,8 +63,7 @@ struct VigilDaemon: ParsableCommand {
             FileHandle.standardError.write(Data("vigild: cannot start: \(error)\n".utf8))
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
-        daemon.start()
-
+        // Handlers first, so a signal that arrives while starting still stops in order.
         let signals = DispatchQueue(label: "vigil.signals")
         var sources: [DispatchSourceSignal] = []
         for number in [SIGINT, SIGTERM] {
@@ -78,6 +77,7 @@ struct VigilDaemon: ParsableCommand {
             source.resume()
             sources.append(source)
         }
+        daemon.start()
         withExtendedLifetime(sources) { dispatchMain() }
     }
 }

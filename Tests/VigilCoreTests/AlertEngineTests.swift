@@ -31,15 +31,18 @@ import Testing
         var seq: [UInt64] = [0, 0]
         let t0: Int64 = 1_795_228_380_000
 
+        /// One frame of `camera` at event time `seconds`, processed at wall time `wall` (by
+        /// default the event time).
         @discardableResult
-        mutating func frame(camera: Int, at seconds: Double, _ detections: [(track: UInt32, ObjectClass, GeoPoint)]) -> AlertEngine.Admission {
+        mutating func frame(camera: Int, at seconds: Double, wall: Double? = nil, _ detections: [(track: UInt32, ObjectClass, GeoPoint)]) -> AlertEngine.Admission {
             seq[camera] += 1
             let ts = t0 + Int64(seconds * 1_000)
+            let wallMs = t0 + Int64((wall ?? seconds) * 1_000)
             let report = FrameReport(
                 camera: AlertEngineTests.cameras[camera].id, seq: seq[camera], ts: ts,
                 detections: detections.map { Detection(track: $0.track, objectClass: $0.1, conf: 0.9, lat: $0.2.lat, lon: $0.2.lon) })
-            let admission = engine.process(report, camera: camera, wallNowMs: ts, into: &alerts)
-            engine.expire(wallNowMs: ts, into: &alerts)
+            let admission = engine.process(report, camera: camera, wallNowMs: wallMs, into: &alerts)
+            engine.expire(wallNowMs: wallMs, into: &alerts)
             return admission
         }
 
@@ -210,13 +213,13 @@ import Testing
 
     @Test func insideCountsOnlyAfterTheZonesInertia() {
         var h = Self.restrictedHarness()
-        // In and out again within 4 frames: never inside.
+        // In for 4 frames, then out for 5 (the inertia again, so the streak ends): never inside.
         for i in 0..<4 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_000))]) }
-        h.frame(camera: 0, at: 4, [(1, .person, Self.at(2_500))])
+        for i in 4..<9 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_500))]) }
         #expect(h.alerts.isEmpty)
-        for i in 5..<9 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_010))]) }
+        for i in 9..<13 { h.frame(camera: 0, at: Double(i), [(1, .person, Self.at(2_010))]) }
         #expect(h.alerts.isEmpty, "4 consecutive frames are not 5")
-        h.frame(camera: 0, at: 9, [(1, .person, Self.at(2_010))])
+        h.frame(camera: 0, at: 13, [(1, .person, Self.at(2_010))])
         #expect(h.alerts.map(\.kind) == ["intrusion"])
     }
 
@@ -226,5 +229,82 @@ import Testing
         #expect(h.alerts.map { "\($0.state.rawValue):\($0.kind)" } == ["raised:intrusion", "updated:loitering"])
         #expect(h.alerts.last?.severity == .high)
         #expect(h.alerts.last?.zone == "depot")
+    }
+
+    // Regressions found in review.
+
+    @Test func aTrackLostAndPickedUpUnderANewIdContinuesTheTargetAndItsCrossing() {
+        var h = Harness()
+        var t = 0.0, x = -100.0
+        while x <= 150 {
+            h.frame(camera: 0, at: t, [(x < -5 ? 1 : 2, .person, Self.at(x))])  // the tracker switches ids at -5 m
+            t += 0.5
+            x += 2.5
+        }
+        #expect(h.engine.stats.targetsCreated == 1)
+        #expect(h.engine.stats.tracksFused == 1)
+        #expect(h.alerts.first?.kind == "border_crossing")
+        #expect(h.alerts.first?.direction == "SY->IQ")
+    }
+
+    @Test func aCameraRunningBehindTheOthersStillGetsItsCrossing() {
+        var h = Harness()
+        // Camera 0 is live; camera 1 delivers 40 s behind it (a backlog after an outage).
+        var t = 0.0, x = -100.0
+        while x <= 300 {
+            h.frame(camera: 0, at: 40 + t, [])
+            h.frame(camera: 1, at: t, wall: 40 + t, [(5, .person, Self.at(x))])
+            t += 0.5
+            x += 5
+        }
+        #expect(h.engine.stats.targetsCreated == 1)
+        #expect(h.alerts.filter { $0.state == .raised }.count == 1)
+        #expect(h.alerts.first?.direction == "SY->IQ")
+    }
+
+    @Test func lateDetectionsDoNotTurnTheDirection() {
+        var h = Harness()
+        h.frame(camera: 0, at: 0, [(9, .vehicle, Self.at(-65))])
+        h.frame(camera: 0, at: 3, [(9, .vehicle, Self.at(35))])
+        h.frame(camera: 1, at: 1, [(4, .vehicle, Self.at(-40))])  // late, from the other camera
+        h.frame(camera: 0, at: 4, [(9, .vehicle, Self.at(60))])
+        #expect(h.alerts.map(\.direction) == ["SY->IQ"])
+    }
+
+    @Test func aTargetFirstSeenCloseToTheLineStillCrosses() {
+        var h = Harness()
+        var t = 0.0, x = -20.0
+        while x <= 150 {
+            h.frame(camera: 0, at: t, [(1, .person, Self.at(x))])
+            t += 0.5
+            x += 2
+        }
+        #expect(h.alerts.first?.kind == "border_crossing")
+    }
+
+    @Test func camerasDisagreeingAtAZoneEdgeDoNotRestartTheDwell() {
+        var h = Harness()
+        // Two cameras put one person at 990 m and 1,010 m from the line: the strip is 1 km.
+        for i in 0..<240 {
+            h.frame(camera: 0, at: Double(i) * 0.5, [(1, .person, Self.at(990))])
+            h.frame(camera: 1, at: Double(i) * 0.5 + 0.1, [(2, .person, Self.at(1_010))])
+        }
+        #expect(h.alerts.first?.kind == "intrusion")
+    }
+
+    @Test func aBacklogAfterAnIdleAdvanceStillResolves() {
+        var h = Harness()
+        h.frame(camera: 0, at: 0, [(9, .vehicle, Self.at(150))])
+        h.frame(camera: 0, at: 1, [(9, .vehicle, Self.at(-150))])
+        // Ten minutes of silence: the wall clock moves event time on.
+        h.engine.expire(wallNowMs: h.t0 + 600_000, into: &h.alerts)
+        #expect(h.alerts.last?.state == .resolved)
+        // Then a backlog from before: a crossing at 11 s, followed by 300 s of heartbeats.
+        var backlog = h
+        backlog.alerts = []
+        backlog.frame(camera: 1, at: 10, [(3, .vehicle, Self.at(150))])
+        backlog.frame(camera: 1, at: 11, [(3, .vehicle, Self.at(-150))])
+        for i in 12..<300 { backlog.frame(camera: 1, at: Double(i), []) }
+        #expect(backlog.alerts.filter { $0.state == .resolved }.count == 1)
     }
 }

@@ -29,6 +29,8 @@ public struct AlertEngine {
     private var eventClock: Int64 = .min
     /// Wall time at which a report was last accepted, for idle advance.
     private var lastReportWallMs: Int64 = 0
+    /// Per camera, the wall time at which its last report was accepted.
+    private var cameraReportWallMs: [Int64]
     private var lastExpiryClock: Int64?
     /// The rules prepared for matching.
     let compiledRules: [CompiledRule]
@@ -42,6 +44,7 @@ public struct AlertEngine {
         self.rules = rules
         self.settings = settings
         compiledRules = rules.map { CompiledRule($0, zones: zones.zones) }
+        cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         facts.reserveCapacity(16)
         gate = FrameGate(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
     }
@@ -77,15 +80,27 @@ public struct AlertEngine {
         stats.framesAccepted += 1
         stats.detectionsUnknownClass += UInt64(report.unknownClassCount)
         lastReportWallMs = wallNowMs
+        cameraReportWallMs[camera] = wallNowMs
         if report.ts > eventClock { eventClock = report.ts }
-        for detection in report.detections {
-            stats.detections += 1
-            if !zones.maskIndices.isEmpty && zones.isMasked(detection.position) {
-                stats.detectionsMasked += 1
-                continue
+        // Detections of known tracks first: a new track is then compared with targets already
+        // updated from this frame, so two objects side by side are never fused into one.
+        var newTracks = 0
+        for pass in 0..<2 where pass == 0 || newTracks > 0 {
+            for detection in report.detections {
+                let known = trackTargets[Self.trackKey(camera, detection.track)] != nil
+                if pass == 0 && !known {
+                    newTracks += 1
+                    continue
+                }
+                if pass == 1 && known { continue }
+                stats.detections += 1
+                if !zones.maskIndices.isEmpty && zones.isMasked(detection.position) {
+                    stats.detectionsMasked += 1
+                    continue
+                }
+                let serial = target(for: detection, camera: camera, ts: report.ts)
+                update(serial, with: detection, camera: camera, ts: report.ts, into: &alerts)
             }
-            let serial = target(for: detection, camera: camera, ts: report.ts)
-            update(serial, with: detection, camera: camera, ts: report.ts, into: &alerts)
         }
         return .accepted
     }
@@ -99,24 +114,36 @@ public struct AlertEngine {
         let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
         // Scanning every target is linear; doing it at most once a second of event time keeps it
         // off the per-message cost.
-        if let last = lastExpiryClock, clock - last < 1_000 { return }
+        if let last = lastExpiryClock, clock >= last, clock - last < 1_000 { return }
         lastExpiryClock = clock
-        let trackHorizon = clock - settings.trackTimeoutMs
-        let targetHorizon = clock - settings.resolveAfterMs
+        // Each target is judged by the event time of the cameras that see it, so a camera running
+        // behind the others (drift, a backlog after an outage) does not have its targets resolved
+        // early. A camera silent for `idleAdvanceAfterMs` no longer holds its targets back: they
+        // follow the newest event time of all. When every feed is silent, the wall clock moves
+        // them all on.
+        let idleAdvance = idle > settings.idleAdvanceAfterMs ? idle : 0
         var gone: [UInt64] = [], stale: [UInt64] = []
         for (serial, target) in targets {
-            if target.lastTs < targetHorizon {
+            var reference = target.lastTs
+            for camera in target.cameras { reference = max(reference, cameraTime(Int(camera), wallNowMs: wallNowMs)) }
+            if target.lastTs < reference + idleAdvance - settings.resolveAfterMs {
                 gone.append(serial)
-            } else if target.tracks.contains(where: { $0.lastTs < trackHorizon }) {
+            } else if target.tracks.contains(where: { $0.lastTs < self.trackHorizon($0.camera, idleAdvance) }) {
                 stale.append(serial)
             }
         }
         for serial in stale {
-            targets[serial]!.tracks.removeAll { track in
-                guard track.lastTs < trackHorizon else { return false }
-                trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil
-                return true
+            guard var target = targets.removeValue(forKey: serial) else { continue }
+            let tracks = target.tracks
+            target.tracks.removeAll(keepingCapacity: true)
+            for track in tracks {
+                if track.lastTs < trackHorizon(track.camera, idleAdvance) {
+                    trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil
+                } else {
+                    target.tracks.append(track)
+                }
             }
+            targets[serial] = target
         }
         // Resolve in the order the targets were first seen, so the output is deterministic.
         for serial in gone.sorted() {
@@ -132,6 +159,20 @@ public struct AlertEngine {
         stats.incidentsOpen = targets.values.reduce(0) { $0 + ($1.incident == nil ? 0 : 1) }
     }
 
+    /// The event time a target seen by `camera` is judged by: the camera's newest frame while it
+    /// reports, the newest of all once it has been silent for `idleAdvanceAfterMs`.
+    private func cameraTime(_ camera: Int, wallNowMs: Int64) -> Int64 {
+        guard let newest = gate.newestTs(camera: camera), wallNowMs - cameraReportWallMs[camera] <= settings.idleAdvanceAfterMs else {
+            return eventClock
+        }
+        return newest
+    }
+
+    /// Event time before which a track of `camera` is forgotten.
+    private func trackHorizon(_ camera: Int32, _ idleAdvance: Int64) -> Int64 {
+        (gate.newestTs(camera: Int(camera)) ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
+    }
+
     // MARK: Tracks and fusion
 
     @inline(__always)
@@ -145,8 +186,9 @@ public struct AlertEngine {
         var best: (serial: UInt64, distance: Double)?
         for (serial, target) in targets
         where abs(ts - target.lastTs) <= settings.fusionTimeMs && target.isCompatible(with: detection.objectClass) {
-            // Another live track of the same camera means a different object beside this one.
-            if target.tracks.contains(where: { $0.camera == Int32(camera) && ts - $0.lastTs <= settings.fusionTimeMs }) { continue }
+            // A track of the same camera in this very frame means a different object beside this
+            // one; an older track of the same camera is one the tracker lost and picked up again.
+            if target.tracks.contains(where: { $0.camera == Int32(camera) && $0.lastTs >= ts }) { continue }
             let distance = target.position.distance(to: detection.position)
             if distance <= settings.fusionDistanceM && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
         }
@@ -174,32 +216,33 @@ public struct AlertEngine {
         defer { targets[serial] = target }
         let position = detection.position
         target.vote(detection.objectClass, conf: detection.conf)
-        if ts >= target.lastTs {
-            target.position = position
-            target.lastTs = ts
-        }
         if !target.cameras.contains(Int32(camera)) { target.cameras.append(Int32(camera)) }
         if let i = target.tracks.firstIndex(where: { $0.camera == Int32(camera) && $0.track == detection.track }) {
             target.tracks[i].lastTs = max(target.tracks[i].lastTs, ts)
         }
-        detectCrossings(&target, at: position)
-        updateZones(&target, at: position, ts: ts)
+        // A detection older than the target's newest says nothing about where it went next.
+        if ts >= target.lastTs {
+            target.position = position
+            target.lastTs = ts
+            detectCrossings(&target, at: position)
+            updateZones(&target, at: position, ts: ts)
+        }
         decide(&target, into: &alerts)
     }
 
-    /// Crossing with hysteresis: the target must be clearly (``EngineSettings/crossingConfirmM``)
-    /// on one side, then clearly on the other, and the segment between those two positions must
-    /// cross the line. Jitter near the line never makes a crossing; a vehicle that jumps across
-    /// between two frames does.
+    /// Crossing with hysteresis: the target's side is first taken once it is a third of
+    /// ``EngineSettings/crossingConfirmM`` from the line (10 m by default), and changes only when
+    /// it is clearly (`crossingConfirmM`) on the other side and the segment between the two
+    /// positions crosses the line. Jitter near the line never makes a crossing; a target first
+    /// seen close to the line still crosses; a vehicle that jumps across between two frames does.
     private func detectCrossings(_ target: inout Target, at position: GeoPoint) {
         for (border, zoneIndex) in zones.borderIndices.enumerated() {
-            guard case .line(let line, _) = zones.zones[zoneIndex].shape,
-                let proximity = line.proximity(of: position), proximity.distance >= settings.crossingConfirmM
-            else { continue }
+            guard case .line(let line, _) = zones.zones[zoneIndex].shape, let proximity = line.proximity(of: position) else { continue }
             guard let previous = target.borderSides[border] else {
-                target.borderSides[border] = (proximity.side, position)
+                if proximity.distance >= settings.crossingConfirmM / 3 { target.borderSides[border] = (proximity.side, position) }
                 continue
             }
+            guard proximity.distance >= settings.crossingConfirmM else { continue }
             if previous.side != proximity.side, line.crossing(from: previous.at, to: position) != nil {
                 target.crossing = (border, previous.side, proximity.side)
             }
@@ -207,14 +250,20 @@ public struct AlertEngine {
         }
     }
 
+    /// Zone membership with hysteresis both ways: inside after the zone's inertia of consecutive
+    /// frames inside, and outside again only after as many consecutive frames outside, so two
+    /// cameras that disagree at a zone's edge do not restart the dwell time.
     private func updateZones(_ target: inout Target, at position: GeoPoint, ts: Int64) {
         let inside = zones.classify(position)
-        for zone in target.zoneStreaks.keys where !inside.contains(zone) { target.zoneStreaks[zone] = nil }
+        for (zone, streak) in target.zoneStreaks where !inside.contains(zone) {
+            let misses = streak.misses + 1
+            target.zoneStreaks[zone] = misses >= (zones.zones[zone].inertiaFrames ?? settings.zoneInertiaFrames) ? nil : (streak.frames, streak.since, misses)
+        }
         for zone in inside {
             if let streak = target.zoneStreaks[zone] {
-                target.zoneStreaks[zone] = (streak.frames + 1, streak.since)
+                target.zoneStreaks[zone] = (streak.frames + 1, streak.since, 0)
             } else {
-                target.zoneStreaks[zone] = (1, ts)
+                target.zoneStreaks[zone] = (1, ts, 0)
             }
         }
     }

@@ -17,8 +17,9 @@ struct Target {
     var borderSides: [(side: LineSide, at: GeoPoint)?]
     /// The latest crossing: border number (index into `borderIndices`), direction.
     var crossing: (border: Int, from: LineSide, to: LineSide)?
-    /// Zones the target is in: zone index → consecutive frames inside, and event time of entry.
-    var zoneStreaks: [Int: (frames: Int, since: Int64)] = [:]
+    /// Zones the target is in: zone index → frames inside, event time of entry, and consecutive
+    /// frames outside since (the exit hysteresis).
+    var zoneStreaks: [Int: (frames: Int, since: Int64, misses: Int)] = [:]
     var incident: Incident?
     /// Whether a suppressing rule has matched this target (counted once per target).
     var wasSuppressed = false
