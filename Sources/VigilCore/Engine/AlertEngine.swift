@@ -22,6 +22,8 @@ public struct AlertEngine {
 
     private var gate: FrameGate
     private var targets: [UInt64: Target] = [:]
+    /// Where the targets are, for fusion.
+    private var grid: TargetGrid
     /// Camera track (camera index << 32 | track id) → target serial.
     private var trackTargets: [UInt64: UInt64] = [:]
     private var nextSerial: UInt64 = 1
@@ -45,6 +47,7 @@ public struct AlertEngine {
         self.settings = settings
         compiledRules = rules.map { CompiledRule($0, zones: zones.zones) }
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
+        grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
         gate = FrameGate(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
     }
@@ -148,6 +151,7 @@ public struct AlertEngine {
         // Resolve in the order the targets were first seen, so the output is deterministic.
         for serial in gone.sorted() {
             guard let target = targets.removeValue(forKey: serial) else { continue }
+            grid.remove(serial, from: target.cell)
             for track in target.tracks { trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil }
             if let incident = target.incident {
                 alerts.append(message(.resolved, target, incident))
@@ -184,11 +188,13 @@ public struct AlertEngine {
         let key = Self.trackKey(camera, detection.track)
         if let serial = trackTargets[key], targets[serial] != nil { return serial }
         var best: (serial: UInt64, distance: Double)?
-        for (serial, target) in targets
-        where abs(ts - target.lastTs) <= settings.fusionTimeMs && target.isCompatible(with: detection.objectClass) {
+        grid.forEachNear(detection.position) { serial in
+            guard let target = targets[serial], abs(ts - target.lastTs) <= settings.fusionTimeMs,
+                target.isCompatible(with: detection.objectClass)
+            else { return }
             // A track of the same camera in this very frame means a different object beside this
             // one; an older track of the same camera is one the tracker lost and picked up again.
-            if target.tracks.contains(where: { $0.camera == Int32(camera) && $0.lastTs >= ts }) { continue }
+            if target.tracks.contains(where: { $0.camera == Int32(camera) && $0.lastTs >= ts }) { return }
             let distance = target.position.distance(to: detection.position)
             if distance <= settings.fusionDistanceM && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
         }
@@ -200,9 +206,11 @@ public struct AlertEngine {
             serial = nextSerial
             nextSerial += 1
             stats.targetsCreated += 1
+            let cell = grid.cell(of: detection.position)
             targets[serial] = Target(
-                serial: serial, position: detection.position, firstTs: ts, lastTs: ts, cameras: [],
+                serial: serial, position: detection.position, cell: cell, firstTs: ts, lastTs: ts, cameras: [],
                 tracks: [], borderSides: Array(repeating: nil, count: zones.borderIndices.count))
+            grid.insert(serial, at: cell)
         }
         targets[serial]!.tracks.append((Int32(camera), detection.track, ts))
         trackTargets[key] = serial
@@ -224,6 +232,11 @@ public struct AlertEngine {
         if ts >= target.lastTs {
             target.position = position
             target.lastTs = ts
+            let cell = grid.cell(of: position)
+            if cell != target.cell {
+                grid.move(target.serial, from: target.cell, to: cell)
+                target.cell = cell
+            }
             detectCrossings(&target, at: position)
             updateZones(&target, at: position, ts: ts)
         }

@@ -3,6 +3,8 @@ struct Target {
     /// Serial number, unique in this engine's life.
     let serial: UInt64
     var position: GeoPoint
+    /// The ``TargetGrid`` cell of `position`.
+    var cell: Int64
     var firstTs: Int64
     var lastTs: Int64
     /// Confidence-weighted votes per ``ObjectClass`` (indexed like `ObjectClass.allCases`).
