@@ -8,13 +8,28 @@ public struct RunSummary: Sendable, Equatable {
     public var hostile: Int
     /// Seconds from the first message to the last (after the warm-up).
     public var seconds: Double
+    /// What truly happened in the frames sent: the events alerts are scored against.
+    public var groundTruth: GroundTruth
+    /// How scenario time mapped to event time and to the wall clock in the run (`nil` when unknown).
+    public var mapping: TimeMapping?
+    /// The score of the daemon's alerts, when the run was scored; added to ``json``.
+    public var score: Score?
+    /// The score thresholds not met (with ``score``), for ``json``.
+    public var scoreFailures: [String]
 
     /// Creates a summary.
-    public init(sent: Int, detections: Int, hostile: Int, seconds: Double) {
+    public init(
+        sent: Int, detections: Int, hostile: Int, seconds: Double, groundTruth: GroundTruth = GroundTruth(events: []),
+        mapping: TimeMapping? = nil, score: Score? = nil, scoreFailures: [String] = []
+    ) {
         self.sent = sent
         self.detections = detections
         self.hostile = hostile
         self.seconds = seconds
+        self.groundTruth = groundTruth
+        self.mapping = mapping
+        self.score = score
+        self.scoreFailures = scoreFailures
     }
 
     /// Messages a second achieved.
@@ -25,8 +40,10 @@ public struct RunSummary: Sendable, Equatable {
         "sent \(sent) messages (\(hostile) hostile), \(detections) detections in \(Format.fixed(seconds, 2)) s: \(Format.fixed(rate, 0)) msg/s"
     }
 
-    /// One JSON object, for the benchmark harness: `{"sent":1200,"detections":340,"seconds":12.0,"rate":100.0,"hostile":100}`.
+    /// One JSON object, for the benchmark harness: `{"sent":1200,"detections":340,"seconds":12.0,"rate":100.0,"hostile":100}`,
+    /// with a `score` object (``Score/json(failures:)``) at the end when the run was scored.
     public var json: String {
-        #"{"sent":\#(sent),"detections":\#(detections),"seconds":\#(Format.fixed(seconds, 6)),"rate":\#(Format.fixed(rate, 1)),"hostile":\#(hostile)}"#
+        let scoreJSON = score.map { #","score":\#($0.json(failures: scoreFailures))"# } ?? ""
+        return #"{"sent":\#(sent),"detections":\#(detections),"seconds":\#(Format.fixed(seconds, 6)),"rate":\#(Format.fixed(rate, 1)),"hostile":\#(hostile)\#(scoreJSON)}"#
     }
 }

@@ -24,7 +24,8 @@ public struct Runner {
         self.log = log
     }
 
-    /// Runs to the end of the scenario (or of the load) and returns what was sent.
+    /// Runs to the end of the scenario (or of the load) and returns what was sent, with the
+    /// ground truth of the frames sent and the run's time mapping.
     public func run() throws(ZMQError) -> RunSummary {
         WallClock.sleep(seconds: Double(options.warmupMs) / 1000)
         var simulator = Simulator(scenario: scenario, world: world)
@@ -91,6 +92,7 @@ public struct Runner {
             log(simulator.events[nextEvent].line())
             nextEvent += 1
         }
-        return RunSummary(sent: sent, detections: detections, hostile: hostile, seconds: last - start)
+        return RunSummary(
+            sent: sent, detections: detections, hostile: hostile, seconds: last - start, groundTruth: simulator.groundTruth, mapping: mapping)
     }
 }

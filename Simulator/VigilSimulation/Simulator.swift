@@ -28,6 +28,10 @@ public struct Simulator: IteratorProtocol, Sendable {
     public let epochMs: Int64
     /// Whether the scenario repeats without end.
     public let loops: Bool
+    /// Scenario time of the last frame returned by ``next()`` (the whole pass, ``duration``, once
+    /// a scenario that does not loop has ended; -1 before the first frame). ``groundTruth`` holds
+    /// the true events up to here.
+    public private(set) var playedUntil = -1.0
 
     private var models: [CameraModel]
     private let order: [Int]
@@ -66,7 +70,10 @@ public struct Simulator: IteratorProtocol, Sendable {
             tick += 1
         }
         let pass = tick / framesPerCamera, localTick = tick % framesPerCamera
-        if pass > 0 && !loops { return nil }
+        if pass > 0 && !loops {
+            playedUntil = duration
+            return nil
+        }
         if localTick == 0 && slot == 0 && tick > 0 {
             for index in models.indices { models[index].loseAllTracks() }
         }
@@ -76,6 +83,7 @@ public struct Simulator: IteratorProtocol, Sendable {
         let scenarioTime = (Double(tick) + phase) / scenario.fps
         let localTime = (Double(localTick) + phase) / scenario.fps
         let ts = epochMs + Int64((scenarioTime * 1000).rounded(.down))
+        playedUntil = scenarioTime
         let report = models[index].frame(
             at: localTime, ts: ts, trajectories: trajectories, actors: scenario.actors, noiseM: scenario.noiseM)
         return SimulatedFrame(cameraIndex: index, topic: models[index].topic, scenarioTime: scenarioTime, pass: pass, report: report)

@@ -19,6 +19,19 @@ struct RunCommand: ParsableCommand {
                                     messages
 
             Actor events go to standard error, the summary to standard output.
+
+            Scoring (--score, real-time and --speed runs): subscribes to the daemon's alerts
+            (--alerts) before the first frame, keeps receiving until --settle-s after the run, and
+            scores the incidents against the simulator's ground truth, per kind: expected events,
+            incidents, missed, duplicates, false alerts, latency. An incident (alerts grouped by id)
+            of kind border_crossing matches a true crossing when, at its first border_crossing
+            message, direction and class are the actor's and its position is within
+            --match-distance-m of the crossing point, and its first_ts..last_ts window widened by
+            --match-time-s contains the crossing's event time. Latency: from the true event time
+            to the emitted_ts of that message, converted to event time (its last_ts plus the wall
+            time from when the frame carrying last_ts was due until emitted_ts), so a --speed run
+            measures the daemon's delay, not the speed-up. The table goes to standard error;
+            thresholds not met make the exit status 3.
             """)
 
     @Argument(help: "A scenario file, or the name of one in <config>/scenarios/ (e.g. rabia-lone-crossing).")
@@ -57,6 +70,33 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object on the last line of standard output.")
     var jsonSummary = false
 
+    @Flag(help: "Score the daemon's alerts against the scenario's ground truth.")
+    var score = false
+
+    @Option(help: ArgumentHelp("With --score: the daemon's alert endpoint to subscribe to.", valueName: "endpoint"))
+    var alerts = "tcp://127.0.0.1:7602"
+
+    @Option(help: ArgumentHelp("With --score: seconds to keep receiving alerts after the last frame.", valueName: "s"))
+    var settleS = 5.0
+
+    @Option(help: ArgumentHelp("With --score: greatest distance from a true crossing to its incident, metres.", valueName: "m"))
+    var matchDistanceM = 300.0
+
+    @Option(help: ArgumentHelp("With --score: tolerance around an incident's first_ts..last_ts window, seconds.", valueName: "s"))
+    var matchTimeS = 60.0
+
+    @Option(help: ArgumentHelp("With --score: fail unless at least this fraction of each kind's true events is detected.", valueName: "fraction"))
+    var minDetected: Double?
+
+    @Option(help: ArgumentHelp("With --score: fail on more duplicate incidents than this.", valueName: "n"))
+    var maxDuplicates: Int?
+
+    @Option(help: ArgumentHelp("With --score: fail on more false alerts than this.", valueName: "n"))
+    var maxFalse: Int?
+
+    @Option(help: ArgumentHelp("With --score: fail when the 99th-percentile latency exceeds this.", valueName: "ms"))
+    var maxLatencyMs: Double?
+
     func validate() throws {
         let load = rate != nil || duration != nil || count != nil
         if let speed {
@@ -71,6 +111,18 @@ struct RunCommand: ParsableCommand {
         }
         guard hostile >= 0 else { throw ValidationError("--hostile must be 0 or more") }
         guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
+        if score {
+            guard !load else { throw ValidationError("--score needs a real-time or --speed run, not a load run") }
+            guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
+            guard matchDistanceM > 0, matchDistanceM.isFinite else { throw ValidationError("--match-distance-m must be positive") }
+            guard matchTimeS >= 0, matchTimeS.isFinite else { throw ValidationError("--match-time-s must be 0 or more") }
+            if let minDetected, !(0...1).contains(minDetected) { throw ValidationError("--min-detected must be between 0 and 1") }
+            if let maxDuplicates, maxDuplicates < 0 { throw ValidationError("--max-duplicates must be 0 or more") }
+            if let maxFalse, maxFalse < 0 { throw ValidationError("--max-false must be 0 or more") }
+            if let maxLatencyMs, !(maxLatencyMs >= 0 && maxLatencyMs.isFinite) { throw ValidationError("--max-latency-ms must be 0 or more") }
+        } else if !thresholds.isEmpty {
+            throw ValidationError("--min-detected, --max-duplicates, --max-false and --max-latency-ms need --score")
+        }
     }
 
     func run() throws {
@@ -79,9 +131,13 @@ struct RunCommand: ParsableCommand {
         let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
         let binds = bind.map { [$0] } ?? []
 
-        let summary: RunSummary
+        var summary: RunSummary
+        var received: [[UInt8]] = []
         do {
             let context = try ZMQContext()
+            // Subscribed before the first frame: the runner's warm-up lets the subscription arrive.
+            let recorder = score ? try AlertRecorder(context: context, connect: [alerts]) : nil
+            defer { recorder?.stop() }
             let publisher = try Publisher(context: context, connect: connect, bind: binds)
             defer { publisher.close() }
             let simulator = Simulator(scenario: scenario, world: world)
@@ -91,12 +147,33 @@ struct RunCommand: ParsableCommand {
                     + "\(Format.fixed(simulator.duration, 1)) s of scenario time, \(describe(pace, simulator.duration)); \(destination)")
             let runner = Runner(scenario: scenario, world: world, options: options, publisher: publisher) { StandardError.write($0) }
             summary = try runner.run()
+            if let recorder {
+                StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(alerts)")
+                WallClock.sleep(seconds: settleS)
+                received = recorder.received
+            }
         } catch {
             StandardError.write("vigil-sim: \(error)")
             throw ExitCode(1)
         }
+        if score {
+            let messages = received.compactMap(AlertMessage.parse)
+            let result = Scorer.score(
+                truth: summary.groundTruth, messages: messages,
+                parameters: MatchParameters(matchDistanceM: matchDistanceM, matchTimeS: matchTimeS), mapping: summary.mapping,
+                unparsable: received.count - messages.count)
+            summary.score = result
+            summary.scoreFailures = thresholds.failures(of: result)
+            StandardError.write("vigil-sim: \(scenario.name): score of \(received.count) alert messages\n\(result.table)")
+            for failure in summary.scoreFailures { StandardError.write("vigil-sim: threshold not met: \(failure)") }
+        }
         print("vigil-sim: \(scenario.name): \(summary.text)")
         if jsonSummary { print(summary.json) }
+        if !summary.scoreFailures.isEmpty { throw ExitCode(3) }
+    }
+
+    private var thresholds: ScoreThresholds {
+        ScoreThresholds(minDetected: minDetected, maxDuplicates: maxDuplicates, maxFalse: maxFalse, maxLatencyMs: maxLatencyMs)
     }
 
     private var pace: RunOptions.Pace {

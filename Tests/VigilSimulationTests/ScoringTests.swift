@@ -1,0 +1,235 @@
+import Testing
+import VigilCore
+import VigilSimulation
+
+/// Ground truth and the scoring of alerts against it, on hand-made alert sequences (no daemon).
+@Suite struct ScoringTests {
+    /// A true crossing at the synthetic mast's border, event time 1 000 000 ms.
+    static let t0: Int64 = 1_000_000
+    static let crossingPoint = Fixtures.nearMast(north: 555)
+    static let crossing = TrueEvent(
+        actorID: "p1", objectClass: .person, direction: "SY->IQ", km: 10, position: crossingPoint, scenarioTime: 42, eventTimeMs: t0)
+    static let truth = GroundTruth(events: [crossing])
+
+    /// One alert message `north` metres north of the mast, about the crossing at `t0 + dt` ms.
+    private func message(
+        _ id: String, _ state: String = "raised", kind: String = "border_crossing", objectClass: String = "person",
+        direction: String? = "SY->IQ", north: Double = 580, east: Double = 0, firstDt: Int64 = -20_000, lastDt: Int64 = 10_000,
+        emittedDt: Int64 = 10_050
+    ) -> AlertMessage {
+        AlertMessage(
+            id: id, state: state, kind: kind, objectClass: objectClass, direction: direction,
+            position: Fixtures.nearMast(north: north, east: east), firstTs: Self.t0 + firstDt, lastTs: Self.t0 + lastDt,
+            emittedTs: Self.t0 + emittedDt)
+    }
+
+    private func crossingScore(_ messages: [AlertMessage], truth: GroundTruth = ScoringTests.truth) throws -> KindScore {
+        try #require(Scorer.score(truth: truth, messages: messages)["border_crossing"])
+    }
+
+    @Test func aCorrectIncidentRaisedUpdatedAndResolvedIsOneDetection() throws {
+        let score = try crossingScore([
+            message("al-1"), message("al-1", "updated", north: 650, lastDt: 40_000, emittedDt: 40_020),
+            message("al-1", "resolved", north: 700, lastDt: 70_000, emittedDt: 100_000),
+        ])
+        #expect(score.expected == 1)
+        #expect(score.incidents == 1)
+        #expect(score.detected == 1)
+        #expect(score.missed == 0 && score.duplicates == 0 && score.falseAlerts == 0)
+        #expect(score.latenciesMs == [10_050], "from the true event time to the first message's emitted_ts")
+        #expect(score.latencyMedianMs == 10_050 && score.latencyP99Ms == 10_050 && score.latencyMaxMs == 10_050)
+    }
+
+    @Test func aSecondIncidentForTheSameCrossingIsADuplicate() throws {
+        let score = try crossingScore([
+            message("al-1"), message("al-2", north: 600, east: 20, lastDt: 5_000, emittedDt: 6_000), message("al-1", "resolved"),
+        ])
+        #expect(score.incidents == 2)
+        #expect(score.detected == 1)
+        #expect(score.duplicates == 1)
+        #expect(score.falseAlerts == 0)
+        #expect(score.latenciesMs == [6_000], "the earliest matched incident tells first")
+    }
+
+    @Test func anIncidentFarFromAnyCrossingIsAFalseAlertAndTheCrossingIsMissed() throws {
+        let score = try crossingScore([message("al-9", north: 2_500)])
+        #expect(score.falseAlerts == 1)
+        #expect(score.falseIncidentIDs == ["al-9"])
+        #expect(score.missed == 1)
+        #expect(score.missedEvents == [Self.crossing])
+        #expect(score.latenciesMs.isEmpty && score.latencyP99Ms == nil)
+    }
+
+    @Test func noAlertsIsAMiss() throws {
+        let score = try crossingScore([])
+        #expect(score.expected == 1 && score.missed == 1 && score.detected == 0 && score.incidents == 0)
+        #expect(score.detectedFraction == 0)
+    }
+
+    @Test func theWrongDirectionOrClassDoesNotMatch() throws {
+        let wrongWay = try crossingScore([message("al-1", direction: "IQ->SY")])
+        #expect(wrongWay.missed == 1 && wrongWay.falseAlerts == 1)
+        let noDirection = try crossingScore([message("al-1", direction: nil)])
+        #expect(noDirection.missed == 1 && noDirection.falseAlerts == 1)
+        let wrongClass = try crossingScore([message("al-1", objectClass: "vehicle")])
+        #expect(wrongClass.missed == 1 && wrongClass.falseAlerts == 1)
+    }
+
+    @Test func theIncidentWindowMustOverlapTheCrossingTimeWithinTheTolerance() throws {
+        // first_ts 2 min after the crossing: 60 s of tolerance is not enough.
+        let late = try crossingScore([message("al-1", firstDt: 120_000, lastDt: 130_000, emittedDt: 130_100)])
+        #expect(late.missed == 1 && late.falseAlerts == 1)
+        // 50 s after: within the tolerance.
+        let close = try crossingScore([message("al-1", firstDt: 50_000, lastDt: 55_000, emittedDt: 55_010)])
+        #expect(close.detected == 1)
+        // The distance is measured at the first border_crossing message: 400 m off is too far.
+        let far = try crossingScore([message("al-1", north: 955)])
+        #expect(far.missed == 1)
+        let wider = Scorer.score(truth: Self.truth, messages: [message("al-1", north: 955)], parameters: MatchParameters(matchDistanceM: 500))
+        #expect(wider["border_crossing"]?.detected == 1)
+    }
+
+    @Test func anIntrusionUpdatedToACrossingMatchesAtItsFirstCrossingMessage() throws {
+        let score = try crossingScore([
+            message("al-1", kind: "intrusion", direction: nil, north: 2_000, firstDt: -90_000, lastDt: -30_000, emittedDt: -29_990),
+            message("al-1", "updated", north: 590, firstDt: -90_000, lastDt: 12_000, emittedDt: 12_030),
+        ])
+        #expect(score.detected == 1 && score.falseAlerts == 0)
+        #expect(score.latenciesMs == [12_030], "latency to the message that told of the crossing")
+    }
+
+    @Test func animalsCrossingAreInTheTruthButExpectNoAlertAndAlertingOnThemIsFalse() throws {
+        var herd = Self.crossing
+        herd.actorID = "herd"
+        herd.objectClass = .animal
+        let truth = GroundTruth(events: [Self.crossing, herd])
+        let quiet = try crossingScore([message("al-1")], truth: truth)
+        #expect(quiet.expected == 1 && quiet.silent == 1 && quiet.detected == 1 && quiet.falseAlerts == 0)
+        let noisy = try crossingScore([message("al-1"), message("al-2", objectClass: "animal")], truth: truth)
+        #expect(noisy.falseAlerts == 1 && noisy.duplicates == 0)
+    }
+
+    @Test func otherKindsAreCountedWithoutBeingJudged() {
+        let score = Scorer.score(truth: Self.truth, messages: [message("al-1"), message("al-5", kind: "intrusion", direction: nil)])
+        #expect(score.otherIncidents == ["intrusion": 1])
+        #expect(score["border_crossing"]?.falseAlerts == 0)
+        #expect(score.table.contains("intrusion"))
+    }
+
+    @Test func alertPayloadsAreParsedLeniently() throws {
+        let payload = #"{"v":1,"seq":4,"id":"al-7f","state":"raised","kind":"border_crossing","severity":"critical","class":"person","count":1,"lat":36.79213,"lon":42.08931,"direction":"SY->IQ","cameras":["c"],"first_ts":1795228381000,"last_ts":1795228387250,"emitted_ts":1795228387253}"#
+        let parsed = try #require(AlertMessage.parse(Array(payload.utf8)))
+        #expect(parsed.seq == 4 && parsed.id == "al-7f" && parsed.kind == "border_crossing" && parsed.objectClass == "person")
+        #expect(parsed.position == GeoPoint(lat: 36.79213, lon: 42.08931))
+        #expect(parsed.firstTs == 1_795_228_381_000 && parsed.lastTs == 1_795_228_387_250 && parsed.emittedTs == 1_795_228_387_253)
+        #expect(AlertMessage.parse(Array("not json".utf8)) == nil)
+        #expect(AlertMessage.parse(Array(#"{"seq":1}"#.utf8)) == nil)
+        #expect(AlertMessage.parse(Array(#"{"id":"x","lat":"north"}"#.utf8))?.position == nil)
+    }
+
+    @Test func latencyInAnAcceleratedRunIsDetectionDelayInEventTimePlusProcessingDelayInWallTime() {
+        // ×40 over 400 s: event time starts 390 s before the wall clock.
+        let mapping = TimeMapping.accelerated(speed: 40, duration: 400, wallStartMs: 10_000_000)
+        #expect(mapping.epochMs == 10_000_000 - 390_000)
+        // The frame at scenario time 100 s carries ts epoch+100000 and is due at wall start + 2.5 s.
+        let lastTs = mapping.epochMs + 100_000
+        let emitted: Int64 = 10_000_000 + 2_500 + 30  // 30 ms of processing
+        #expect(mapping.eventTimeMs(emittedMs: emitted, lastTs: lastTs) == lastTs + 30)
+        // A crossing at scenario time 90 s: 10 s of detection delay plus 30 ms.
+        let truth = GroundTruth(events: [
+            TrueEvent(
+                actorID: "p1", objectClass: .person, direction: "SY->IQ", km: 1, position: Self.crossingPoint, scenarioTime: 90,
+                eventTimeMs: mapping.epochMs + 90_000)
+        ])
+        let alert = AlertMessage(
+            id: "al-1", kind: "border_crossing", objectClass: "person", direction: "SY->IQ", position: Self.crossingPoint,
+            firstTs: mapping.epochMs + 60_000, lastTs: lastTs, emittedTs: emitted)
+        let score = Scorer.score(truth: truth, messages: [alert], mapping: mapping)
+        #expect(score["border_crossing"]?.latenciesMs == [10_030])
+        // In real time, emitted_ts is event time.
+        let realTime = TimeMapping.realTime(wallStartMs: 5_000)
+        #expect(realTime.eventTimeMs(emittedMs: 123_456, lastTs: 120_000) == 123_456)
+    }
+
+    @Test func percentilesAreNearestRank() {
+        let values = (1...100).map(Double.init)
+        #expect(KindScore.percentile(values, 0.5) == 50)
+        #expect(KindScore.percentile(values, 0.99) == 99)
+        #expect(KindScore.percentile([7], 0.99) == 7)
+        #expect(KindScore.percentile([3, 9], 0.5) == 3)
+        #expect(KindScore.percentile([], 0.5) == nil)
+    }
+
+    @Test func thresholdsNameWhatIsNotMet() {
+        let good = KindScore(kind: "border_crossing", expected: 4, incidents: 4, detected: 4, missed: 0, duplicates: 0, falseAlerts: 0, latenciesMs: [100, 200, 300, 400])
+        let bad = KindScore(kind: "border_crossing", expected: 4, incidents: 6, detected: 3, missed: 1, duplicates: 2, falseAlerts: 1, latenciesMs: [100, 200, 9_000])
+        let strict = ScoreThresholds(minDetected: 1, maxDuplicates: 0, maxFalse: 0, maxLatencyMs: 500)
+        #expect(strict.failures(of: Score(kinds: [good])).isEmpty)
+        let failures = strict.failures(of: Score(kinds: [bad]))
+        #expect(failures.count == 4, "\(failures)")
+        #expect(failures.contains { $0.contains("--min-detected") })
+        #expect(failures.contains { $0.contains("--max-duplicates") })
+        #expect(failures.contains { $0.contains("--max-false") })
+        #expect(failures.contains { $0.contains("--max-latency-ms") })
+        #expect(ScoreThresholds().failures(of: Score(kinds: [bad])).isEmpty, "no limits, no failures")
+        #expect(ScoreThresholds(minDetected: 0.75, maxDuplicates: 2, maxFalse: 1, maxLatencyMs: 9_000).failures(of: Score(kinds: [bad])).isEmpty)
+        // Nothing expected: detection is vacuously complete, and no latency to judge.
+        let none = KindScore(kind: "border_crossing", expected: 0, incidents: 0, detected: 0, missed: 0, duplicates: 0, falseAlerts: 0, latenciesMs: [])
+        #expect(strict.failures(of: Score(kinds: [none])).isEmpty)
+    }
+
+    @Test func theScoreGoesIntoTheJSONSummary() {
+        let score = Score(
+            kinds: [KindScore(kind: "border_crossing", expected: 1, incidents: 1, detected: 1, missed: 0, duplicates: 0, falseAlerts: 0, latenciesMs: [250])],
+            messages: 4)
+        var summary = RunSummary(sent: 10, detections: 2, hostile: 0, seconds: 1)
+        summary.score = score
+        summary.scoreFailures = ["1 false \"alerts\""]
+        #expect(summary.json.hasPrefix(#"{"sent":10,"detections":2,"seconds":1.000000,"rate":10.0,"hostile":0,"score":{"messages":4,"#))
+        #expect(summary.json.contains(#""border_crossing":{"expected":1,"silent":0,"incidents":1,"detected":1,"missed":0,"duplicates":0,"false":0,"#))
+        #expect(summary.json.contains(#""latency_ms":{"median":250.0,"p99":250.0,"max":250.0}"#))
+        #expect(summary.json.hasSuffix(#""passed":false,"failures":["1 false \"alerts\""]}}"#))
+    }
+
+    @Test func rabiaGroundTruthIsExactlyOneCrossingSYToIQAtKm558() throws {
+        let world = try Fixtures.world()
+        let scenario = try Fixtures.scenario("rabia-lone-crossing")
+        let epochMs: Int64 = 1_800_000_000_000
+        var simulator = Simulator(scenario: scenario, world: world, epochMs: epochMs)
+        #expect(simulator.groundTruth.events.isEmpty, "nothing played yet")
+        var sawCrossingMidway = false
+        while let frame = simulator.next() {
+            if frame.scenarioTime > 41.5 && frame.scenarioTime < 41.9 { sawCrossingMidway = simulator.groundTruth.events.isEmpty }
+        }
+        #expect(sawCrossingMidway, "the crossing enters the truth only once played")
+        let truth = simulator.groundTruth
+        #expect(truth.events.count == 1)
+        let event = try #require(truth.events.first)
+        #expect(event.kind == "border_crossing")
+        #expect(event.actorID == "p1" && event.objectClass == .person && event.count == 1)
+        #expect(event.direction == "SY->IQ")
+        #expect(abs(event.km - 558.0) < 0.01)
+        #expect(abs(event.scenarioTime - 42.0) < 0.05)
+        #expect(event.eventTimeMs == epochMs + Int64((event.scenarioTime * 1000).rounded(.down)))
+        #expect(event.position.distance(to: GeoPoint(lat: 36.835490, lon: 42.113047)) < 5)
+    }
+
+    @Test func alQaimGroundTruthHasTheVehicleAndTheHerdWhichExpectsNoAlert() throws {
+        let world = try Fixtures.world()
+        let simulator = Simulator(scenario: try Fixtures.scenario("alqaim-mixed"), world: world)
+        let truth = simulator.groundTruth(throughScenarioTime: simulator.duration)
+        #expect(truth.events.map(\.actorID) == ["v1", "herd", "herd"])
+        #expect(truth.events.map(\.direction) == ["SY->IQ", "SY->IQ", "IQ->SY"])
+        let score = Scorer.score(truth: truth, messages: [])
+        #expect(score["border_crossing"]?.expected == 1)
+        #expect(score["border_crossing"]?.silent == 2)
+    }
+
+    @Test func aLoopingSimulatorRepeatsTheTruthEveryPass() throws {
+        let world = try Fixtures.world()
+        let simulator = Simulator(scenario: try Fixtures.scenario("rabia-lone-crossing"), world: world, epochMs: 0, loops: true)
+        let truth = simulator.groundTruth(throughScenarioTime: simulator.duration * 2.5)
+        #expect(truth.events.count == 3)
+        #expect(abs(truth.events[2].scenarioTime - (2 * simulator.duration + 42)) < 0.05)
+    }
+}
