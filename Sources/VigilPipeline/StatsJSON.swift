@@ -18,6 +18,7 @@ public enum StatsJSON {
             "processed": stats.processed,
             "engine": [
                 "frames_accepted": stats.engine.framesAccepted, "frames_duplicate": stats.engine.framesDuplicate,
+                "camera_restarts": stats.engine.cameraRestarts,
                 "detections": stats.engine.detections, "detections_masked": stats.engine.detectionsMasked,
                 "detections_unknown_class": stats.engine.detectionsUnknownClass, "targets_created": stats.engine.targetsCreated,
                 "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,

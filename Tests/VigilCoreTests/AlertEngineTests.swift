@@ -307,4 +307,25 @@ import Testing
         for i in 12..<300 { backlog.frame(camera: 1, at: Double(i), []) }
         #expect(backlog.alerts.filter { $0.state == .resolved }.count == 1)
     }
+
+    @Test func aCameraRestartedWithItsClockSetBackStartsItsProgressAgain() {
+        var h = Harness()
+        for seq in 1_990...2_000 as ClosedRange<UInt64> {
+            let report = FrameReport(camera: "cam-a", seq: seq, ts: h.t0 + Int64(seq) * 100, detections: [])
+            _ = h.engine.process(report, camera: 0, wallNowMs: h.t0 + 300_000, into: &h.alerts)
+        }
+        // An old frame of the same run, a minute behind: too late.
+        let old = FrameReport(camera: "cam-a", seq: 1_400, ts: h.t0 + 140_000, detections: [])
+        guard case .rejected(let error) = h.engine.process(old, camera: 0, wallNowMs: h.t0 + 300_000, into: &h.alerts) else {
+            Issue.record("an old frame was accepted")
+            return
+        }
+        #expect(error.reason == .tooLate)
+        // The camera reboots and its clock is set back 100 s: seq starts again at 0.
+        for seq in 0..<5 as Range<UInt64> {
+            let report = FrameReport(camera: "cam-a", seq: seq, ts: h.t0 + 100_000 + Int64(seq) * 100, detections: [])
+            #expect(h.engine.process(report, camera: 0, wallNowMs: h.t0 + 300_000, into: &h.alerts) == .accepted)
+        }
+        #expect(h.engine.stats.cameraRestarts == 1)
+    }
 }

@@ -81,6 +81,7 @@ public struct AlertEngine {
             break
         }
         stats.framesAccepted += 1
+        stats.cameraRestarts = gate.restarts
         stats.detectionsUnknownClass += UInt64(report.unknownClassCount)
         lastReportWallMs = wallNowMs
         cameraReportWallMs[camera] = wallNowMs

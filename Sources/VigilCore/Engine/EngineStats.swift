@@ -4,6 +4,8 @@ public struct EngineStats: Sendable, Equatable {
     public var framesAccepted: UInt64 = 0
     /// Frame reports dropped as duplicates of `(camera, seq)`.
     public var framesDuplicate: UInt64 = 0
+    /// Cameras that restarted with their clock set back (seq again near 0, ts behind their progress).
+    public var cameraRestarts: UInt64 = 0
     /// Detections processed.
     public var detections: UInt64 = 0
     /// Detections dropped because they lie in a mask zone.

@@ -4,7 +4,9 @@
 /// A duplicate is the same `seq` with the same `ts` (a retry, or a second network path); the
 /// last `window` frames of each camera are remembered in a ring indexed by `seq`. After a reboot
 /// `seq` starts again: a known `seq` with a different `ts` is a new frame, not a duplicate, so a
-/// reboot is never taken for a flood of duplicates. Memory: `window` × 16 bytes per camera.
+/// reboot is never taken for a flood of duplicates. A reboot that also sets the camera's clock
+/// back (`seq` starting again below `window` with a `ts` too late for the camera's progress) is a
+/// restart: the camera's progress starts again from there. Memory: `window` × 16 bytes per camera.
 public struct FrameGate: Sendable {
     /// What the gate decided.
     public enum Verdict: Sendable, Equatable {
@@ -23,11 +25,14 @@ public struct FrameGate: Sendable {
 
     private struct CameraState {
         var newestTs: Int64
+        var highestSeq: UInt64
         var slots: [Slot]
     }
 
     private var cameras: [CameraState?]
     private let window: Int
+    /// Cameras taken as restarted with their clock set back (see ``admit(camera:seq:ts:)``).
+    public private(set) var restarts: UInt64 = 0
     private let maxLatenessMs: Int64
 
     /// Creates a gate for `cameraCount` cameras.
@@ -43,15 +48,28 @@ public struct FrameGate: Sendable {
         guard var state = cameras[camera] else {
             var slots = Array(repeating: Slot(seq: .max, ts: .min), count: window)
             slots[slotIndex] = Slot(seq: seq, ts: ts)
-            cameras[camera] = CameraState(newestTs: ts, slots: slots)
+            cameras[camera] = CameraState(newestTs: ts, highestSeq: seq, slots: slots)
             return .accept
         }
-        if ts < state.newestTs - maxLatenessMs { return .tooLate }
         let slot = state.slots[slotIndex]
         if slot.seq == seq && slot.ts == ts { return .duplicate }
+        var restarted = false
+        if ts < state.newestTs - maxLatenessMs {
+            // Too late, unless the camera restarted with its clock set back: `seq` starts again
+            // near 0 (below the window) after higher numbers. Then its progress starts again here.
+            guard seq < UInt64(window), seq < state.highestSeq else { return .tooLate }
+            restarted = true
+        }
         cameras[camera] = nil  // keep the slots uniquely referenced while mutating
         state.slots[slotIndex] = Slot(seq: seq, ts: ts)
-        state.newestTs = max(state.newestTs, ts)
+        if restarted {
+            state.newestTs = ts
+            state.highestSeq = seq
+            restarts += 1
+        } else {
+            state.newestTs = max(state.newestTs, ts)
+            state.highestSeq = max(state.highestSeq, seq)
+        }
         cameras[camera] = state
         return .accept
     }
