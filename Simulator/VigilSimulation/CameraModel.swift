@@ -10,6 +10,10 @@ import VigilCore
 /// - The reported position is the true one plus Gaussian noise, σ = `noiseM` per axis, drawn
 ///   from the camera's own random stream (independent per camera and per frame).
 /// - `conf` is the actor's, jittered by up to ±0.05 and clamped to 0...1.
+/// - Faults (``Faults``), drawn from a stream of their own: `ts` is offset by the camera's clock
+///   skew; with `track_switch_s` the tracker loses a tracked object with a chance of
+///   `1 / (T · fps)` per frame and gives it a new id at once; at each `reboot_at_s` time the
+///   camera reboots: `seq` restarts at 0 and the tracker numbers afresh from a new random value.
 struct CameraModel: Sendable {
     /// The camera.
     let camera: Camera
@@ -29,8 +33,17 @@ struct CameraModel: Sendable {
     /// The current track id of each member (all actors' members, in order) while in view.
     private var tracks: [UInt32?]
     private var random: RandomSource
+    /// The clock skew added to every `ts`, ms.
+    let skewMs: Int64
+    /// The chance per frame that a tracked object's track is switched; 0 for none.
+    private let switchChance: Double
+    /// Scenario times (into a pass) of reboots, sorted, and the next one to come.
+    private let reboots: [Double]
+    private var nextReboot = 0
+    /// The tracker faults' own random stream (track switches, counter after a reboot).
+    private var faultRandom: RandomSource
 
-    init(camera: Camera, seed: UInt64, trajectories: [Trajectory]) {
+    init(camera: Camera, seed: UInt64, trajectories: [Trajectory], faults: Faults = .none, fps: Double = Scenario.defaultFPS) {
         self.camera = camera
         topic = FrameWriter.topic(sector: camera.sector, camera: camera.id)
         var random = RandomSource(seed: seed, stream: Self.stream(of: camera.id))
@@ -40,6 +53,10 @@ struct CameraModel: Sendable {
         positionInActorPlanes = trajectories.map { $0.plane.project(camera.position) }
         reachSquared = (camera.rangeM + 50) * (camera.rangeM + 50)
         tracks = Array(repeating: nil, count: trajectories.reduce(0) { $0 + $1.memberOffsets.count })
+        skewMs = faults.skewMs(of: camera.id)
+        switchChance = faults.trackSwitchS > 0 ? min(1, 1 / (faults.trackSwitchS * fps)) : 0
+        reboots = faults.rebootAtS
+        faultRandom = RandomSource(seed: seed, stream: Self.stream(of: camera.id) ^ Faults.trackerStream)
     }
 
     /// A random stream per camera id (FNV-1a), so adding or removing a camera changes nothing
@@ -58,10 +75,28 @@ struct CameraModel: Sendable {
         for index in tracks.indices { tracks[index] = nil }
     }
 
+    /// A new pass begins: every track is lost and the reboots come again.
+    mutating func startPass() {
+        loseAllTracks()
+        nextReboot = 0
+    }
+
+    /// The camera reboots: `seq` restarts at 0, tracks are lost and the track counter restarts
+    /// from a new random value.
+    private mutating func reboot() {
+        seq = 0
+        loseAllTracks()
+        nextTrack = UInt32(truncatingIfNeeded: faultRandom.next() >> 33)
+    }
+
     /// The camera's next frame, taken at `time` (seconds into the scenario pass) and stamped `ts`.
     mutating func frame(
         at time: Double, ts: Int64, trajectories: [Trajectory], actors: [ActorSpec], noiseM: Double
     ) -> FrameReport {
+        while nextReboot < reboots.count && reboots[nextReboot] <= time {
+            reboot()
+            nextReboot += 1
+        }
         var detections: [Detection] = []
         var member = 0
         for (index, trajectory) in trajectories.enumerated() {
@@ -80,7 +115,7 @@ struct CameraModel: Sendable {
                 let fromCamera = position - origin
                 if fromCamera.dot(fromCamera) <= reachSquared, camera.sees(trajectory.geoPoint(position)) {
                     let track: UInt32
-                    if let current = tracks[member] {
+                    if let current = tracks[member], switchChance == 0 || faultRandom.unit() >= switchChance {
                         track = current
                     } else {
                         track = nextTrack
@@ -103,7 +138,7 @@ struct CameraModel: Sendable {
                 member += 1
             }
         }
-        let report = FrameReport(camera: camera.id, seq: seq, ts: ts, detections: detections)
+        let report = FrameReport(camera: camera.id, seq: seq, ts: ts + skewMs, detections: detections)
         seq += 1
         return report
     }

@@ -64,8 +64,8 @@ public struct Runner {
                 let ahead = frame.report.ts - WallClock.nowMs()
                 if ahead > 0 { WallClock.sleep(seconds: Double(ahead) / 1000) }
             } else {
-                WallClock.wait(until: start + frame.scenarioTime / mapping.speed)
-                while nextEvent < simulator.events.count && simulator.events[nextEvent].time <= frame.scenarioTime {
+                WallClock.wait(until: start + frame.sendTime / mapping.speed)
+                while nextEvent < simulator.events.count && simulator.events[nextEvent].time <= frame.sendTime {
                     log(simulator.events[nextEvent].line())
                     nextEvent += 1
                 }

@@ -4,7 +4,7 @@ import VigilCore
 
 extension Scenario {
     /// The keys of a scenario file's top level.
-    static let keys: Set<String> = ["name", "description", "fps", "noise_m", "tail_s", "cameras", "seed", "actors"]
+    static let keys: Set<String> = ["name", "description", "fps", "noise_m", "tail_s", "cameras", "seed", "actors", "faults"]
     /// The keys of one actor.
     static let actorKeys: Set<String> = [
         "id", "class", "count", "spread_m", "speed_mps", "start_s", "dwell_s", "conf", "temp_c", "path",
@@ -48,6 +48,7 @@ extension Scenario {
             seed: UInt64(try map.int("seed", default: Int(defaultSeed), in: 0...Int.max)),
             actors: [])
         scenario.cameraPrefixes = try readCameraPrefixes(map["cameras"], world: world)
+        scenario.faults = try readFaults(map["faults"], world: world)
 
         let actorNodes = try map.required("actors").sequence()
         guard !actorNodes.isEmpty else { throw map["actors"].error("expected at least one actor") }
@@ -82,6 +83,43 @@ extension Scenario {
             prefixes.append(prefix)
         }
         return prefixes
+    }
+
+    /// The keys of `faults`.
+    static let faultKeys: Set<String> = ["duplicate", "reorder_ms", "drop", "clock_skew_ms", "track_switch_s", "reboot_at_s"]
+
+    private static func readFaults(_ node: YAMLValue, world: SimulationWorld) throws(ConfigError) -> Faults {
+        if node.isNull { return .none }
+        let map = try node.mapping(allowed: faultKeys)
+        var skews: [String: Int] = [:]
+        let skewNode = map["clock_skew_ms"]
+        if !skewNode.isNull {
+            // Keys are camera-id prefixes: every prefix of a registered id is allowed.
+            var prefixes: Set<String> = []
+            for camera in world.cameras {
+                for length in 1...max(camera.id.count, 1) { prefixes.insert(String(camera.id.prefix(length))) }
+            }
+            let skewMap: YAMLMapping
+            do {
+                skewMap = try skewNode.mapping(allowed: prefixes)
+            } catch {
+                guard error.message.hasPrefix("unknown key") else { throw error }
+                let prefix = error.key.hasPrefix(skewNode.path + ".") ? String(error.key.dropFirst(skewNode.path.count + 1)) : error.key
+                throw ConfigError(file: error.file, key: error.key, "no registered camera id starts with \"\(prefix)\"")
+            }
+            for prefix in prefixes where skewMap.has(prefix) {
+                skews[prefix] = try skewMap[prefix].int(in: -Faults.maxSkewMs...Faults.maxSkewMs)
+            }
+        }
+        var reboots: [Double] = []
+        for item in try map["reboot_at_s"].sequence() { reboots.append(try item.double(in: 0...86_400)) }
+        return Faults(
+            duplicate: try map.double("duplicate", default: 0, in: 0...1),
+            reorderMs: try map.double("reorder_ms", default: 0, in: 0...Faults.maxReorderMs),
+            drop: try map.double("drop", default: 0, in: 0...0.99),
+            clockSkewMs: skews,
+            trackSwitchS: try map.double("track_switch_s", default: 0, in: 0...86_400),
+            rebootAtS: reboots)
     }
 
     private static func readActor(_ node: YAMLValue, world: SimulationWorld) throws(ConfigError) -> ActorSpec {

@@ -30,6 +30,13 @@ import VigilCore
 ///       cross: {km: 558.0, from: SY, to: IQ, before_m: 60, after_m: 800}
 ///       # border: [{km: 225.50, side: SY, offset_m: 25}, {km: 225.52, side: IQ, offset_m: 30}]
 ///       # waypoints: [[36.8358, 42.1125], [36.8347, 42.1143]]   # [lat, lon]
+/// faults:                     # optional; what gateways get wrong (see ``Faults``)
+///   duplicate: 0.2            # probability a frame is sent twice (default 0)
+///   reorder_ms: 500           # frames held 0..W ms of scenario time, W ≤ 2000 (default 0)
+///   drop: 0.1                 # probability a frame is lost, seq still advances (default 0)
+///   clock_skew_ms: {cam-rabia-17: -2000}   # ts offset per camera-id prefix, ±4000 (default none)
+///   track_switch_s: 8         # trackers lose each object about every T s (default 0: never)
+///   reboot_at_s: [60]         # every reporting camera reboots: seq 0, new track ids (default none)
 /// ```
 ///
 /// `km` is measured along the border line (the zone of kind `border`) from its first vertex, the
@@ -57,6 +64,8 @@ public struct Scenario: Sendable {
     public var seed: UInt64
     /// The actors, in file order.
     public var actors: [ActorSpec]
+    /// Gateway faults injected into what is sent; ``Faults/none`` by default.
+    public var faults: Faults
 
     /// Frames a second per camera when the file names none: 10.
     public static let defaultFPS = 10.0
@@ -72,7 +81,7 @@ public struct Scenario: Sendable {
     public init(
         name: String, description: String = "", fps: Double = Scenario.defaultFPS, noiseM: Double = Scenario.defaultNoiseM,
         tailS: Double = Scenario.defaultTailS, cameraPrefixes: [String] = [], seed: UInt64 = Scenario.defaultSeed,
-        actors: [ActorSpec]
+        actors: [ActorSpec], faults: Faults = .none
     ) {
         self.name = name
         self.description = description
@@ -82,6 +91,7 @@ public struct Scenario: Sendable {
         self.cameraPrefixes = cameraPrefixes
         self.seed = seed
         self.actors = actors
+        self.faults = faults
     }
 
     /// The cameras of `registered` that report in this scenario, in registration order.

@@ -10,6 +10,11 @@ import VigilCore
 /// When `loops` is set the scenario is played again and again: scenario time (and so `ts`) keeps
 /// increasing, `seq` keeps counting, and every pass starts with every track lost, so the same
 /// actors come back under new track ids. Load generation uses this.
+///
+/// The scenario's ``Faults`` shape what is sent: the cameras apply clock skew, track switches and
+/// reboots to the frames they take, and then each frame may be dropped, sent twice, or held back
+/// up to `reorder_ms`; frames are then yielded in the order they are sent (``SimulatedFrame/sendTime``),
+/// no longer strictly in event-time order. Without faults every frame is sent when it is taken.
 public struct Simulator: IteratorProtocol, Sendable {
     /// The scenario.
     public let scenario: Scenario
@@ -37,6 +42,12 @@ public struct Simulator: IteratorProtocol, Sendable {
     private let order: [Int]
     private var tick = 0
     private var slot = 0
+    /// Frames taken but not yet sent (reordering), in send order.
+    private var pending: [SimulatedFrame] = []
+    /// Each camera's random stream for drop, duplicate and hold.
+    private var deliveryRandom: [RandomSource]
+    /// Frames taken but not sent (the `drop` fault), and frames sent twice (`duplicate`), so far.
+    public private(set) var droppedFrames = 0, duplicatedFrames = 0
 
     /// Prepares `scenario` (loaded against `world`) for iteration.
     public init(scenario: Scenario, world: SimulationWorld, epochMs: Int64 = 0, loops: Bool = false) {
@@ -54,7 +65,10 @@ public struct Simulator: IteratorProtocol, Sendable {
         let lastGone = trajectories.map(\.endS).max() ?? 0
         framesPerCamera = max(1, Int(((lastGone + scenario.tailS) * scenario.fps - 1e-9).rounded(.up)))
         duration = Double(framesPerCamera) / scenario.fps
-        let models = cameras.map { CameraModel(camera: $0, seed: scenario.seed, trajectories: trajectories) }
+        let models = cameras.map {
+            CameraModel(camera: $0, seed: scenario.seed, trajectories: trajectories, faults: scenario.faults, fps: scenario.fps)
+        }
+        deliveryRandom = cameras.map { RandomSource(seed: scenario.seed, stream: CameraModel.stream(of: $0.id) ^ Faults.deliveryStream) }
         self.models = models
         order = models.indices.sorted { models[$0].phase < models[$1].phase }
     }
@@ -62,8 +76,59 @@ public struct Simulator: IteratorProtocol, Sendable {
     /// Frames in one pass, all cameras together.
     public var framesPerPass: Int { framesPerCamera * cameras.count }
 
-    /// The next frame in event-time order, or `nil` at the end of a scenario that does not loop.
+    /// The next frame in the order it is sent (event-time order unless the scenario reorders),
+    /// or `nil` at the end of a scenario that does not loop.
     public mutating func next() -> SimulatedFrame? {
+        guard scenario.faults.affectsDelivery else { return take() }
+        while true {
+            if let head = pending.first, head.sendTime <= nextTakeTime { return pending.removeFirst() }
+            guard let frame = take() else { return pending.isEmpty ? nil : pending.removeFirst() }
+            deliver(frame)
+        }
+    }
+
+    /// Scenario time of the frame ``take()`` returns next; infinity when none is left.
+    private var nextTakeTime: Double {
+        guard !models.isEmpty else { return .infinity }
+        var nextTick = tick, nextSlot = slot
+        if nextSlot == models.count {
+            nextSlot = 0
+            nextTick += 1
+        }
+        if nextTick / framesPerCamera > 0 && !loops { return .infinity }
+        return (Double(nextTick) + models[order[nextSlot]].phase) / scenario.fps
+    }
+
+    /// Applies drop, duplicate and hold to a frame just taken, queueing what is to be sent.
+    private mutating func deliver(_ frame: SimulatedFrame) {
+        let faults = scenario.faults
+        var random = deliveryRandom[frame.cameraIndex]
+        defer { deliveryRandom[frame.cameraIndex] = random }
+        if faults.drop > 0 && random.unit() < faults.drop {
+            droppedFrames += 1
+            return
+        }
+        var copies = 1
+        if faults.duplicate > 0 && random.unit() < faults.duplicate {
+            copies = 2
+            duplicatedFrames += 1
+        }
+        for _ in 0..<copies {
+            var copy = frame
+            if faults.reorderMs > 0 { copy.sendTime = frame.scenarioTime + random.unit() * faults.reorderMs / 1000 }
+            // After every frame due no later: equal send times keep the order they were taken in.
+            var low = 0, high = pending.count
+            while low < high {
+                let middle = (low + high) / 2
+                if pending[middle].sendTime <= copy.sendTime { low = middle + 1 } else { high = middle }
+            }
+            pending.insert(copy, at: low)
+        }
+    }
+
+    /// The next frame a camera takes, in event-time order, or `nil` at the end of a scenario that
+    /// does not loop.
+    private mutating func take() -> SimulatedFrame? {
         guard !models.isEmpty else { return nil }
         if slot == models.count {
             slot = 0
@@ -75,7 +140,7 @@ public struct Simulator: IteratorProtocol, Sendable {
             return nil
         }
         if localTick == 0 && slot == 0 && tick > 0 {
-            for index in models.indices { models[index].loseAllTracks() }
+            for index in models.indices { models[index].startPass() }
         }
         let index = order[slot]
         slot += 1
@@ -86,6 +151,7 @@ public struct Simulator: IteratorProtocol, Sendable {
         playedUntil = scenarioTime
         let report = models[index].frame(
             at: localTime, ts: ts, trajectories: trajectories, actors: scenario.actors, noiseM: scenario.noiseM)
-        return SimulatedFrame(cameraIndex: index, topic: models[index].topic, scenarioTime: scenarioTime, pass: pass, report: report)
+        return SimulatedFrame(
+            cameraIndex: index, topic: models[index].topic, scenarioTime: scenarioTime, sendTime: scenarioTime, pass: pass, report: report)
     }
 }

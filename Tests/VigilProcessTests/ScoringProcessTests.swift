@@ -30,4 +30,19 @@ import Testing
         #expect(crossing?["expected"] as? Int == 1, "\(line)")
         #expect(crossing?["detected"] as? Int == 1)
     }
+
+    /// The lone Rabia crossing through faulty gateways (duplicated, reordered, dropped frames, a
+    /// skewed clock, track switches, a reboot): still one alert, no duplicate, nothing false.
+    @Test func faultyGatewaysStillScoreTheCrossingOnceAndNothingFalse() throws {
+        let (exit, sim) = try scoredRun("rabia-faults")
+        if exit == nil { sim.stop() }
+        #expect(exit == 0, "vigil-sim rabia-faults: \(sim.stderr)")
+        let line = try #require(sim.stdout.split(separator: "\n").last.map(String.init))
+        let summary = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        let score = try #require(summary?["score"] as? [String: Any], "\(line)")
+        #expect(score["passed"] as? Bool == true, "\(sim.stderr)")
+        let crossing = (score["kinds"] as? [String: Any])?["border_crossing"] as? [String: Any]
+        #expect(crossing?["expected"] as? Int == 1, "\(line)")
+        #expect(crossing?["detected"] as? Int == 1, "\(sim.stderr)")
+    }
 }
