@@ -120,9 +120,7 @@ struct MemoryBenchmark: ParsableCommand {
         let req = try ZMQSocket(context: context, type: .req)
         defer { req.close() }
         try req.connect(control)
-        try req.send([Array("stats".utf8)])
-        guard try req.waitForInput(timeoutMs: 5_000), let reply = try req.receiveMessage() else { return -1 }
-        let object = try JSONSerialization.jsonObject(with: Data(reply[0])) as? [String: Any]
+        let object = try requestStats(req)
         return ((object?["engine"] as? [String: Any])?["targets_active"] as? Int) ?? -1
     }
 

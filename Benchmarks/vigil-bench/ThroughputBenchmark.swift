@@ -129,13 +129,11 @@ struct ThroughputBenchmark: ParsableCommand {
         try req.connect(control)
         var through = 0, lastChange = monotonic(), lastCount = -1, stalls = 0
         while through < messages.count && monotonic() - lastChange < 3_000_000_000 {
-            try req.send([Array("stats".utf8)])
-            guard try req.waitForInput(timeoutMs: 5_000), let reply = try req.receiveMessage() else { break }
-            let object = try JSONSerialization.jsonObject(with: Data(reply[0])) as? [String: Any]
+            guard let object = try requestStats(req) else { break }
             // Through = processed by the engine + refused in ingest (none, for valid load).
-            let ingest = object?["ingest"] as? [String: Any] ?? [:]
+            let ingest = object["ingest"] as? [String: Any] ?? [:]
             let refused = ((ingest["received"] as? Int) ?? 0) - ((ingest["handed_over"] as? Int) ?? 0) - ((ingest["dropped_queue_full"] as? Int) ?? 0)
-            through = ((object?["processed"] as? Int) ?? 0) + refused
+            through = ((object["processed"] as? Int) ?? 0) + refused
             stalls = (ingest["stalls"] as? Int) ?? 0
             if through != lastCount {
                 lastCount = through

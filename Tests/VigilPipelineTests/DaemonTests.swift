@@ -74,11 +74,16 @@ import ZeroMQ
         }
     }
 
-    @Test func aCrossingSeenByTwoCamerasIsPublishedOnceWithSeqOne() throws {
-        let configuration = try Self.configuration()
+    /// A started daemon on fresh loopback ports, with a gateway and a consumer connected to it.
+    static func startDaemonAndPeers() throws -> (Daemon, Peers) {
+        let configuration = try configuration()
         let daemon = try Daemon(configuration: configuration, logger: Logger(label: "test"))
         daemon.start()
-        let peers = try Peers(configuration)
+        return (daemon, try Peers(configuration))
+    }
+
+    @Test func aCrossingSeenByTwoCamerasIsPublishedOnceWithSeqOne() throws {
+        let (daemon, peers) = try Self.startDaemonAndPeers()
         defer { peers.close() }
         let ts = WallClock.nowMs() - 10_000
         let a = Self.crossing(camera: "cam-a", track: 7, seqStart: 1, ts: ts)
@@ -97,10 +102,7 @@ import ZeroMQ
     }
 
     @Test func badMessagesAreCountedByReasonAndDoNotDisturbTheOthers() throws {
-        let configuration = try Self.configuration()
-        let daemon = try Daemon(configuration: configuration, logger: Logger(label: "test"))
-        daemon.start()
-        let peers = try Peers(configuration)
+        let (daemon, peers) = try Self.startDaemonAndPeers()
         defer { peers.close() }
         let ts = WallClock.nowMs() - 10_000
         var messages = Self.crossing(camera: "cam-a", track: 7, seqStart: 1, ts: ts)
@@ -123,10 +125,7 @@ import ZeroMQ
     }
 
     @Test func shutdownPublishesWhatIsDueBeforeClosing() throws {
-        let configuration = try Self.configuration()
-        let daemon = try Daemon(configuration: configuration, logger: Logger(label: "test"))
-        daemon.start()
-        let peers = try Peers(configuration)
+        let (daemon, peers) = try Self.startDaemonAndPeers()
         defer { peers.close() }
         try peers.send(Self.crossing(camera: "cam-a", track: 1, seqStart: 1, ts: WallClock.nowMs() - 5_000))
         Thread.sleep(forTimeInterval: 0.2)

@@ -17,8 +17,17 @@ public struct AlertEngine {
     public let rules: [Rule]
     /// Gates and timings.
     public let settings: EngineSettings
-    /// Counters.
-    public private(set) var stats = EngineStats()
+    /// Counters; the gauges (targets, tracks, open incidents, camera restarts) are derived here
+    /// rather than kept up to date on the per-message path.
+    public var stats: EngineStats {
+        var stats = counters
+        stats.targetsActive = targets.count
+        stats.tracksActive = trackTargets.count
+        stats.incidentsOpen = Int(counters.raised - counters.resolved)  // each incident is raised once, resolved once
+        stats.cameraRestarts = gate.restarts
+        return stats
+    }
+    private var counters = EngineStats()
 
     private var gate: FrameGate
     private var targets: [UInt64: Target] = [:]
@@ -72,7 +81,7 @@ public struct AlertEngine {
         }
         switch gate.admit(camera: camera, seq: report.seq, ts: report.ts) {
         case .duplicate:
-            stats.framesDuplicate += 1
+            counters.framesDuplicate += 1
             return .duplicate
         case .tooLate:
             let newest = gate.newestTs(camera: camera) ?? report.ts
@@ -80,9 +89,8 @@ public struct AlertEngine {
         case .accept:
             break
         }
-        stats.framesAccepted += 1
-        stats.cameraRestarts = gate.restarts
-        stats.detectionsUnknownClass += UInt64(report.unknownClassCount)
+        counters.framesAccepted += 1
+        counters.detectionsUnknownClass += UInt64(report.unknownClassCount)
         lastReportWallMs = wallNowMs
         cameraReportWallMs[camera] = wallNowMs
         if report.ts > eventClock { eventClock = report.ts }
@@ -97,9 +105,9 @@ public struct AlertEngine {
                     continue
                 }
                 if pass == 1 && known { continue }
-                stats.detections += 1
+                counters.detections += 1
                 if !zones.maskIndices.isEmpty && zones.isMasked(detection.position) {
-                    stats.detectionsMasked += 1
+                    counters.detectionsMasked += 1
                     continue
                 }
                 let serial = target(for: detection, camera: camera, ts: report.ts)
@@ -156,12 +164,9 @@ public struct AlertEngine {
             for track in target.tracks { trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil }
             if let incident = target.incident {
                 alerts.append(message(.resolved, target, incident))
-                stats.resolved += 1
+                counters.resolved += 1
             }
         }
-        stats.targetsActive = targets.count
-        stats.tracksActive = trackTargets.count
-        stats.incidentsOpen = targets.values.reduce(0) { $0 + ($1.incident == nil ? 0 : 1) }
     }
 
     /// The event time a target seen by `camera` is judged by: the camera's newest frame while it
@@ -202,11 +207,11 @@ public struct AlertEngine {
         let serial: UInt64
         if let best {
             serial = best.serial
-            stats.tracksFused += 1
+            counters.tracksFused += 1
         } else {
             serial = nextSerial
             nextSerial += 1
-            stats.targetsCreated += 1
+            counters.targetsCreated += 1
             let cell = grid.cell(of: detection.position)
             targets[serial] = Target(
                 serial: serial, position: detection.position, cell: cell, firstTs: ts, lastTs: ts, cameras: [],
@@ -289,7 +294,7 @@ public struct AlertEngine {
         guard case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action else {
             if case .suppressed = verdict, !target.wasSuppressed {
                 target.wasSuppressed = true
-                stats.suppressed += 1
+                counters.suppressed += 1
             }
             positionUpdate(&target, into: &alerts)
             return
@@ -303,7 +308,7 @@ public struct AlertEngine {
                 lastEmittedPosition: target.position, lastEmittedTs: target.lastTs)
             target.incident = incident
             alerts.append(message(.raised, target, incident))
-            stats.raised += 1
+            counters.raised += 1
             return
         }
         // Kind and severity rise, never fall; a new crossing direction is news too.
@@ -322,7 +327,7 @@ public struct AlertEngine {
             incident.lastEmittedTs = target.lastTs
             target.incident = incident
             alerts.append(message(.updated, target, incident))
-            stats.updated += 1
+            counters.updated += 1
             return
         }
         positionUpdate(&target, into: &alerts)
@@ -337,7 +342,7 @@ public struct AlertEngine {
         incident.lastEmittedTs = target.lastTs
         target.incident = incident
         alerts.append(message(.updated, target, incident))
-        stats.updated += 1
+        counters.updated += 1
     }
 
     private func message(_ state: AlertEvent.State, _ target: Target, _ incident: Target.Incident) -> AlertEvent {
