@@ -18,7 +18,8 @@ public enum StatsJSON {
             "processed": stats.processed,
             "engine": [
                 "frames_accepted": stats.engine.framesAccepted, "frames_duplicate": stats.engine.framesDuplicate,
-                "camera_restarts": stats.engine.cameraRestarts,
+                "camera_restarts": stats.engine.cameraRestarts, "frames_reordered": stats.engine.framesReordered,
+                "frames_missing": stats.engine.framesMissing, "frames_held": stats.engine.framesHeld,
                 "detections": stats.engine.detections, "detections_masked": stats.engine.detectionsMasked,
                 "detections_unknown_class": stats.engine.detectionsUnknownClass, "targets_created": stats.engine.targetsCreated,
                 "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,

@@ -1,6 +1,7 @@
 /// The heart of Vigil: from accepted frame reports to alert messages.
 ///
-/// For each frame it drops duplicates and late frames ( ``FrameGate`` ), turns detections into
+/// For each frame it drops duplicates and late frames and puts each camera's frames in order
+/// ( ``FrameSequencer`` ), turns detections into
 /// targets (a camera track joins an existing target of a compatible class within the fusion
 /// gates, so overlapping cameras and re-acquired tracks make one target), classifies each
 /// target's position into zones, detects border crossings with hysteresis, evaluates the rules,
@@ -24,12 +25,17 @@ public struct AlertEngine {
         stats.targetsActive = targets.count
         stats.tracksActive = trackTargets.count
         stats.incidentsOpen = Int(counters.raised - counters.resolved)  // each incident is raised once, resolved once
-        stats.cameraRestarts = gate.restarts
+        stats.cameraRestarts = sequencer.restarts
+        stats.framesReordered = sequencer.reordered
+        stats.framesMissing = sequencer.missing
+        stats.framesHeld = sequencer.heldCount
         return stats
     }
     private var counters = EngineStats()
 
-    private var gate: FrameGate
+    private var sequencer: FrameSequencer
+    /// Frames the sequencer released, waiting to be handled (reused).
+    private var released: [FrameSequencer.Released] = []
     private var targets: [UInt64: Target] = [:]
     /// Where the targets are, for fusion.
     private var grid: TargetGrid
@@ -58,7 +64,8 @@ public struct AlertEngine {
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
-        gate = FrameGate(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
+        sequencer = FrameSequencer(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
+        released.reserveCapacity(16)
     }
 
     /// What happened to a frame report.
@@ -79,21 +86,35 @@ public struct AlertEngine {
         if report.ts > wallNowMs + settings.maxFutureSkewMs {
             return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))
         }
-        switch gate.admit(camera: camera, seq: report.seq, ts: report.ts) {
+        switch sequencer.admit(report, camera: camera, wallNowMs: wallNowMs, releasing: &released) {
         case .duplicate:
             counters.framesDuplicate += 1
             return .duplicate
-        case .tooLate:
-            let newest = gate.newestTs(camera: camera) ?? report.ts
-            return .rejected(FrameReportError(.tooLate, "ts \(report.ts) is \(newest - report.ts) ms behind camera \(report.camera)'s newest frame (allowed: \(settings.maxLatenessMs) ms)"))
-        case .accept:
+        case .tooLate(let behind):
+            return .rejected(FrameReportError(.tooLate, "ts \(report.ts) is \(behind) ms behind camera \(report.camera)'s newest frame (allowed: \(settings.maxLatenessMs) ms)"))
+        case .missedTurn(let releasedSeq):
+            return .rejected(FrameReportError(.tooLate, "seq \(report.seq) of camera \(report.camera) arrived after its turn: frames up to seq \(releasedSeq) were already processed"))
+        case .released, .held:
             break
         }
         counters.framesAccepted += 1
-        counters.detectionsUnknownClass += UInt64(report.unknownClassCount)
         lastReportWallMs = wallNowMs
         cameraReportWallMs[camera] = wallNowMs
         if report.ts > eventClock { eventClock = report.ts }
+        processReleased(into: &alerts)
+        return .accepted
+    }
+
+    /// Processes the frames the sequencer released, in their order.
+    private mutating func processReleased(into alerts: inout [AlertEvent]) {
+        guard !released.isEmpty else { return }
+        for frame in released { handle(frame.report, camera: frame.camera, into: &alerts) }
+        released.removeAll(keepingCapacity: true)
+    }
+
+    /// One frame, in its camera's order: detections become targets, positions become events.
+    private mutating func handle(_ report: FrameReport, camera: Int, into alerts: inout [AlertEvent]) {
+        counters.detectionsUnknownClass += UInt64(report.unknownClassCount)
         // Detections of known tracks first: a new track is then compared with targets already
         // updated from this frame, so two objects side by side are never fused into one.
         var newTracks = 0
@@ -114,7 +135,6 @@ public struct AlertEngine {
                 update(serial, with: detection, camera: camera, ts: report.ts, into: &alerts)
             }
         }
-        return .accepted
     }
 
     /// Resolves the incidents whose targets have been unseen for `resolveAfterMs` and forgets
@@ -122,6 +142,8 @@ public struct AlertEngine {
     /// arrived for `idleAdvanceAfterMs` of wall time, event time advances with the wall clock.
     public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
         guard eventClock != .min else { return }
+        sequencer.releaseOverdue(wallNowMs: wallNowMs, releasing: &released)
+        processReleased(into: &alerts)
         let idle = wallNowMs - lastReportWallMs
         let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
         // Scanning every target is linear; doing it at most once a second of event time keeps it
@@ -172,7 +194,7 @@ public struct AlertEngine {
     /// The event time a target seen by `camera` is judged by: the camera's newest frame while it
     /// reports, the newest of all once it has been silent for `idleAdvanceAfterMs`.
     private func cameraTime(_ camera: Int, wallNowMs: Int64) -> Int64 {
-        guard let newest = gate.newestTs(camera: camera), wallNowMs - cameraReportWallMs[camera] <= settings.idleAdvanceAfterMs else {
+        guard let newest = sequencer.newestTs(camera: camera), wallNowMs - cameraReportWallMs[camera] <= settings.idleAdvanceAfterMs else {
             return eventClock
         }
         return newest
@@ -180,7 +202,7 @@ public struct AlertEngine {
 
     /// Event time before which a track of `camera` is forgotten.
     private func trackHorizon(_ camera: Int32, _ idleAdvance: Int64) -> Int64 {
-        (gate.newestTs(camera: Int(camera)) ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
+        (sequencer.newestTs(camera: Int(camera)) ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
     }
 
     // MARK: Tracks and fusion

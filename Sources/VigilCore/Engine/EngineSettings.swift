@@ -3,9 +3,12 @@
 public struct EngineSettings: Sendable, Equatable {
     /// A report whose `ts` lies more than this ahead of the daemon's clock is rejected (`future_ts`). Default 5 s.
     public var maxFutureSkewMs: Int64 = 5_000
-    /// A report whose `ts` lies more than this behind the newest `ts` of its own camera is
-    /// rejected (`too_late`). Default 10 s.
-    public var maxLatenessMs: Int64 = 10_000
+    /// The reordering bound. Each camera's frames are processed in `seq` order: a frame after a
+    /// gap waits for the missing one until its camera is this far past it in event time (or this
+    /// long in wall time), then the gap is given up. A report this far behind its own camera's
+    /// newest `ts`, or arriving after its turn was given up, is rejected (`too_late`). In-order
+    /// feeds never wait; a lost frame delays its camera's next frames by up to this. Default 2 s.
+    public var maxLatenessMs: Int64 = 2_000
     /// Frames remembered per camera to recognise a duplicate `(camera, seq)`. Default 1024.
     public var dedupWindow: Int = 1_024
     /// A new camera track joins an existing target of a compatible class if it is this close… Default 60 m.

@@ -4,8 +4,14 @@ public struct EngineStats: Sendable, Equatable {
     public var framesAccepted: UInt64 = 0
     /// Frame reports dropped as duplicates of `(camera, seq)`.
     public var framesDuplicate: UInt64 = 0
-    /// Cameras that restarted with their clock set back (seq again near 0, ts behind their progress).
+    /// Camera reboots recognised (seq starting again).
     public var cameraRestarts: UInt64 = 0
+    /// Frames that arrived early (a gap before them) and were processed once in turn.
+    public var framesReordered: UInt64 = 0
+    /// Frames never received: seq numbers given up after waiting the lateness bound.
+    public var framesMissing: UInt64 = 0
+    /// Frames held now, waiting for an earlier one.
+    public var framesHeld: Int = 0
     /// Detections processed.
     public var detections: UInt64 = 0
     /// Detections dropped because they lie in a mask zone.

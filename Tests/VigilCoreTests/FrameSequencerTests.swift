@@ -1,0 +1,136 @@
+import Testing
+@testable import VigilCore
+
+/// Per-camera order, duplicates, lateness and reboots, frame by frame.
+@Suite struct FrameSequencerTests {
+    static let t0: Int64 = 1_795_228_380_000
+
+    struct Harness {
+        var sequencer = FrameSequencer(cameraCount: 2, window: 64, maxLatenessMs: 2_000)
+        var released: [FrameSequencer.Released] = []
+        /// `seq` of every frame released so far, per camera, in release order.
+        var order: [[UInt64]] = [[], []]
+
+        /// Frame `seq` of `camera` captured at `t0 + ms`, arriving at wall time `t0 + wall` (default `ms`).
+        @discardableResult
+        mutating func send(_ seq: UInt64, at ms: Int64, camera: Int = 0, wall: Int64? = nil) -> FrameSequencer.Verdict {
+            let report = FrameReport(camera: "cam-\(camera)", seq: seq, ts: t0 + ms, detections: [])
+            let verdict = sequencer.admit(report, camera: camera, wallNowMs: t0 + (wall ?? ms), releasing: &released)
+            collect()
+            return verdict
+        }
+
+        mutating func tick(wall: Int64) {
+            sequencer.releaseOverdue(wallNowMs: t0 + wall, releasing: &released)
+            collect()
+        }
+
+        private mutating func collect() {
+            for frame in released { order[frame.camera].append(frame.report.seq) }
+            released.removeAll()
+        }
+    }
+
+    @Test func framesInOrderAreReleasedAtOnce() {
+        var h = Harness()
+        for seq in 10..<20 as Range<UInt64> { #expect(h.send(seq, at: Int64(seq) * 100) == .released) }
+        #expect(h.order[0] == Array(10..<20))
+        #expect(h.sequencer.reordered == 0 && h.sequencer.heldCount == 0)
+    }
+
+    @Test func framesOutOfOrderWithinTheBoundAreReleasedInSeqOrder() {
+        var h = Harness()
+        h.send(1, at: 100)
+        #expect(h.send(3, at: 300) == .held)
+        #expect(h.send(4, at: 400) == .held)
+        #expect(h.order[0] == [1])
+        #expect(h.send(2, at: 200, wall: 450) == .released)
+        #expect(h.order[0] == [1, 2, 3, 4])
+        #expect(h.sequencer.reordered == 2 && h.sequencer.missing == 0 && h.sequencer.heldCount == 0)
+    }
+
+    @Test func aLostFrameIsGivenUpOnceItsCameraIsTheBoundPastIt() {
+        var h = Harness()
+        h.send(1, at: 100)
+        // seq 2 is lost: 3 onwards wait until the camera is 2 s past frame 3.
+        for seq in 3...22 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100) }
+        #expect(h.order[0] == [1])
+        h.send(23, at: 2_300)
+        #expect(h.order[0] == [1] + Array(3...23))
+        #expect(h.sequencer.missing == 1)
+        // By then the lost frame would be too late anyway: refused, nothing processed out of order.
+        #expect(h.send(2, at: 200, wall: 2_350) == .tooLate(behindMs: 2_100))
+        #expect(h.order[0].count == 22)
+    }
+
+    @Test func aCameraThatGoesQuietAfterAGapIsReleasedByTheWallClock() {
+        var h = Harness()
+        h.send(1, at: 100)
+        h.send(3, at: 300)
+        h.tick(wall: 1_000)
+        #expect(h.order[0] == [1])
+        h.tick(wall: 2_300)
+        #expect(h.order[0] == [1, 3])
+        #expect(h.sequencer.heldCount == 0)
+        // The missing frame turns up after its turn: refused, though within the bound of its camera.
+        #expect(h.send(2, at: 200, wall: 2_400) == .missedTurn(releasedSeq: 3))
+        #expect(h.order[0] == [1, 3])
+    }
+
+    @Test func aQuietCameraDoesNotHoldBackAnother() {
+        var h = Harness()
+        h.send(1, at: 100, camera: 0)
+        h.send(3, at: 300, camera: 0)  // camera 0 waits for its seq 2...
+        for seq in 1...5 as ClosedRange<UInt64> { #expect(h.send(seq, at: Int64(seq) * 100, camera: 1) == .released) }
+        #expect(h.order[1] == [1, 2, 3, 4, 5])  // ...camera 1 does not
+        #expect(h.order[0] == [1])
+    }
+
+    @Test func duplicatesOfReleasedAndHeldFramesAreDropped() {
+        var h = Harness()
+        h.send(1, at: 100)
+        #expect(h.send(1, at: 100) == .duplicate)
+        h.send(3, at: 300)
+        #expect(h.send(3, at: 300) == .duplicate)
+        h.send(2, at: 200)
+        #expect(h.order[0] == [1, 2, 3])
+    }
+
+    @Test func framesFurtherBehindThanTheBoundAreTooLate() {
+        var h = Harness()
+        h.send(100, at: 10_000)
+        #expect(h.send(60, at: 6_000) == .tooLate(behindMs: 4_000))
+    }
+
+    @Test func aRebootStartsANewRunAndReleasesTheOldRunsHeldFramesFirst() {
+        var h = Harness()
+        for seq in 500...510 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100) }
+        h.send(512, at: 51_200)  // waits for 511, which never comes
+        // The camera reboots: seq 1 arrives before seq 0, both newer than anything released.
+        #expect(h.send(1, at: 52_000) == .held)
+        #expect(h.order[0].suffix(2) == [510, 512])
+        #expect(h.send(0, at: 51_900) == .released)
+        #expect(h.send(2, at: 52_100) == .released)
+        #expect(Array(h.order[0].suffix(4)) == [512, 0, 1, 2])
+        #expect(h.sequencer.restarts == 1)
+    }
+
+    @Test func aRebootWithTheClockSetBackStartsTheCamerasProgressAgain() {
+        var h = Harness()
+        for seq in 1_000...1_010 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100) }
+        #expect(h.send(0, at: 50_000) == .released)
+        #expect(h.send(1, at: 50_100) == .released)
+        #expect(h.sequencer.restarts == 1)
+        #expect(h.sequencer.newestTs(camera: 0) == Self.t0 + 50_100)
+    }
+
+    @Test func heldFramesAreBoundedByTheWindow() {
+        var h = Harness()
+        h.send(1, at: 0)
+        // seq 2 lost; 65 more frames within the bound in event time (1 ms apart) exceed the window of 64.
+        for seq in 3...67 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq)) }
+        #expect(h.sequencer.heldCount <= 64)
+        #expect(h.order[0].first == 1 && h.order[0].count > 1)
+        #expect(h.order[0] == h.order[0].sorted())
+    }
+}
