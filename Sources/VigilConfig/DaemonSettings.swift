@@ -94,10 +94,16 @@ extension DaemonSettings {
         e.crossingConfirmM = try tracking.double("crossing_confirm_m", default: e.crossingConfirmM, in: 1...100)
         e.zoneInertiaFrames = try tracking.int("zone_inertia_frames", default: e.zoneInertiaFrames, in: 1...1_000)
 
-        let incidents = try root["incidents"].mapping(allowed: ["resolve_after_ms", "position_update_interval_ms", "position_update_min_move_m"])
+        let incidents = try root["incidents"].mapping(allowed: [
+            "resolve_after_ms", "position_update_interval_ms", "position_update_min_move_m", "group_radius_m", "group_velocity_tolerance_mps",
+            "group_split_m",
+        ])
         e.resolveAfterMs = Int64(try incidents.int("resolve_after_ms", default: Int(e.resolveAfterMs), in: 1_000...86_400_000))
         e.positionUpdateIntervalMs = Int64(try incidents.int("position_update_interval_ms", default: Int(e.positionUpdateIntervalMs), in: 0...86_400_000))
         e.positionUpdateMinMoveM = try incidents.double("position_update_min_move_m", default: e.positionUpdateMinMoveM, in: 0...100_000)
+        e.groupRadiusM = try incidents.double("group_radius_m", default: e.groupRadiusM, in: 0...1_000)
+        e.groupVelocityToleranceMps = try incidents.double("group_velocity_tolerance_mps", default: e.groupVelocityToleranceMps, in: 0...100)
+        e.groupSplitM = try incidents.double("group_split_m", default: e.groupSplitM, in: 0...10_000)
         s.engine = e
 
         let log = try root["log"].mapping(allowed: ["rejection_interval_s"])

@@ -86,6 +86,15 @@ import Testing
         #expect(h.order[0] == [1])
     }
 
+    @Test func framesFromBeforeTheFirstOneSeenAreProcessedAsTheyCome() {
+        var h = Harness()
+        h.send(3, at: 300)  // the daemon starts while frames 1-3 are in flight out of order
+        #expect(h.send(1, at: 100) == .released)
+        #expect(h.send(2, at: 200) == .released)
+        #expect(h.send(4, at: 400) == .released)
+        #expect(h.order[0] == [3, 1, 2, 4])
+    }
+
     @Test func duplicatesOfReleasedAndHeldFramesAreDropped() {
         var h = Harness()
         h.send(1, at: 100)

@@ -1,11 +1,11 @@
 /// The heart of Vigil: from accepted frame reports to alert messages.
 ///
 /// For each frame it drops duplicates and late frames and puts each camera's frames in order
-/// ( ``FrameSequencer`` ), turns detections into
-/// targets (a camera track joins an existing target of a compatible class within the fusion
-/// gates, so overlapping cameras and re-acquired tracks make one target), classifies each
-/// target's position into zones, detects border crossings with hysteresis, evaluates the rules,
-/// and raises, updates and resolves one incident per target by event time.
+/// (``FrameSequencer``), turns detections into targets (a camera track joins an existing target
+/// of a compatible class within the fusion gates, so overlapping cameras and re-acquired tracks
+/// make one target), classifies each target's position into zones, detects border crossings with
+/// hysteresis, evaluates the rules, and raises, updates and resolves incidents by event time: one
+/// per target, or one per group of targets moving together (`AlertEngine+Incidents.swift`).
 ///
 /// Not thread-safe: one engine is owned by one serial queue (the pipeline's processing queue).
 /// It does no I/O and reads no clock: the caller passes the wall time where it matters.
@@ -24,24 +24,27 @@ public struct AlertEngine {
         var stats = counters
         stats.targetsActive = targets.count
         stats.tracksActive = trackTargets.count
-        stats.incidentsOpen = Int(counters.raised - counters.resolved)  // each incident is raised once, resolved once
+        stats.incidentsOpen = incidents.count
         stats.cameraRestarts = sequencer.restarts
         stats.framesReordered = sequencer.reordered
         stats.framesMissing = sequencer.missing
         stats.framesHeld = sequencer.heldCount
         return stats
     }
-    private var counters = EngineStats()
+    var counters = EngineStats()
 
     private var sequencer: FrameSequencer
     /// Frames the sequencer released, waiting to be handled (reused).
     private var released: [FrameSequencer.Released] = []
-    private var targets: [UInt64: Target] = [:]
+    var targets: [UInt64: Target] = [:]
     /// Where the targets are, for fusion.
-    private var grid: TargetGrid
+    var grid: TargetGrid
     /// Camera track (camera index << 32 | track id) → target serial.
     private var trackTargets: [UInt64: UInt64] = [:]
     private var nextSerial: UInt64 = 1
+    /// Open incidents by key; a target names its incident's key.
+    var incidents: [UInt64: Incident] = [:]
+    var nextIncidentKey: UInt64 = 1
     /// Event time: the newest `ts` accepted from any camera.
     private var eventClock: Int64 = .min
     /// Wall time at which a report was last accepted, for idle advance.
@@ -179,15 +182,13 @@ public struct AlertEngine {
             }
             targets[serial] = target
         }
-        // Resolve in the order the targets were first seen, so the output is deterministic.
+        // Forget in the order the targets were first seen, so the output is deterministic. An
+        // incident resolves with its last live member.
         for serial in gone.sorted() {
             guard let target = targets.removeValue(forKey: serial) else { continue }
             grid.remove(serial, from: target.cell)
             for track in target.tracks { trackTargets[Self.trackKey(Int(track.camera), track.track)] = nil }
-            if let incident = target.incident {
-                alerts.append(message(.resolved, target, incident))
-                counters.resolved += 1
-            }
+            if let key = target.incident { memberGone(key, into: &alerts) }
         }
     }
 
@@ -265,6 +266,7 @@ public struct AlertEngine {
                 grid.move(target.serial, from: target.cell, to: cell)
                 target.cell = cell
             }
+            target.motion.add(position, ts: ts)
             detectCrossings(&target, at: position)
             updateZones(&target, at: position, ts: ts)
         }
@@ -307,88 +309,5 @@ public struct AlertEngine {
                 target.zoneStreaks[zone] = (1, ts, 0)
             }
         }
-    }
-
-    // MARK: Incidents
-
-    private mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
-        let verdict = evaluate(target)
-        guard case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action else {
-            if case .suppressed = verdict, !target.wasSuppressed {
-                target.wasSuppressed = true
-                counters.suppressed += 1
-            }
-            positionUpdate(&target, into: &alerts)
-            return
-        }
-        guard var incident = target.incident else {
-            let camera = cameras[Int(target.cameras[0])]
-            let incident = Target.Incident(
-                id: Self.incidentID(camera: camera.id, serial: target.serial, firstTs: target.firstTs),
-                kind: kind, severity: severity, zone: zone, crossing: crossing,
-                direction: crossing.flatMap { directionName($0, zone: zone) }, sector: camera.sector,
-                lastEmittedPosition: target.position, lastEmittedTs: target.lastTs)
-            target.incident = incident
-            alerts.append(message(.raised, target, incident))
-            counters.raised += 1
-            return
-        }
-        // Kind and severity rise, never fall; a new crossing direction is news too.
-        let turned = crossing != nil && crossing != incident.crossing && zone == incident.zone
-        if severity > incident.severity || turned {
-            if severity > incident.severity {
-                incident.kind = kind
-                incident.severity = severity
-                incident.zone = zone
-            }
-            if let crossing {
-                incident.crossing = crossing
-                incident.direction = directionName(crossing, zone: zone)
-            }
-            incident.lastEmittedPosition = target.position
-            incident.lastEmittedTs = target.lastTs
-            target.incident = incident
-            alerts.append(message(.updated, target, incident))
-            counters.updated += 1
-            return
-        }
-        positionUpdate(&target, into: &alerts)
-    }
-
-    private mutating func positionUpdate(_ target: inout Target, into alerts: inout [AlertEvent]) {
-        guard var incident = target.incident,
-            target.lastTs - incident.lastEmittedTs >= settings.positionUpdateIntervalMs,
-            incident.lastEmittedPosition.distance(to: target.position) >= settings.positionUpdateMinMoveM
-        else { return }
-        incident.lastEmittedPosition = target.position
-        incident.lastEmittedTs = target.lastTs
-        target.incident = incident
-        alerts.append(message(.updated, target, incident))
-        counters.updated += 1
-    }
-
-    private func message(_ state: AlertEvent.State, _ target: Target, _ incident: Target.Incident) -> AlertEvent {
-        AlertEvent(
-            id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
-            objectClass: target.objectClass, count: 1, sector: incident.sector, zone: zones.zones[incident.zone].id,
-            lat: target.position.lat, lon: target.position.lon, direction: incident.direction,
-            cameras: target.cameras.map { cameras[Int($0)].id }, firstTs: target.firstTs, lastTs: target.lastTs)
-    }
-
-    /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the target's serial and its
-    /// first event time: stable for the same input, distinct across incidents.
-    static func incidentID(camera: String, serial: UInt64, firstTs: Int64) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        for byte in camera.utf8 { mix(byte) }
-        for shift in stride(from: 0, to: 64, by: 8) {
-            mix(UInt8(truncatingIfNeeded: serial >> UInt64(shift)))
-            mix(UInt8(truncatingIfNeeded: UInt64(bitPattern: firstTs) >> UInt64(shift)))
-        }
-        let hex = String(hash & 0xFFFF_FFFF_FFFF, radix: 16)
-        return "al-" + String(repeating: "0", count: 12 - hex.count) + hex
     }
 }

@@ -31,6 +31,12 @@ public struct EngineSettings: Sendable, Equatable {
     public var positionUpdateIntervalMs: Int64 = 10_000
     /// …and only when the target moved at least this far since the last message. Default 50 m.
     public var positionUpdateMinMoveM: Double = 50
+    /// Targets this close to each other that move alike form one incident (a group). Default 25 m.
+    public var groupRadiusM: Double = 25
+    /// …moving alike: velocities (over the last 3 s) differing by at most this. Default 1 m/s.
+    public var groupVelocityToleranceMps: Double = 1
+    /// A member farther than this from every other member of its group splits off. Default 100 m.
+    public var groupSplitM: Double = 100
     /// When no report at all arrives for this long (wall clock), event time is advanced by the
     /// wall clock, so open incidents still resolve when every feed is silent. Default 5 s.
     public var idleAdvanceAfterMs: Int64 = 5_000

@@ -30,6 +30,10 @@ public struct EngineStats: Sendable, Equatable {
     public var incidentsOpen: Int = 0
     /// Alert messages produced, by state.
     public var raised: UInt64 = 0, updated: UInt64 = 0, resolved: UInt64 = 0
+    /// Targets that joined another target's incident (a group, raised together or joined later).
+    public var groupJoins: UInt64 = 0
+    /// Targets that split off their group's incident.
+    public var groupSplits: UInt64 = 0
     /// Targets whose alert was suppressed by a rule at least once.
     public var suppressed: UInt64 = 0
 

@@ -10,7 +10,9 @@
 /// time (the camera went quiet), or `window` frames are held. Then the missing frames are given
 /// up (counted in ``missing``) and the held ones released in order. A frame that arrives after its
 /// turn was given up is refused as too late: frames of one camera are never processed out of
-/// order.
+/// order. The one exception: a frame from before the first one the sequencer saw of a camera
+/// (the daemon started while frames were in flight out of order) could not be waited for, and is
+/// processed as it comes.
 ///
 /// **Duplicates.** The same `seq` with the same `ts` (a retry, a second network path) is a
 /// duplicate; the last `window` frames of each camera are remembered in a ring indexed by `seq`.
@@ -71,6 +73,9 @@ public struct FrameSequencer: Sendable {
         var nextSeq: UInt64
         /// `ts` of the frame released last.
         var releasedTs: Int64
+        /// The first frame of this run the sequencer saw.
+        var firstSeq: UInt64
+        var firstTs: Int64
         var slots: [Slot]
         /// Early frames, ascending by `seq`; usually empty.
         var held: [Held] = []
@@ -109,7 +114,7 @@ public struct FrameSequencer: Sendable {
         guard var state = cameras[camera] else {
             var slots = Array(repeating: Slot(seq: .max, ts: .min), count: window)
             slots[slotIndex] = Slot(seq: seq, ts: ts)
-            cameras[camera] = CameraState(newestTs: ts, highestSeq: seq, nextSeq: seq &+ 1, releasedTs: ts, slots: slots)
+            cameras[camera] = CameraState(newestTs: ts, highestSeq: seq, nextSeq: seq &+ 1, releasedTs: ts, firstSeq: seq, firstTs: ts, slots: slots)
             released.append(Released(camera: camera, report: report))
             return .released
         }
@@ -122,6 +127,12 @@ public struct FrameSequencer: Sendable {
             // near 0 (below the window) after numbers more than a window higher.
             guard seq < UInt64(window), state.highestSeq > seq + UInt64(window) else { return .tooLate(behindMs: state.newestTs - ts) }
             restart(&state, camera: camera, at: report, releasing: &released)
+        } else if seq < state.firstSeq && ts <= state.firstTs {
+            // From before the first frame seen of this camera (the daemon started in the middle
+            // of a burst of reordered frames): there was no waiting for it; processed as it comes.
+            state.slots[slotIndex] = Slot(seq: seq, ts: ts)
+            released.append(Released(camera: camera, report: report))
+            return .released
         } else if seq < state.nextSeq {
             // Behind the expected frame: a new run if it is newer than what was released or far
             // behind in `seq`; else a frame whose turn has passed.
@@ -210,6 +221,8 @@ public struct FrameSequencer: Sendable {
         }
         restarts += 1
         state.nextSeq = 0
+        state.firstSeq = 0
+        state.firstTs = .min
         state.highestSeq = report.seq
         state.newestTs = report.ts
         state.releasedTs = report.ts

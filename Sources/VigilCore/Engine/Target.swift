@@ -22,23 +22,14 @@ struct Target {
     /// Zones the target is in: zone index → frames inside, event time of entry, and consecutive
     /// frames outside since (the exit hysteresis).
     var zoneStreaks: [Int: (frames: Int, since: Int64, misses: Int)] = [:]
-    var incident: Incident?
+    /// The incident this target belongs to (a key of the engine's open incidents).
+    var incident: UInt64?
     /// Whether a suppressing rule has matched this target (counted once per target).
     var wasSuppressed = false
-
-    /// The open incident about this target.
-    struct Incident {
-        let id: String
-        var kind: String
-        var severity: Severity
-        var zone: Int
-        /// The latest crossing's sides, and their names (`SY->IQ`).
-        var crossing: AlertEngine.Crossing?
-        var direction: String?
-        let sector: String
-        var lastEmittedPosition: GeoPoint
-        var lastEmittedTs: Int64
-    }
+    /// Where it is heading, for grouping.
+    var motion = Motion()
+    /// Event time of the last look for a group to join (at most once a second).
+    var lastGroupCheckTs: Int64 = .min / 2
 
     /// The class with the most confidence-weighted votes; `unknown` only when nothing else was seen.
     var objectClass: ObjectClass {

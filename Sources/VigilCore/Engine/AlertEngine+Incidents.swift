@@ -1,0 +1,275 @@
+/// Incidents: raised once, updated while they go on, resolved once; one per target, or one per
+/// group of targets moving together.
+///
+/// **Groups.** Two targets move together when they are within ``EngineSettings/groupRadiusM``
+/// of each other, their classes are compatible, and their velocities over the last seconds
+/// (``Motion``) differ by at most ``EngineSettings/groupVelocityToleranceMps`` (the same heading
+/// and speed, give or take). The rule, in full:
+/// 1. When a target raises an incident, every target moving with it that belongs to no incident
+///    joins it at once: a group of six that crosses is raised once, with `count` 6.
+/// 2. A target that belongs to no incident and moves with a live member of an open incident joins
+///    that incident (the nearest such member's) instead of raising its own: a straggler who
+///    crosses a few seconds after the group, or a person who walks up and joins it. Its
+///    joining is news: an `updated` message with the new `count`.
+/// 3. `count` is the number of distinct targets the incident has involved, and never falls: a
+///    member who walks out of view is still counted.
+/// 4. A member farther than ``EngineSettings/groupSplitM`` from every other live member has split
+///    off: it leaves the incident (still counted there) and, if the rules alert on it, raises an
+///    incident of its own. It may join a group again later under rule 2.
+/// 5. Incidents never merge: two groups that meet stay two incidents.
+/// 6. An incident resolves when its last live member has been unseen for
+///    ``EngineSettings/resolveAfterMs``.
+///
+/// An incident's kind and severity are the highest any member's rules gave it; its position is
+/// the centre of its live members; its cameras, every camera that saw a member, in order of
+/// first sight; its class, the class of the member last updated (members share a class).
+struct Incident {
+    let id: String
+    var kind: String
+    var severity: Severity
+    var zone: Int
+    /// The latest crossing's sides, and their names (`SY->IQ`).
+    var crossing: AlertEngine.Crossing?
+    var direction: String?
+    /// The sector of the camera that first saw the incident's first target.
+    let sector: String
+    var objectClass: ObjectClass
+    /// Every target involved, in order of joining: the `count`.
+    var members: [UInt64]
+    /// Members still alive and not split off.
+    var live: Int
+    var cameras: [Int32]
+    var firstTs: Int64
+    var lastTs: Int64
+    var position: GeoPoint
+    var lastEmittedPosition: GeoPoint
+    var lastEmittedTs: Int64
+}
+
+extension AlertEngine {
+    /// Raises, joins, updates or leaves an incident after `target` (taken out of `targets`) moved.
+    mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
+        let verdict = evaluate(target)
+        if case .suppressed = verdict, !target.wasSuppressed {
+            target.wasSuppressed = true
+            counters.suppressed += 1
+        }
+        let groupCheckDue = target.lastTs - target.lastGroupCheckTs >= 1_000
+        if groupCheckDue { target.lastGroupCheckTs = target.lastTs }
+        if let key = target.incident, groupCheckDue, hasSplitOff(target, from: key) {
+            target.incident = nil
+            counters.groupSplits += 1
+            incidents[key]!.live -= 1
+        }
+        guard let key = target.incident else {
+            switch verdict {
+            case .alert(let rule, let zone, let crossing):
+                guard case .alert(let kind, let severity) = rules[rule].action else { return }
+                if let group = groupToJoin(target) {
+                    join(&target, group)
+                    apply(kind: kind, severity: severity, zone: zone, crossing: crossing, from: target, to: group, into: &alerts, joined: true)
+                } else {
+                    raise(&target, kind: kind, severity: severity, zone: zone, crossing: crossing, into: &alerts)
+                }
+            case .none where groupCheckDue && !incidents.isEmpty && !target.wasSuppressed:
+                if let group = groupToJoin(target) {
+                    join(&target, group)
+                    apply(kind: nil, severity: nil, zone: nil, crossing: nil, from: target, to: group, into: &alerts, joined: true)
+                }
+            default:
+                break
+            }
+            return
+        }
+        if case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action {
+            apply(kind: kind, severity: severity, zone: zone, crossing: crossing, from: target, to: key, into: &alerts, joined: false)
+        } else {
+            apply(kind: nil, severity: nil, zone: nil, crossing: nil, from: target, to: key, into: &alerts, joined: false)
+        }
+    }
+
+    /// Called when a member of incident `key` is forgotten: the incident resolves with its last.
+    mutating func memberGone(_ key: UInt64, into alerts: inout [AlertEvent]) {
+        guard var incident = incidents[key] else { return }
+        incident.live -= 1
+        guard incident.live <= 0 else {
+            incidents[key] = incident
+            return
+        }
+        incidents[key] = nil
+        alerts.append(message(.resolved, incident))
+        counters.resolved += 1
+    }
+
+    // MARK: Raising and updating
+
+    private mutating func raise(
+        _ target: inout Target, kind: String, severity: Severity, zone: Int, crossing: Crossing?, into alerts: inout [AlertEvent]
+    ) {
+        let camera = cameras[Int(target.cameras[0])]
+        let key = nextIncidentKey
+        nextIncidentKey += 1
+        var incident = Incident(
+            id: Self.incidentID(camera: camera.id, serial: key, firstTs: target.firstTs),
+            kind: kind, severity: severity, zone: zone, crossing: crossing, direction: crossing.flatMap { directionName($0, zone: zone) },
+            sector: camera.sector, objectClass: target.objectClass, members: [target.serial], live: 1, cameras: target.cameras,
+            firstTs: target.firstTs, lastTs: target.lastTs, position: target.position, lastEmittedPosition: target.position,
+            lastEmittedTs: target.lastTs)
+        target.incident = key
+        // Rule 1: everyone moving with it joins at once.
+        for companion in companions(of: target) {
+            guard var other = targets[companion] else { continue }
+            other.incident = key
+            targets[companion] = other
+            incident.members.append(companion)
+            incident.live += 1
+            merge(other, into: &incident)
+            counters.groupJoins += 1
+        }
+        incident.position = centre(of: incident, key: key, with: target)
+        incident.lastEmittedPosition = incident.position
+        incidents[key] = incident
+        alerts.append(message(.raised, incident))
+        counters.raised += 1
+    }
+
+    /// Brings incident `key` up to date with `target`, its member, and emits `updated` when a
+    /// consumer would care: a member joined, the kind or severity rose, a new crossing direction,
+    /// or (at most once per interval) the position moved on.
+    private mutating func apply(
+        kind: String?, severity: Severity?, zone: Int?, crossing: Crossing?, from target: Target, to key: UInt64,
+        into alerts: inout [AlertEvent], joined: Bool
+    ) {
+        guard var incident = incidents[key] else { return }
+        defer { incidents[key] = incident }
+        merge(target, into: &incident)
+        incident.objectClass = target.objectClass
+        var news = joined
+        if let kind, let severity, let zone {
+            // Kind and severity rise, never fall; a new crossing direction is news too.
+            let turned = crossing != nil && crossing != incident.crossing && zone == incident.zone
+            if severity > incident.severity {
+                incident.kind = kind
+                incident.severity = severity
+                incident.zone = zone
+                news = true
+            }
+            if let crossing, turned || news {
+                incident.crossing = crossing
+                incident.direction = directionName(crossing, zone: zone)
+                news = news || turned
+            }
+        }
+        let moved = incident.lastTs - incident.lastEmittedTs >= settings.positionUpdateIntervalMs
+        guard news || moved else { return }
+        incident.position = centre(of: incident, key: key, with: target)
+        if !news && incident.lastEmittedPosition.distance(to: incident.position) < settings.positionUpdateMinMoveM { return }
+        incident.lastEmittedPosition = incident.position
+        incident.lastEmittedTs = incident.lastTs
+        alerts.append(message(.updated, incident))
+        counters.updated += 1
+    }
+
+    private func merge(_ target: Target, into incident: inout Incident) {
+        for camera in target.cameras where !incident.cameras.contains(camera) { incident.cameras.append(camera) }
+        incident.firstTs = min(incident.firstTs, target.firstTs)
+        incident.lastTs = max(incident.lastTs, target.lastTs)
+    }
+
+    // MARK: Groups
+
+    /// Whether `other` moves with `target` (rule: near, compatible class, same velocity).
+    private func movesTogether(_ target: Target, _ other: Target) -> Bool {
+        target.isCompatible(with: other.objectClass) && other.isCompatible(with: target.objectClass)
+            && target.position.distance(to: other.position) <= settings.groupRadiusM
+            && target.motion.movesWith(other.motion, tolerance: settings.groupVelocityToleranceMps)
+    }
+
+    /// Targets in no incident that move with `target` (rule 1), in order of serial.
+    private func companions(of target: Target) -> [UInt64] {
+        var found: [UInt64] = []
+        grid.forEachNear(target.position) { serial in
+            guard let other = targets[serial], other.incident == nil, !other.wasSuppressed, movesTogether(target, other) else { return }
+            found.append(serial)
+        }
+        return found.sorted()
+    }
+
+    /// The open incident `target` should join (rule 2): that of the nearest live member moving with it.
+    private func groupToJoin(_ target: Target) -> UInt64? {
+        var best: (key: UInt64, distance: Double)?
+        grid.forEachNear(target.position) { serial in
+            guard let other = targets[serial], let key = other.incident, movesTogether(target, other) else { return }
+            let distance = target.position.distance(to: other.position)
+            if distance < best?.distance ?? .infinity || (distance == best?.distance && key < best!.key) { best = (key, distance) }
+        }
+        return best?.key
+    }
+
+    private mutating func join(_ target: inout Target, _ key: UInt64) {
+        target.incident = key
+        incidents[key]!.live += 1
+        if !incidents[key]!.members.contains(target.serial) { incidents[key]!.members.append(target.serial) }
+        counters.groupJoins += 1
+    }
+
+    /// Rule 4: whether `target` is farther than the split distance from every other live member.
+    private func hasSplitOff(_ target: Target, from key: UInt64) -> Bool {
+        guard let incident = incidents[key], incident.live >= 2 else { return false }
+        for member in incident.members where member != target.serial {
+            if let other = targets[member], other.incident == key,
+                other.position.distance(to: target.position) <= settings.groupSplitM
+            {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The centre of the incident's live members (`target` is one of them, taken out of `targets`).
+    private func centre(of incident: Incident, key: UInt64, with target: Target) -> GeoPoint {
+        guard incident.live > 1 else { return target.position }
+        var lat = 0.0, lon = 0.0, n = 0.0
+        for member in incident.members {
+            let point: GeoPoint
+            if member == target.serial {
+                guard target.incident == key else { continue }
+                point = target.position
+            } else {
+                guard let other = targets[member], other.incident == key else { continue }
+                point = other.position
+            }
+            lat += point.lat
+            lon += point.lon
+            n += 1
+        }
+        return n > 0 ? GeoPoint(lat: lat / n, lon: lon / n) : target.position
+    }
+
+    // MARK: Messages
+
+    private func message(_ state: AlertEvent.State, _ incident: Incident) -> AlertEvent {
+        AlertEvent(
+            id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
+            objectClass: incident.objectClass, count: incident.members.count, sector: incident.sector, zone: zones.zones[incident.zone].id,
+            lat: incident.position.lat, lon: incident.position.lon, direction: incident.direction,
+            cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs, lastTs: incident.lastTs)
+    }
+
+    /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the incident's serial number
+    /// and its first event time: stable for the same input, distinct across incidents.
+    static func incidentID(camera: String, serial: UInt64, firstTs: Int64) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        for byte in camera.utf8 { mix(byte) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            mix(UInt8(truncatingIfNeeded: serial >> UInt64(shift)))
+            mix(UInt8(truncatingIfNeeded: UInt64(bitPattern: firstTs) >> UInt64(shift)))
+        }
+        let hex = String(hash & 0xFFFF_FFFF_FFFF, radix: 16)
+        return "al-" + String(repeating: "0", count: 12 - hex.count) + hex
+    }
+}

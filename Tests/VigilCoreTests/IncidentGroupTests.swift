@@ -1,0 +1,109 @@
+import Testing
+@testable import VigilCore
+
+/// Groups: targets that move together are one incident with a count; splits and joins follow the
+/// documented rule (`AlertEngine+Incidents.swift`).
+@Suite struct IncidentGroupTests {
+    /// A walker crossing from 60 m in Syria to 140 m in Iraq at 1.5 m/s (about 133 s).
+    static func walkers(_ count: Int, class objectClass: ObjectClass = .person, start: Double = 0, lat: Double = 36.5) -> FrameScript.Actor {
+        FrameScript.Actor(objectClass: objectClass, count: count, spreadM: 5, fromM: -60, toM: 140, lat: lat, start: start, seconds: 133)
+    }
+
+    @Test func aGroupOfSixCrossingIsOneIncidentWithCountSix() {
+        let alerts = FrameScript.run(FrameScript(actors: [Self.walkers(6)], until: 200).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 6)
+        #expect(incidents.first?.kinds == ["border_crossing"])
+        #expect(incidents.first?.raised == 1 && incidents.first?.resolved == 1)
+        // Raised with the whole group at once, not 1 then 2, 3...
+        #expect(alerts.first { $0.state == .raised }?.count == 6)
+    }
+
+    @Test func twoPeopleCrossingInOppositeDirectionsAreTwoIncidents() {
+        var west = Self.walkers(1)
+        west.fromM = 140
+        west.toM = -60
+        let alerts = FrameScript.run(FrameScript(actors: [Self.walkers(1), west], until: 200).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 2, "\(incidents)")
+        #expect(Set(incidents.compactMap(\.direction)) == ["SY->IQ", "IQ->SY"])
+        #expect(incidents.allSatisfy { $0.count == 1 })
+    }
+
+    @Test func aRunnerOvertakingAWalkerIsNotInHisGroup() {
+        var runner = Self.walkers(1)
+        runner.seconds = 40  // 5 m/s against 1.5 m/s, side by side at times
+        runner.start = 40
+        let alerts = FrameScript.run(FrameScript(actors: [Self.walkers(1), runner], until: 220).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 2, "\(incidents)")
+        #expect(incidents.allSatisfy { $0.count == 1 })
+    }
+
+    @Test func aStragglerWhoCatchesUpJoinsTheGroupsIncident() {
+        // Four cross together; a fifth 15 m behind them walks the same way and joins.
+        var straggler = Self.walkers(1)
+        straggler.fromM = -75
+        straggler.toM = 125
+        straggler.lat = 36.5 + 5 / 111_000.0
+        let alerts = FrameScript.run(FrameScript(actors: [Self.walkers(4), straggler], until: 200).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 5)
+    }
+
+    @Test func aMemberWhoSplitsOffAfterCrossingRaisesItsOwnIncidentAndTheGroupKeepsItsCount() {
+        // Three cross together; one of them then turns north along the line, 1.5 m/s, for 150 s.
+        let group = Self.walkers(3)
+        var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+        var alerts: [AlertEvent] = []
+        let frames = FrameScript(actors: [group], until: 133).frames()
+        for frame in frames { _ = engine.process(frame.report, camera: frame.camera, wallNowMs: frame.report.ts, into: &alerts) }
+        var seq: [UInt64] = [frames.last!.report.seq, frames.last!.report.seq]
+        let t0 = frames.last!.report.ts
+        let plane = LocalPlane(origin: GeoPoint(lat: 36.5, lon: 42.0))
+        for tick in 1...1_500 {
+            let t = Double(tick) / 10
+            let ts = t0 + Int64(tick) * 100
+            for camera in 0..<2 {
+                seq[camera] += 1
+                let stayers = (0..<2).map { member in plane.unproject(Vector2(x: 140 + Double(member) * 5, y: 0)) }
+                let leaver = plane.unproject(Vector2(x: 150, y: 1.5 * t))
+                var detections = stayers.enumerated().map { member, point in
+                    Detection(track: UInt32(member + 1) + UInt32(camera) * 1_000, objectClass: .person, conf: 0.9, lat: point.lat, lon: point.lon)
+                }
+                detections.append(Detection(track: 3 + UInt32(camera) * 1_000, objectClass: .person, conf: 0.9, lat: leaver.lat, lon: leaver.lon))
+                let report = FrameReport(camera: AlertEngineTests.cameras[camera].id, seq: seq[camera], ts: ts, detections: detections)
+                _ = engine.process(report, camera: camera, wallNowMs: ts, into: &alerts)
+            }
+        }
+        let incidents = IncidentSummary.of(alerts)
+        #expect(engine.stats.groupSplits == 1)
+        #expect(incidents.count == 2, "\(incidents)")
+        #expect(incidents.map(\.count).sorted() == [1, 3])
+        #expect(incidents.allSatisfy { $0.kinds == ["border_crossing"] })
+    }
+
+    @Test func aHerdBesideAPersonNeitherJoinsNorAlerts() {
+        var herd = Self.walkers(12, class: .animal)
+        herd.lat = 36.5 + 15 / 111_000.0
+        let alerts = FrameScript.run(FrameScript(actors: [Self.walkers(1), herd], until: 200).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 1)
+        #expect(incidents.first?.objectClass == .person)
+    }
+
+    @Test func motionEstimatesAWalkersVelocityThroughTheNoise() {
+        var motion = Motion()
+        var rng = SplitMix64(seed: 3)
+        let plane = LocalPlane(origin: GeoPoint(lat: 36.5, lon: 42.0))
+        for tick in 0..<100 {
+            let t = Double(tick) / 10
+            motion.add(plane.unproject(Vector2(x: 1.5 * t + rng.double(-3, 3), y: rng.double(-3, 3))), ts: 1_795_228_380_000 + Int64(tick) * 100)
+        }
+        let velocity = try! #require(motion.velocity)
+        #expect(abs(velocity.east - 1.5) < 0.6 && abs(velocity.north) < 0.6, "\(velocity)")
+    }
+}
