@@ -123,12 +123,4 @@ struct MemoryBenchmark: ParsableCommand {
         let object = try requestStats(req)
         return ((object?["engine"] as? [String: Any])?["targets_active"] as? Int) ?? -1
     }
-
-    private func residentMB(_ pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return -1 }
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") ?? -1
-        return kilobytes / 1_024
-    }
 }
