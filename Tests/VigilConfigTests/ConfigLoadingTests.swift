@@ -79,6 +79,14 @@ private func loadError(_ files: [String: String]) throws -> ConfigError? {
         #expect(error.message.contains("1.0 to 100.0"))
     }
 
+    @Test func groupSettingsAreReadAndANegativeRadiusIsRefused() throws {
+        let dir = try folder(with: ["vigild.yaml": "incidents:\n  group_radius_m: 40\n  group_velocity_tolerance_mps: 0.5\n  group_split_m: 200\n"])
+        let engine = try VigilConfiguration.load(path: dir.appendingPathComponent("vigild.yaml").path).settings.engine
+        #expect(engine.groupRadiusM == 40 && engine.groupVelocityToleranceMps == 0.5 && engine.groupSplitM == 200)
+        let error = try #require(try loadError(["vigild.yaml": "incidents:\n  group_radius_m: -5\n"]))
+        #expect(error.key == "incidents.group_radius_m")
+    }
+
     @Test func anInvalidRuleIsReportedWithItsIndexAndKey() throws {
         let rules = "rules:\n  - name: ok\n    classes: [animal]\n    suppress: true\n  - name: bad\n    event: cross\n    alert: {kind: border_crossing, severity: urgent}\n"
         let error = try #require(try loadError(["rules.yaml": rules]))
