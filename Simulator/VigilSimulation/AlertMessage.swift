@@ -16,6 +16,8 @@ public struct AlertMessage: Sendable, Equatable {
     public var severity: String?
     /// The targets' class (`person`, `vehicle`, ...).
     public var objectClass: String?
+    /// The number of distinct targets the incident has involved so far.
+    public var count: Int?
     /// `SY->IQ` for crossings.
     public var direction: String?
     /// Where the incident stands now.
@@ -30,7 +32,7 @@ public struct AlertMessage: Sendable, Equatable {
     /// Creates a message (for tests and hand-made sequences).
     public init(
         seq: Int? = nil, id: String, state: String? = "raised", kind: String?, severity: String? = nil, objectClass: String?,
-        direction: String? = nil, position: GeoPoint?, firstTs: Int64?, lastTs: Int64?, emittedTs: Int64?
+        count: Int? = nil, direction: String? = nil, position: GeoPoint?, firstTs: Int64?, lastTs: Int64?, emittedTs: Int64?
     ) {
         self.seq = seq
         self.id = id
@@ -38,6 +40,7 @@ public struct AlertMessage: Sendable, Equatable {
         self.kind = kind
         self.severity = severity
         self.objectClass = objectClass
+        self.count = count
         self.direction = direction
         self.position = position
         self.firstTs = firstTs
@@ -51,7 +54,9 @@ public struct AlertMessage: Sendable, Equatable {
             let id = object["id"] as? String
         else { return nil }
         func integer(_ key: String) -> Int64? {
-            guard let number = object[key] as? NSNumber, !(object[key] is Bool) else { return nil }
+            // A JSON boolean is an NSNumber too; on Linux `is Bool` also holds for 0 and 1, so
+            // booleans are told apart by their type encoding ("c") instead.
+            guard let number = object[key] as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
             return number.int64Value
         }
         func double(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
@@ -59,7 +64,7 @@ public struct AlertMessage: Sendable, Equatable {
             if let lat = double("lat"), let lon = double("lon") { GeoPoint(lat: lat, lon: lon) } else { nil }
         return AlertMessage(
             seq: integer("seq").map { Int($0) }, id: id, state: object["state"] as? String, kind: object["kind"] as? String,
-            severity: object["severity"] as? String, objectClass: object["class"] as? String,
+            severity: object["severity"] as? String, objectClass: object["class"] as? String, count: integer("count").map { Int($0) },
             direction: object["direction"] as? String, position: position, firstTs: integer("first_ts"), lastTs: integer("last_ts"),
             emittedTs: integer("emitted_ts"))
     }
@@ -101,6 +106,9 @@ public struct AlertIncident: Sendable, Equatable {
         for kind in messages.compactMap(\.kind) where !seen.contains(kind) { seen.append(kind) }
         return seen
     }
+
+    /// The largest `count` over its messages; `nil` when no message carries one.
+    public var largestCount: Int? { messages.compactMap(\.count).max() }
 
     /// The event-time window of the incident: the earliest `first_ts` to the latest `last_ts`
     /// over its messages; `nil` when no message carries either.

@@ -2,7 +2,8 @@ import VigilCore
 import ZeroMQ
 
 /// Plays a scenario through a ``Publisher``: the ``Simulator``'s frames, paced as ``RunOptions``
-/// says, with hostile messages mixed in, and the actors' events reported as they happen.
+/// says, with hostile messages mixed in, and the actors' events (zone entries included) reported
+/// as they happen.
 ///
 /// Runs on the calling thread, which owns the publisher's socket for the whole run.
 public struct Runner {
@@ -53,6 +54,10 @@ public struct Runner {
         var payload: [UInt8] = []
         payload.reserveCapacity(4_096)
         var sent = 0, detections = 0, hostile = 0, sinceHostile = 0
+        // What the actors do, zone entries included, in time order (stable: an appearance
+        // before the entries it makes).
+        let timeline = (simulator.events.map { ($0.time, $0.line()) } + simulator.zoneVisits.map { ($0.enteredS, $0.line()) })
+            .enumerated().sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset }.map(\.element)
         var nextEvent = 0
         var last = start
         while sent < limitCount, let frame = simulator.next() {
@@ -65,8 +70,8 @@ public struct Runner {
                 if ahead > 0 { WallClock.sleep(seconds: Double(ahead) / 1000) }
             } else {
                 WallClock.wait(until: start + frame.sendTime / mapping.speed)
-                while nextEvent < simulator.events.count && simulator.events[nextEvent].time <= frame.sendTime {
-                    log(simulator.events[nextEvent].line())
+                while nextEvent < timeline.count && timeline[nextEvent].0 <= frame.sendTime {
+                    log(timeline[nextEvent].1)
                     nextEvent += 1
                 }
             }
@@ -88,8 +93,8 @@ public struct Runner {
             }
         }
         if !isLoad { last = WallClock.monotonic() }
-        while !isLoad && nextEvent < simulator.events.count {
-            log(simulator.events[nextEvent].line())
+        while !isLoad && nextEvent < timeline.count {
+            log(timeline[nextEvent].1)
             nextEvent += 1
         }
         return RunSummary(

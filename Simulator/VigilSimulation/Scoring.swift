@@ -4,26 +4,35 @@ import VigilCore
 ///
 /// **Matching rule.** Alerts are grouped into incidents by `id`. An incident has kind `K` when
 /// any of its messages says `kind: K`; its *first K message* is the first of them in order of
-/// arrival. An incident of kind `border_crossing` matches a true crossing when
-/// - the first K message's `direction` equals the crossing's (`SY->IQ`),
+/// arrival. An incident of kind `K` matches a true event of kind `K` when
+/// - the true event is a crossing and the first K message's `direction` equals the crossing's
+///   (`SY->IQ`); events without a direction (zone events: `intrusion`, `loitering`) skip this test,
 /// - the first K message's `class` is the actor's class,
-/// - the first K message's position (`lat`, `lon`) lies within ``matchDistanceM`` of the
-///   crossing point, and
+/// - the first K message's position (`lat`, `lon`) lies within ``matchDistanceM`` of the event's
+///   position (the crossing point; the entry point; where a dwell or loitering began), and
 /// - the incident's event-time window (the earliest `first_ts` to the latest `last_ts` over its
-///   messages), widened by ``matchTimeS`` on both sides, contains the crossing's event time.
+///   messages), widened by ``matchTimeS`` on both sides, contains the event's event time.
 ///
-/// Each incident counts for at most one true event: of the events it matches, the one whose
-/// event time is nearest the first K message's `last_ts` (then the nearest in space). A true
-/// event matched by no incident is *missed*; every matched incident beyond the first for one
-/// true event is a *duplicate*; an incident of kind K that matches no true event is a *false
-/// alert*.
+/// Kinds are scored one at a time, so an incident whose kind rose (raised as an `intrusion`,
+/// updated to a `border_crossing`) can match one true event of each of its kinds.
+///
+/// Each incident counts for at most one true event of each kind: of the events it matches, an
+/// expected one before a hidden one (``TrueEvent/Expectation``), then the one whose event time is
+/// nearest the first K message's `last_ts`, then the nearest in space. An expected true event
+/// matched by no incident is *missed*; every matched incident beyond the first for one true
+/// event is a *duplicate*; an incident of kind K that matches no true event is a *false alert*.
+/// A hidden event may be matched or not; silent events (animals) are never matched, so an
+/// incident about one is false.
+///
+/// **Count.** A detected true event is a *count error* when one of its matched incidents reports
+/// a largest `count` (over its messages) other than the actor's number of members, or none.
 public struct MatchParameters: Sendable, Equatable {
-    /// Greatest distance, metres, from the crossing point to the incident's position at its
-    /// first message of the kind. Default 300.
+    /// Greatest distance, metres, from the true event's position to the incident's position at
+    /// its first message of the kind. Default 300.
     public var matchDistanceM: Double
     /// Tolerance, seconds, around the incident's event-time window. Default 60.
     public var matchTimeS: Double
-    /// Classes whose true events must raise no alert. Default `[.animal]`.
+    /// Classes whose true events must raise no alert, whatever the rules say. Default `[.animal]`.
     public var silentClasses: Set<ObjectClass>
 
     /// Creates parameters.
@@ -34,47 +43,75 @@ public struct MatchParameters: Sendable, Equatable {
     }
 }
 
+/// A detected true event whose incident reported another `count` than the actor's members.
+public struct CountMismatch: Sendable, Equatable {
+    /// The true event.
+    public var event: TrueEvent
+    /// The incident.
+    public var incidentID: String
+    /// The incident's largest `count`, `nil` when none of its messages had one.
+    public var reported: Int?
+
+    /// Creates a mismatch.
+    public init(event: TrueEvent, incidentID: String, reported: Int?) {
+        self.event = event
+        self.incidentID = incidentID
+        self.reported = reported
+    }
+}
+
 /// The score of one alert kind against its ground truth.
 public struct KindScore: Sendable, Equatable {
     /// The alert kind (`border_crossing`).
     public var kind: String
     /// True events of the kind that should raise an alert.
     public var expected: Int
-    /// True events of the kind by actors of a silent class (animals), which should raise none.
+    /// True events of the kind that should raise none: by actors of a silent class (animals), or
+    /// that the rules suppress.
     public var silent: Int
+    /// True events of the kind that the actor's incident may or may not tell (``TrueEvent/Expectation/hidden``).
+    public var hidden: Int
     /// Incidents of the kind raised by the daemon.
     public var incidents: Int
-    /// True events matched by at least one incident.
+    /// Expected true events matched by at least one incident.
     public var detected: Int
-    /// True events matched by no incident.
+    /// Expected true events matched by no incident.
     public var missed: Int
-    /// Matched incidents beyond the first, summed over true events.
+    /// Matched incidents beyond the first, summed over true events (hidden ones included).
     public var duplicates: Int
     /// Incidents of the kind that match no true event.
     public var falseAlerts: Int
+    /// Detected true events with an incident whose largest `count` is not the actor's members.
+    public var countErrors: Int
     /// One latency per detected true event, milliseconds (see ``Scorer``), ascending.
     public var latenciesMs: [Double]
     /// The true events missed, for people.
     public var missedEvents: [TrueEvent]
     /// The ids of the false alerts' incidents.
     public var falseIncidentIDs: [String]
+    /// The count errors, for people: one per detected event (its first mismatching incident).
+    public var countMismatches: [CountMismatch]
 
     /// Creates a score.
     public init(
-        kind: String, expected: Int, silent: Int = 0, incidents: Int, detected: Int, missed: Int, duplicates: Int, falseAlerts: Int,
-        latenciesMs: [Double], missedEvents: [TrueEvent] = [], falseIncidentIDs: [String] = []
+        kind: String, expected: Int, silent: Int = 0, hidden: Int = 0, incidents: Int, detected: Int, missed: Int, duplicates: Int,
+        falseAlerts: Int, countErrors: Int = 0, latenciesMs: [Double], missedEvents: [TrueEvent] = [], falseIncidentIDs: [String] = [],
+        countMismatches: [CountMismatch] = []
     ) {
         self.kind = kind
         self.expected = expected
         self.silent = silent
+        self.hidden = hidden
         self.incidents = incidents
         self.detected = detected
         self.missed = missed
         self.duplicates = duplicates
         self.falseAlerts = falseAlerts
+        self.countErrors = countErrors
         self.latenciesMs = latenciesMs.sorted()
         self.missedEvents = missedEvents
         self.falseIncidentIDs = falseIncidentIDs
+        self.countMismatches = countMismatches
     }
 
     /// Detected over expected; 1 when nothing was expected.
@@ -94,10 +131,11 @@ public struct KindScore: Sendable, Equatable {
     }
 }
 
-/// A run's score: one ``KindScore`` per kind with ground truth, and how many incidents of other
-/// kinds (which the simulator has no truth for, so neither counts as right nor wrong) were seen.
+/// A run's score: one ``KindScore`` per scored kind (see ``GroundTruth/kinds``), and how many
+/// incidents of other kinds (which the simulator has no truth for, so neither counts as right
+/// nor wrong) were seen.
 public struct Score: Sendable, Equatable {
-    /// Scores of the kinds with ground truth, by kind name.
+    /// Scores of the scored kinds, by kind name.
     public var kinds: [KindScore]
     /// Incidents of kinds without ground truth, by kind (an incident counts under its last kind).
     public var otherIncidents: [String: Int]
@@ -120,16 +158,22 @@ public struct Score: Sendable, Equatable {
     /// A small table for people, one line per kind.
     public var table: String {
         func ms(_ value: Double?) -> String { value.map { Format.fixed($0, 0) } ?? "-" }
-        var lines = ["kind               expected silent incidents missed dup false  lat.median  lat.p99  lat.max (ms)"]
+        var lines = [
+            "kind               expected silent hidden incidents missed dup false count  lat.median  lat.p99  lat.max (ms)"
+        ]
         for score in kinds {
-            lines.append(
-                score.kind.padding(18) + " " + "\(score.expected)".leftPadding(8) + " " + "\(score.silent)".leftPadding(6) + " "
-                    + "\(score.incidents)".leftPadding(9) + " "
-                    + "\(score.missed)".leftPadding(6) + " " + "\(score.duplicates)".leftPadding(3) + " "
-                    + "\(score.falseAlerts)".leftPadding(5) + " " + ms(score.latencyMedianMs).leftPadding(11) + " "
-                    + ms(score.latencyP99Ms).leftPadding(8) + " " + ms(score.latencyMaxMs).leftPadding(8))
+            let columns = [
+                ("\(score.expected)", 8), ("\(score.silent)", 6), ("\(score.hidden)", 6), ("\(score.incidents)", 9),
+                ("\(score.missed)", 6), ("\(score.duplicates)", 3), ("\(score.falseAlerts)", 5), ("\(score.countErrors)", 5),
+                (ms(score.latencyMedianMs), 11), (ms(score.latencyP99Ms), 8), (ms(score.latencyMaxMs), 8),
+            ]
+            lines.append(score.kind.padding(18) + columns.map { " " + $0.0.leftPadding($0.1) }.joined())
             for event in score.missedEvents { lines.append("  missed: \(event.summary)") }
             for id in score.falseIncidentIDs { lines.append("  false alert: incident \(id)") }
+            for mismatch in score.countMismatches {
+                let reported = mismatch.reported.map { "\($0)" } ?? "no count"
+                lines.append("  count: \(mismatch.event.summary): \(mismatch.event.count) true, incident \(mismatch.incidentID) says \(reported)")
+            }
         }
         for (kind, count) in otherIncidents.sorted(by: { $0.key < $1.key }) {
             lines.append("\(kind.padding(18)) (no ground truth) \(count) incident\(count == 1 ? "" : "s")")
@@ -145,6 +189,7 @@ public struct Score: Sendable, Equatable {
         let kindsJSON = kinds.map { score in
             "\(jsonString(score.kind)):{\"expected\":\(score.expected),\"silent\":\(score.silent),\"incidents\":\(score.incidents),\"detected\":\(score.detected),"
                 + "\"missed\":\(score.missed),\"duplicates\":\(score.duplicates),\"false\":\(score.falseAlerts),"
+                + "\"count_errors\":\(score.countErrors),\"hidden\":\(score.hidden),"
                 + "\"detected_fraction\":\(Format.fixed(score.detectedFraction, 4)),"
                 + "\"latency_ms\":{\"median\":\(number(score.latencyMedianMs)),\"p99\":\(number(score.latencyP99Ms)),\"max\":\(number(score.latencyMaxMs))}}"
         }.joined(separator: ",")
@@ -165,9 +210,9 @@ public struct Score: Sendable, Equatable {
 /// until the target is clearly across) counts in event time and the daemon's processing delay in
 /// wall time, so neither is scaled by the speed-up.
 public enum Scorer {
-    /// Scores `messages` (in order of arrival) against `truth`, for every kind that has truth and
-    /// always for `border_crossing`; `mapping` converts `emitted_ts` (`nil`: real time, wall time
-    /// is event time).
+    /// Scores `messages` (in order of arrival) against `truth`, for every kind ``GroundTruth/kinds``
+    /// names and always for `border_crossing`; `mapping` converts `emitted_ts` (`nil`: real time,
+    /// wall time is event time).
     public static func score(
         truth: GroundTruth, messages: [AlertMessage], parameters: MatchParameters = MatchParameters(), mapping: TimeMapping? = nil,
         unparsable: Int = 0
@@ -188,7 +233,8 @@ public enum Scorer {
     public static func score(
         kind: String, truth allTruth: [TrueEvent], incidents: [AlertIncident], parameters: MatchParameters, mapping: TimeMapping?
     ) -> KindScore {
-        let truth = allTruth.filter { !parameters.silentClasses.contains($0.objectClass) }
+        // Silent events take no part in matching: an incident about one is false.
+        let truth = allTruth.filter { $0.expectation != .silent && !parameters.silentClasses.contains($0.objectClass) }
         let ofKind = incidents.filter { $0.hasKind(kind) }
         var matched = Array(repeating: [(incident: AlertIncident, first: AlertMessage)](), count: truth.count)
         var falseIDs: [String] = []
@@ -202,14 +248,20 @@ public enum Scorer {
         }
         var latencies: [Double] = []
         var missed: [TrueEvent] = []
-        var duplicates = 0
+        var mismatches: [CountMismatch] = []
+        var duplicates = 0, expected = 0
         for (index, event) in truth.enumerated() {
             let candidates = matched[index]
+            duplicates += max(candidates.count - 1, 0)
+            guard event.expectation == .expected else { continue }
+            expected += 1
             if candidates.isEmpty {
                 missed.append(event)
                 continue
             }
-            duplicates += candidates.count - 1
+            if let wrong = candidates.first(where: { $0.incident.largestCount != event.count }) {
+                mismatches.append(CountMismatch(event: event, incidentID: wrong.incident.id, reported: wrong.incident.largestCount))
+            }
             let told = candidates.compactMap { candidate -> Int64? in
                 guard let emitted = candidate.first.emittedTs else { return nil }
                 return mapping.map { $0.eventTimeMs(emittedMs: emitted, lastTs: candidate.first.lastTs) } ?? emitted
@@ -217,13 +269,15 @@ public enum Scorer {
             if let told { latencies.append(Double(told - event.eventTimeMs)) }
         }
         return KindScore(
-            kind: kind, expected: truth.count, silent: allTruth.count - truth.count, incidents: ofKind.count, detected: truth.count - missed.count, missed: missed.count,
-            duplicates: duplicates, falseAlerts: falseIDs.count, latenciesMs: latencies, missedEvents: missed, falseIncidentIDs: falseIDs)
+            kind: kind, expected: expected, silent: allTruth.count - truth.count, hidden: truth.count - expected, incidents: ofKind.count,
+            detected: expected - missed.count, missed: missed.count, duplicates: duplicates, falseAlerts: falseIDs.count,
+            countErrors: mismatches.count, latenciesMs: latencies, missedEvents: missed, falseIncidentIDs: falseIDs,
+            countMismatches: mismatches)
     }
 
     /// Whether `incident`, whose first message of the kind is `first`, matches `event`.
     public static func matches(_ incident: AlertIncident, first: AlertMessage, _ event: TrueEvent, _ parameters: MatchParameters) -> Bool {
-        guard first.direction == event.direction, first.objectClass == event.objectClass.rawValue,
+        guard event.direction == nil || first.direction == event.direction, first.objectClass == event.objectClass.rawValue,
             let position = first.position, position.distance(to: event.position) <= parameters.matchDistanceM,
             let window = incident.window
         else { return false }
@@ -234,6 +288,8 @@ public enum Scorer {
     private static func bestMatch(for incident: AlertIncident, first: AlertMessage, in truth: [TrueEvent], _ parameters: MatchParameters) -> Int? {
         let reference = first.lastTs ?? first.firstTs ?? 0
         return truth.indices.filter { matches(incident, first: first, truth[$0], parameters) }.min { a, b in
+            let expectedA = truth[a].expectation == .expected, expectedB = truth[b].expectation == .expected
+            if expectedA != expectedB { return expectedA }
             let gapA = abs(truth[a].eventTimeMs - reference), gapB = abs(truth[b].eventTimeMs - reference)
             if gapA != gapB { return gapA < gapB }
             guard let position = first.position else { return a < b }
@@ -252,17 +308,20 @@ public struct ScoreThresholds: Sendable, Equatable {
     public var maxFalse: Int?
     /// Greatest 99th-percentile latency, ms, of each kind.
     public var maxLatencyMs: Double?
+    /// Most count errors (detected events whose incident reported another `count`), all kinds together.
+    public var maxCountErrors: Int?
 
     /// Creates thresholds.
-    public init(minDetected: Double? = nil, maxDuplicates: Int? = nil, maxFalse: Int? = nil, maxLatencyMs: Double? = nil) {
+    public init(minDetected: Double? = nil, maxDuplicates: Int? = nil, maxFalse: Int? = nil, maxLatencyMs: Double? = nil, maxCountErrors: Int? = nil) {
         self.minDetected = minDetected
         self.maxDuplicates = maxDuplicates
         self.maxFalse = maxFalse
         self.maxLatencyMs = maxLatencyMs
+        self.maxCountErrors = maxCountErrors
     }
 
     /// Whether any limit is set.
-    public var isEmpty: Bool { minDetected == nil && maxDuplicates == nil && maxFalse == nil && maxLatencyMs == nil }
+    public var isEmpty: Bool { minDetected == nil && maxDuplicates == nil && maxFalse == nil && maxLatencyMs == nil && maxCountErrors == nil }
 
     /// The limits `score` does not meet, one line each; empty when it meets them all.
     public func failures(of score: Score) -> [String] {
@@ -280,6 +339,10 @@ public struct ScoreThresholds: Sendable, Equatable {
         if let maxDuplicates, duplicates > maxDuplicates { failures.append("\(duplicates) duplicates, over --max-duplicates \(maxDuplicates)") }
         let falseAlerts = score.kinds.reduce(0) { $0 + $1.falseAlerts }
         if let maxFalse, falseAlerts > maxFalse { failures.append("\(falseAlerts) false alerts, over --max-false \(maxFalse)") }
+        let countErrors = score.kinds.reduce(0) { $0 + $1.countErrors }
+        if let maxCountErrors, countErrors > maxCountErrors {
+            failures.append("\(countErrors) count errors, over --max-count-errors \(maxCountErrors)")
+        }
         return failures
     }
 }

@@ -24,6 +24,13 @@ public struct Simulator: IteratorProtocol, Sendable {
     public let trajectories: [Trajectory]
     /// What the actors do in one pass, in time order.
     public let events: [ActorEvent]
+    /// Every stay of an actor inside an area zone in one pass, in order of entry (none when the
+    /// world has no zones).
+    public let zoneVisits: [ZoneVisit]
+    /// The true events of one pass (scenario times into the pass; see ``groundTruth``).
+    let passTruth: [TrueEvent]
+    /// The alert kinds the world's rules can raise.
+    let alertKinds: [String]
     /// The length of one pass, seconds: until the last actor is gone, plus the tail, rounded up
     /// to a whole frame interval.
     public let duration: Double
@@ -62,6 +69,18 @@ public struct Simulator: IteratorProtocol, Sendable {
         events = zip(scenario.actors, trajectories).flatMap { actor, trajectory in
             trajectory.events(of: actor, border: world.border)
         }.sorted { $0.time < $1.time }
+        let visits =
+            world.zones.map { zones in
+                zip(scenario.actors, trajectories).flatMap { actor, trajectory in trajectory.zoneVisits(of: actor, zones: zones) }
+            } ?? []
+        zoneVisits = visits.sorted { $0.enteredS < $1.enteredS }
+        passTruth = Self.passTruth(
+            scenario: scenario, world: world, events: events, visits: visits, trajectories: trajectories, epochMs: epochMs)
+        var kinds: [String] = []
+        for rule in world.rules {
+            if case .alert(let kind, _) = rule.action, !kinds.contains(kind) { kinds.append(kind) }
+        }
+        alertKinds = kinds
         let lastGone = trajectories.map(\.endS).max() ?? 0
         framesPerCamera = max(1, Int(((lastGone + scenario.tailS) * scenario.fps - 1e-9).rounded(.up)))
         duration = Double(framesPerCamera) / scenario.fps

@@ -23,21 +23,28 @@ struct RunCommand: ParsableCommand {
             Scoring (--score, real-time and --speed runs): subscribes to the daemon's alerts
             (--alerts) before the first frame, keeps receiving until --settle-s after the run, and
             scores the incidents against the simulator's ground truth, per kind: expected events,
-            incidents, missed, duplicates, false alerts, latency. An incident (alerts grouped by id)
-            of kind border_crossing matches a true crossing when, at its first border_crossing
-            message, direction and class are the actor's and its position is within
-            --match-distance-m of the crossing point, and its first_ts..last_ts window widened by
-            --match-time-s contains the crossing's event time. Latency: from the true event time
-            to the emitted_ts of that message, converted to event time (its last_ts plus the wall
-            time from when the frame carrying last_ts was due until emitted_ts), so a --speed run
-            measures the daemon's delay, not the speed-up. The table goes to standard error;
-            thresholds not met make the exit status 3.
+            incidents, missed, duplicates, false alerts, count errors, latency. The truth is every
+            border crossing (border_crossing) and every zone event the rules in <config>/rules.yaml
+            raise an alert for: an entry into a zone matched by an `enter` rule, a stay of a
+            `dwell` rule's after_s or a zone's loitering_s, with the rule's kind (intrusion,
+            loitering); animals and what the rules suppress are silent, and an event the actor's
+            incident already told (same kind, or a severity at least as high) is hidden: it may
+            be told or not. An incident (alerts grouped by id) of kind K matches a true event of
+            kind K when, at its first K message, the class is the actor's (and, for crossings, the
+            direction), its position is within --match-distance-m of the event, and its
+            first_ts..last_ts window widened by --match-time-s contains the event's time. A
+            detected event is a count error when its incident's largest count is not the actor's
+            number of members. Latency: from the true event time to the emitted_ts of that
+            message, converted to event time (its last_ts plus the wall time from when the frame
+            carrying last_ts was due until emitted_ts), so a --speed run measures the daemon's
+            delay, not the speed-up. The table goes to standard error; thresholds not met make
+            the exit status 3.
             """)
 
     @Argument(help: "A scenario file, or the name of one in <config>/scenarios/ (e.g. rabia-lone-crossing).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, scenarios/).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml, scenarios/).", valueName: "dir"))
     var config = "Config"
 
     @Option(help: ArgumentHelp("Connect the PUB socket to the daemon's detection endpoint (default tcp://127.0.0.1:7601 unless --bind is given).", valueName: "endpoint"))
@@ -79,7 +86,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --score: seconds to keep receiving alerts after the last frame.", valueName: "s"))
     var settleS = 5.0
 
-    @Option(help: ArgumentHelp("With --score: greatest distance from a true crossing to its incident, metres.", valueName: "m"))
+    @Option(help: ArgumentHelp("With --score: greatest distance from a true event (crossing point, zone entry) to its incident, metres.", valueName: "m"))
     var matchDistanceM = 300.0
 
     @Option(help: ArgumentHelp("With --score: tolerance around an incident's first_ts..last_ts window, seconds.", valueName: "s"))
@@ -96,6 +103,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("With --score: fail when the 99th-percentile latency exceeds this.", valueName: "ms"))
     var maxLatencyMs: Double?
+
+    @Option(help: ArgumentHelp("With --score: fail on more detected events whose incident reports another count than this.", valueName: "n"))
+    var maxCountErrors: Int?
 
     func validate() throws {
         let load = rate != nil || duration != nil || count != nil
@@ -120,8 +130,9 @@ struct RunCommand: ParsableCommand {
             if let maxDuplicates, maxDuplicates < 0 { throw ValidationError("--max-duplicates must be 0 or more") }
             if let maxFalse, maxFalse < 0 { throw ValidationError("--max-false must be 0 or more") }
             if let maxLatencyMs, !(maxLatencyMs >= 0 && maxLatencyMs.isFinite) { throw ValidationError("--max-latency-ms must be 0 or more") }
+            if let maxCountErrors, maxCountErrors < 0 { throw ValidationError("--max-count-errors must be 0 or more") }
         } else if !thresholds.isEmpty {
-            throw ValidationError("--min-detected, --max-duplicates, --max-false and --max-latency-ms need --score")
+            throw ValidationError("--min-detected, --max-duplicates, --max-false, --max-latency-ms and --max-count-errors need --score")
         }
     }
 
@@ -173,7 +184,9 @@ struct RunCommand: ParsableCommand {
     }
 
     private var thresholds: ScoreThresholds {
-        ScoreThresholds(minDetected: minDetected, maxDuplicates: maxDuplicates, maxFalse: maxFalse, maxLatencyMs: maxLatencyMs)
+        ScoreThresholds(
+            minDetected: minDetected, maxDuplicates: maxDuplicates, maxFalse: maxFalse, maxLatencyMs: maxLatencyMs,
+            maxCountErrors: maxCountErrors)
     }
 
     private var pace: RunOptions.Pace {

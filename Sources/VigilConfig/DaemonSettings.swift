@@ -85,11 +85,12 @@ extension DaemonSettings {
         e.idleAdvanceAfterMs = Int64(try time.int("idle_advance_after_ms", default: Int(e.idleAdvanceAfterMs), in: 100...3_600_000))
 
         let tracking = try root["tracking"].mapping(allowed: [
-            "dedup_window", "fusion_distance_m", "fusion_time_ms", "track_timeout_ms", "crossing_confirm_m", "zone_inertia_frames",
+            "dedup_window", "fusion_distance_m", "fusion_time_ms", "fusion_clock_skew_ms", "track_timeout_ms", "crossing_confirm_m", "zone_inertia_frames",
         ])
         e.dedupWindow = try tracking.int("dedup_window", default: e.dedupWindow, in: 16...1 << 20)
         e.fusionDistanceM = try tracking.double("fusion_distance_m", default: e.fusionDistanceM, in: 0...1_000)
         e.fusionTimeMs = Int64(try tracking.int("fusion_time_ms", default: Int(e.fusionTimeMs), in: 0...600_000))
+        e.fusionClockSkewMs = Int64(try tracking.int("fusion_clock_skew_ms", default: Int(e.fusionClockSkewMs), in: 0...600_000))
         e.trackTimeoutMs = Int64(try tracking.int("track_timeout_ms", default: Int(e.trackTimeoutMs), in: 100...3_600_000))
         e.crossingConfirmM = try tracking.double("crossing_confirm_m", default: e.crossingConfirmM, in: 1...100)
         e.zoneInertiaFrames = try tracking.int("zone_inertia_frames", default: e.zoneInertiaFrames, in: 1...1_000)

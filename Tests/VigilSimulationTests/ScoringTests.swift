@@ -13,12 +13,12 @@ import VigilSimulation
 
     /// One alert message `north` metres north of the mast, about the crossing at `t0 + dt` ms.
     private func message(
-        _ id: String, _ state: String = "raised", kind: String = "border_crossing", objectClass: String = "person",
+        _ id: String, _ state: String = "raised", kind: String = "border_crossing", objectClass: String = "person", count: Int? = 1,
         direction: String? = "SY->IQ", north: Double = 580, east: Double = 0, firstDt: Int64 = -20_000, lastDt: Int64 = 10_000,
         emittedDt: Int64 = 10_050
     ) -> AlertMessage {
         AlertMessage(
-            id: id, state: state, kind: kind, objectClass: objectClass, direction: direction,
+            id: id, state: state, kind: kind, objectClass: objectClass, count: count, direction: direction,
             position: Fixtures.nearMast(north: north, east: east), firstTs: Self.t0 + firstDt, lastTs: Self.t0 + lastDt,
             emittedTs: Self.t0 + emittedDt)
     }
@@ -35,7 +35,7 @@ import VigilSimulation
         #expect(score.expected == 1)
         #expect(score.incidents == 1)
         #expect(score.detected == 1)
-        #expect(score.missed == 0 && score.duplicates == 0 && score.falseAlerts == 0)
+        #expect(score.missed == 0 && score.duplicates == 0 && score.falseAlerts == 0 && score.countErrors == 0)
         #expect(score.latenciesMs == [10_050], "from the true event time to the first message's emitted_ts")
         #expect(score.latencyMedianMs == 10_050 && score.latencyP99Ms == 10_050 && score.latencyMaxMs == 10_050)
     }
@@ -121,10 +121,14 @@ import VigilSimulation
         let parsed = try #require(AlertMessage.parse(Array(payload.utf8)))
         #expect(parsed.seq == 4 && parsed.id == "al-7f" && parsed.kind == "border_crossing" && parsed.objectClass == "person")
         #expect(parsed.position == GeoPoint(lat: 36.79213, lon: 42.08931))
+        #expect(parsed.count == 1)
         #expect(parsed.firstTs == 1_795_228_381_000 && parsed.lastTs == 1_795_228_387_250 && parsed.emittedTs == 1_795_228_387_253)
         #expect(AlertMessage.parse(Array("not json".utf8)) == nil)
         #expect(AlertMessage.parse(Array(#"{"seq":1}"#.utf8)) == nil)
         #expect(AlertMessage.parse(Array(#"{"id":"x","lat":"north"}"#.utf8))?.position == nil)
+        let small = try #require(AlertMessage.parse(Array(#"{"id":"x","seq":1,"count":0,"first_ts":true}"#.utf8)))
+        #expect(small.seq == 1 && small.count == 0, "0 and 1 are numbers")
+        #expect(small.firstTs == nil, "a boolean is not")
     }
 
     @Test func latencyInAnAcceleratedRunIsDetectionDelayInEventTimePlusProcessingDelayInWallTime() {
@@ -191,6 +195,98 @@ import VigilSimulation
         #expect(summary.json.hasSuffix(#""passed":false,"failures":["1 false \"alerts\""]}}"#))
     }
 
+    /// A true entry into a restricted area 30 s before the crossing, 400 m short of it.
+    static let entry = TrueEvent(
+        kind: "intrusion", actorID: "p1", objectClass: .person, direction: nil, km: 10, position: Fixtures.nearMast(north: 155),
+        scenarioTime: 12, eventTimeMs: t0 - 30_000, zoneID: "restricted", severity: .medium)
+
+    @Test func aGroupIsACountErrorWhenItsIncidentReportsAnotherCount() throws {
+        var group = Self.crossing
+        group.count = 6
+        let truth = GroundTruth(events: [group])
+        let right = try crossingScore([message("al-1", count: 2), message("al-1", "updated", count: 6)], truth: truth)
+        #expect(right.detected == 1 && right.countErrors == 0, "the largest count over the incident's messages")
+        let wrong = try crossingScore([message("al-1", count: 1), message("al-1", "resolved", count: 1)], truth: truth)
+        #expect(wrong.detected == 1 && wrong.countErrors == 1)
+        #expect(wrong.countMismatches == [CountMismatch(event: group, incidentID: "al-1", reported: 1)])
+        let none = try crossingScore([message("al-1", count: nil)], truth: truth)
+        #expect(none.countErrors == 1, "no count at all is an error")
+        // Six incidents of one each (a daemon without groups): one detection, five duplicates, one count error.
+        let split = try crossingScore((1...6).map { message("al-\($0)", count: 1, east: Double($0) * 5) }, truth: truth)
+        #expect(split.detected == 1 && split.duplicates == 5 && split.countErrors == 1)
+        let score = Scorer.score(truth: truth, messages: [message("al-1", count: 1)])
+        #expect(score.table.contains("count: p1 (6 × person) SY->IQ at km 10.0, t=42.0s: 6 true, incident al-1 says 1"), "\(score.table)")
+        #expect(score.json().contains(#""false":0,"count_errors":1,"hidden":0,"#))
+        let failures = ScoreThresholds(maxCountErrors: 0).failures(of: score)
+        #expect(failures == ["1 count errors, over --max-count-errors 0"])
+        #expect(ScoreThresholds(maxCountErrors: 1).failures(of: score).isEmpty)
+        #expect(ScoreThresholds().failures(of: score).isEmpty, "not checked by default")
+    }
+
+    @Test func anIncidentWhoseKindRoseMatchesOneEventOfEachKind() throws {
+        let truth = GroundTruth(events: [Self.crossing, Self.entry])
+        let messages = [
+            message("al-1", kind: "intrusion", direction: nil, north: 160, firstDt: -30_200, lastDt: -29_700, emittedDt: -29_650),
+            message("al-1", "updated", north: 590, firstDt: -30_200, lastDt: 12_000, emittedDt: 12_030),
+        ]
+        let score = Scorer.score(truth: truth, messages: messages)
+        let intrusion = try #require(score["intrusion"])
+        let crossing = try #require(score["border_crossing"])
+        #expect(intrusion.expected == 1 && intrusion.detected == 1 && intrusion.falseAlerts == 0 && intrusion.incidents == 1)
+        #expect(intrusion.latenciesMs == [350])
+        #expect(crossing.expected == 1 && crossing.detected == 1 && crossing.falseAlerts == 0 && crossing.incidents == 1)
+        #expect(crossing.latenciesMs == [12_030])
+        #expect(score.otherIncidents.isEmpty)
+    }
+
+    @Test func zoneEventsMatchWithoutADirectionButByClassPlaceAndTime() throws {
+        let truth = GroundTruth(events: [Self.entry])
+        func intrusion(_ messages: [AlertMessage]) throws -> KindScore { try #require(Scorer.score(truth: truth, messages: messages)["intrusion"]) }
+        #expect(try intrusion([message("al-1", kind: "intrusion", direction: nil, north: 200, lastDt: -29_000)]).detected == 1)
+        #expect(try intrusion([message("al-1", kind: "intrusion", objectClass: "vehicle", direction: nil, north: 200)]).falseAlerts == 1)
+        #expect(try intrusion([message("al-1", kind: "intrusion", direction: nil, north: 700)]).falseAlerts == 1, "545 m away")
+        #expect(
+            try intrusion([message("al-1", kind: "intrusion", direction: nil, north: 200, firstDt: 40_000, lastDt: 50_000)]).falseAlerts == 1,
+            "70 s after the entry")
+    }
+
+    @Test func hiddenEventsMayBeToldOrNotAndSilentOnesMustNotBe() throws {
+        var dwell = Self.entry
+        dwell.zoneID = "strip"
+        dwell.severity = .high
+        dwell.expectation = .hidden
+        dwell.eventTimeMs = Self.t0 + 20_000
+        dwell.position = Self.crossingPoint
+        let truth = GroundTruth(events: [Self.crossing, dwell])
+        // Not told: nothing missed.
+        let quiet = try #require(Scorer.score(truth: truth, messages: [message("al-1")])["intrusion"])
+        #expect(quiet.expected == 0 && quiet.hidden == 1 && quiet.missed == 0 && quiet.falseAlerts == 0)
+        #expect(quiet.detectedFraction == 1)
+        // Told (the daemon saw the dwell before it confirmed the crossing): not false, not a detection.
+        let told = Scorer.score(
+            truth: truth,
+            messages: [
+                message("al-1", kind: "intrusion", direction: nil, north: 560, lastDt: 15_000, emittedDt: 15_020),
+                message("al-1", "updated", north: 590, lastDt: 20_000, emittedDt: 20_010),
+            ])
+        #expect(told["intrusion"]?.falseAlerts == 0 && told["intrusion"]?.detected == 0 && told["intrusion"]?.incidents == 1)
+        #expect(told["border_crossing"]?.detected == 1)
+        // A silent event (the rules suppress it) is never matched: an incident about it is false.
+        var silent = Self.entry
+        silent.expectation = .silent
+        let noisy = try #require(
+            Scorer.score(truth: GroundTruth(events: [silent]), messages: [message("al-1", kind: "intrusion", direction: nil, north: 160)])["intrusion"])
+        #expect(noisy.silent == 1 && noisy.expected == 0 && noisy.falseAlerts == 1)
+    }
+
+    @Test func kindsTheRulesCanRaiseAreScoredEvenWithoutEvents() throws {
+        let truth = GroundTruth(events: [Self.crossing], alertKinds: ["border_crossing", "intrusion"])
+        let score = Scorer.score(truth: truth, messages: [message("al-1"), message("al-5", kind: "intrusion", direction: nil)])
+        #expect(score["intrusion"]?.falseAlerts == 1 && score["intrusion"]?.expected == 0)
+        #expect(score.otherIncidents.isEmpty)
+        #expect(ScoreThresholds(maxFalse: 0).failures(of: score) == ["1 false alerts, over --max-false 0"])
+    }
+
     @Test func rabiaGroundTruthIsExactlyOneCrossingSYToIQAtKm558() throws {
         let world = try Fixtures.world()
         let scenario = try Fixtures.scenario("rabia-lone-crossing")
@@ -212,6 +308,10 @@ import VigilSimulation
         #expect(abs(event.scenarioTime - 42.0) < 0.05)
         #expect(event.eventTimeMs == epochMs + Int64((event.scenarioTime * 1000).rounded(.down)))
         #expect(event.position.distance(to: GeoPoint(lat: 36.835490, lon: 42.113047)) < 5)
+        #expect(event.severity == .critical && event.expectation == .expected)
+        // His minute in the strip (t=62 s) comes after the crossing: the incident may not say so.
+        #expect(truth.hidden.map(\.kind) == ["intrusion"])
+        #expect(truth.hidden.map(\.zoneID) == ["iq-sy-strip"])
     }
 
     @Test func alQaimGroundTruthHasTheVehicleAndTheHerdWhichExpectsNoAlert() throws {

@@ -218,7 +218,9 @@ public struct AlertEngine {
         if let serial = trackTargets[key], targets[serial] != nil { return serial }
         var best: (serial: UInt64, distance: Double)?
         grid.forEachNear(detection.position) { serial in
-            guard let target = targets[serial], abs(ts - target.lastTs) <= settings.fusionTimeMs,
+            // Seen within the fusion time before this detection; or after it, by up to the clock
+            // skew allowed (this camera's clock runs behind the others').
+            guard let target = targets[serial], ts - target.lastTs <= settings.fusionTimeMs, target.lastTs - ts <= settings.fusionClockSkewMs,
                 target.isCompatible(with: detection.objectClass)
             else { return }
             // A track of the same camera in this very frame means a different object beside this
@@ -257,6 +259,7 @@ public struct AlertEngine {
         if let i = target.tracks.firstIndex(where: { $0.camera == Int32(camera) && $0.track == detection.track }) {
             target.tracks[i].lastTs = max(target.tracks[i].lastTs, ts)
         }
+        target.motion.add(position, ts: ts)
         // A detection older than the target's newest says nothing about where it went next.
         if ts >= target.lastTs {
             target.position = position
@@ -266,7 +269,6 @@ public struct AlertEngine {
                 grid.move(target.serial, from: target.cell, to: cell)
                 target.cell = cell
             }
-            target.motion.add(position, ts: ts)
             detectCrossings(&target, at: position)
             updateZones(&target, at: position, ts: ts)
         }

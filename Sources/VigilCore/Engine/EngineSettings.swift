@@ -15,6 +15,9 @@ public struct EngineSettings: Sendable, Equatable {
     public var fusionDistanceM: Double = 60
     /// …and the target was seen this recently (event time). Default 2 s.
     public var fusionTimeMs: Int64 = 2_000
+    /// …or, for a detection older than the target's newest (its camera's clock runs behind the
+    /// others'), the target was seen at most this much later. Default 5 s (the future skew allowed).
+    public var fusionClockSkewMs: Int64 = 5_000
     /// A camera track unseen for this long (event time) is forgotten, and a detection under its
     /// id later starts afresh. As long as the incident timeout by default (30 s), so a camera on a
     /// degraded link that reports every few seconds keeps its track.
