@@ -29,7 +29,6 @@ struct SoakBenchmark: ParsableCommand {
     var basePort = 27_801
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)  // samples appear as they are taken, also in a log file
         let ingest = "tcp://127.0.0.1:\(basePort)", control = "tcp://127.0.0.1:\(basePort + 2)"
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: "\(bin)/vigild")
