@@ -51,26 +51,21 @@ public enum FrameWriter {
         Format.appendFixed(detection.lat, decimals: 6, to: &buffer)
         buffer.append(contentsOf: #","lon":"#.utf8)
         Format.appendFixed(detection.lon, decimals: 6, to: &buffer)
-        if let value = detection.tempC {
-            buffer.append(contentsOf: #","temp_c":"#.utf8)
-            Format.appendFixed(value, decimals: 1, to: &buffer)
-        }
-        if let value = detection.sizeM {
-            buffer.append(contentsOf: #","size_m":"#.utf8)
-            Format.appendFixed(value, decimals: 1, to: &buffer)
-        }
-        if let value = detection.speedMps {
-            buffer.append(contentsOf: #","speed_mps":"#.utf8)
-            Format.appendFixed(value, decimals: 2, to: &buffer)
-        }
-        if let value = detection.headingDeg {
-            buffer.append(contentsOf: #","heading_deg":"#.utf8)
-            Format.appendFixed(value, decimals: 1, to: &buffer)
-        }
+        appendOptional(#","temp_c":"#, detection.tempC, decimals: 1, to: &buffer)
+        appendOptional(#","size_m":"#, detection.sizeM, decimals: 1, to: &buffer)
+        appendOptional(#","speed_mps":"#, detection.speedMps, decimals: 2, to: &buffer)
+        appendOptional(#","heading_deg":"#, detection.headingDeg, decimals: 1, to: &buffer)
         buffer.append(UInt8(ascii: "}"))
     }
 
     /// Appends `string` as a JSON string, escaping quotes, backslashes and control characters.
+    /// `key` and `value` with `decimals` places, when there is a value.
+    private static func appendOptional(_ key: String, _ value: Double?, decimals: Int, to buffer: inout [UInt8]) {
+        guard let value else { return }
+        buffer.append(contentsOf: key.utf8)
+        Format.appendFixed(value, decimals: decimals, to: &buffer)
+    }
+
     public static func appendString(_ string: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         for byte in string.utf8 {

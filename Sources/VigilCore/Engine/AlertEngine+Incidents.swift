@@ -61,31 +61,33 @@ extension AlertEngine {
             counters.groupSplits += 1
             incidents[key]!.live -= 1
         }
+        let alerting = self.alerting(verdict)
         guard let key = target.incident else {
-            switch verdict {
-            case .alert(let rule, let zone, let crossing):
-                guard case .alert(let kind, let severity) = rules[rule].action else { return }
+            if let alerting {
                 if let group = groupToJoin(target) {
-                    join(&target, group)
-                    apply(kind: kind, severity: severity, zone: zone, crossing: crossing, from: target, to: group, into: &alerts, joined: true)
+                    join(&target, group, alerting, into: &alerts)
                 } else {
-                    raise(&target, kind: kind, severity: severity, zone: zone, crossing: crossing, into: &alerts)
+                    raise(&target, alerting, into: &alerts)
                 }
-            case .none where groupCheckDue && !incidents.isEmpty && !target.wasSuppressed:
-                if let group = groupToJoin(target) {
-                    join(&target, group)
-                    apply(kind: nil, severity: nil, zone: nil, crossing: nil, from: target, to: group, into: &alerts, joined: true)
-                }
-            default:
-                break
+            } else if case .none = verdict, groupCheckDue, !incidents.isEmpty, !target.wasSuppressed, let group = groupToJoin(target) {
+                join(&target, group, nil, into: &alerts)
             }
             return
         }
-        if case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action {
-            apply(kind: kind, severity: severity, zone: zone, crossing: crossing, from: target, to: key, into: &alerts, joined: false)
-        } else {
-            apply(kind: nil, severity: nil, zone: nil, crossing: nil, from: target, to: key, into: &alerts, joined: false)
-        }
+        apply(alerting, from: target, to: key, into: &alerts, joined: false)
+    }
+
+    /// What an alerting verdict asks of an incident.
+    struct Alerting {
+        var kind: String
+        var severity: Severity
+        var zone: Int
+        var crossing: Crossing?
+    }
+
+    private func alerting(_ verdict: Verdict) -> Alerting? {
+        guard case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action else { return nil }
+        return Alerting(kind: kind, severity: severity, zone: zone, crossing: crossing)
     }
 
     /// Called when a member of incident `key` is forgotten: the incident resolves with its last.
@@ -103,15 +105,14 @@ extension AlertEngine {
 
     // MARK: Raising and updating
 
-    private mutating func raise(
-        _ target: inout Target, kind: String, severity: Severity, zone: Int, crossing: Crossing?, into alerts: inout [AlertEvent]
-    ) {
+    private mutating func raise(_ target: inout Target, _ alerting: Alerting, into alerts: inout [AlertEvent]) {
         let camera = cameras[Int(target.cameras[0])]
         let key = nextIncidentKey
         nextIncidentKey += 1
         var incident = Incident(
             id: Self.incidentID(camera: camera.id, serial: key, firstTs: target.firstTs),
-            kind: kind, severity: severity, zone: zone, crossing: crossing, direction: crossing.flatMap { directionName($0, zone: zone) },
+            kind: alerting.kind, severity: alerting.severity, zone: alerting.zone, crossing: alerting.crossing,
+            direction: alerting.crossing.flatMap { directionName($0, zone: alerting.zone) },
             sector: camera.sector, objectClass: target.objectClass, members: [target.serial], live: 1, cameras: target.cameras,
             firstTs: target.firstTs, lastTs: target.lastTs, position: target.position, lastEmittedPosition: target.position,
             lastEmittedTs: target.lastTs)
@@ -137,26 +138,25 @@ extension AlertEngine {
     /// consumer would care: a member joined, the kind or severity rose, a new crossing direction,
     /// or (at most once per interval) the position moved on.
     private mutating func apply(
-        kind: String?, severity: Severity?, zone: Int?, crossing: Crossing?, from target: Target, to key: UInt64,
-        into alerts: inout [AlertEvent], joined: Bool
+        _ alerting: Alerting?, from target: Target, to key: UInt64, into alerts: inout [AlertEvent], joined: Bool
     ) {
         guard var incident = incidents[key] else { return }
         defer { incidents[key] = incident }
         merge(target, into: &incident)
         incident.objectClass = target.objectClass
         var news = joined
-        if let kind, let severity, let zone {
+        if let alerting {
             // Kind and severity rise, never fall; a new crossing direction is news too.
-            let turned = crossing != nil && crossing != incident.crossing && zone == incident.zone
-            if severity > incident.severity {
-                incident.kind = kind
-                incident.severity = severity
-                incident.zone = zone
+            let turned = alerting.crossing != nil && alerting.crossing != incident.crossing && alerting.zone == incident.zone
+            if alerting.severity > incident.severity {
+                incident.kind = alerting.kind
+                incident.severity = alerting.severity
+                incident.zone = alerting.zone
                 news = true
             }
-            if let crossing, turned || news {
+            if let crossing = alerting.crossing, turned || news {
                 incident.crossing = crossing
-                incident.direction = directionName(crossing, zone: zone)
+                incident.direction = directionName(crossing, zone: alerting.zone)
                 news = news || turned
             }
         }
@@ -206,11 +206,13 @@ extension AlertEngine {
         return best?.key
     }
 
-    private mutating func join(_ target: inout Target, _ key: UInt64) {
+    /// Rule 2: `target` joins incident `key`; its joining is news.
+    private mutating func join(_ target: inout Target, _ key: UInt64, _ alerting: Alerting?, into alerts: inout [AlertEvent]) {
         target.incident = key
         incidents[key]!.live += 1
         if !incidents[key]!.members.contains(target.serial) { incidents[key]!.members.append(target.serial) }
         counters.groupJoins += 1
+        apply(alerting, from: target, to: key, into: &alerts, joined: true)
     }
 
     /// Rule 4: whether `target` is farther than the split distance from every other live member.
