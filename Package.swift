@@ -48,10 +48,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // CAP 1.2 (OASIS Common Alerting Protocol) messages from alert messages, for systems outside ours.
+        .target(name: "VigilCAP"),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilConfig", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilPipeline", "VigilCAP", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP"]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.
