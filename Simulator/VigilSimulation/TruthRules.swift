@@ -38,7 +38,10 @@ struct TruthRules {
 
     /// Whether `rule` matches `fact` for an actor of `objectClass` and `conf`.
     func matches(_ rule: Rule, _ fact: Fact, _ objectClass: ObjectClass, conf: Double) -> Bool {
-        guard rule.classes?.contains(objectClass) ?? true, conf >= rule.minConf else { return false }
+        // Camera events (offline, coverage gaps) are judged apart; schedules, group sizes, camera
+        // prefixes and inhibitions are not modelled here: the default rules use them only where
+        // no scenario's actor goes (towns by day) or for groups, which the truth scores by count.
+        guard rule.event?.isHealth != true, rule.classes?.contains(objectClass) ?? true, conf >= rule.minConf else { return false }
         switch fact {
         case .cross(let zoneID):
             guard rule.event == nil || rule.event == .cross else { return false }
@@ -50,7 +53,7 @@ struct TruthRules {
             case nil, .enter: return true
             case .dwell: return seconds >= rule.afterSeconds
             case .loiter: return visit.loiteringS.map { seconds >= $0 } ?? false
-            case .cross: return false
+            case .cross, .cameraOffline, .coverageGap: return false
             }
         }
     }
@@ -82,7 +85,7 @@ struct TruthRules {
             case nil, .enter: delay = 0
             case .dwell: delay = rule.afterSeconds
             case .loiter: delay = visit.loiteringS
-            case .cross: delay = nil
+            case .cross, .cameraOffline, .coverageGap: delay = nil
             }
             guard let delay, visit.enteredS + delay < visit.leftS,
                 matches(rule, .inside(visit, seconds: delay), objectClass, conf: conf)

@@ -11,13 +11,21 @@ public struct VigilConfiguration: Sendable {
     public var zones: [Zone]
     /// The rules, in order.
     public var rules: [Rule]
+    /// The site's time zone (the rules file's `timezone`), for rule schedules.
+    public var siteTime: SiteTime
 
     /// Creates a configuration from its parts.
-    public init(settings: DaemonSettings, cameras: [Camera], zones: [Zone], rules: [Rule]) {
+    public init(settings: DaemonSettings, cameras: [Camera], zones: [Zone], rules: [Rule], siteTime: SiteTime = .utc) {
         self.settings = settings
         self.cameras = cameras
         self.zones = zones
         self.rules = rules
+        self.siteTime = siteTime
+    }
+
+    /// The alert engine this configuration describes, as the daemon and `vigil replay` build it.
+    public func makeEngine() -> AlertEngine {
+        AlertEngine(cameras: CameraRegistry(cameras), zones: ZoneSet(zones: zones), rules: rules, settings: settings.engine, siteTime: siteTime)
     }
 
     /// Loads `vigild.yaml` at `path` and the zones, cameras and rules files it names (paths
@@ -33,7 +41,7 @@ public struct VigilConfiguration: Sendable {
         }
         let zones = try ZonesFile.load(path: try resolve("zones", "zones.geojson"))
         let cameras = try CamerasFile.load(path: try resolve("cameras", "cameras.geojson"))
-        let rules = try RulesFile.load(path: try resolve("rules", "rules.yaml"), zones: zones)
-        return VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules)
+        let rules = try RulesFile.loadContents(path: try resolve("rules", "rules.yaml"), zones: zones)
+        return VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules.rules, siteTime: rules.siteTime)
     }
 }

@@ -25,14 +25,26 @@ public struct YAMLValue {
         return false
     }
 
-    /// Reads the node as a mapping whose keys must all be in `allowed`.
-    public func mapping(allowed: Set<String>) throws(ConfigError) -> YAMLMapping {
+    /// Whether the node is a mapping.
+    public var isMapping: Bool {
+        if case .mapping? = node { return true }
+        return false
+    }
+
+    /// Whether the node is a sequence.
+    public var isSequence: Bool {
+        if case .sequence? = node { return true }
+        return false
+    }
+
+    /// Reads the node as a mapping whose keys must all be in `allowed` (`nil`: any key).
+    public func mapping(allowed: Set<String>?) throws(ConfigError) -> YAMLMapping {
         if isNull { return YAMLMapping(file: file, path: path, entries: [:]) }
         guard case .mapping(let mapping)? = node else { throw error("expected a mapping of keys to values") }
         var entries: [String: Node] = [:]
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw error("keys must be strings") }
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 throw ConfigError(file: file, key: child(key), "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
             }
             entries[key] = value
@@ -112,6 +124,9 @@ public struct YAMLMapping {
 
     /// Whether `key` is present.
     public func has(_ key: String) -> Bool { entries[key] != nil }
+
+    /// The keys present, in no particular order.
+    public var keys: [String] { Array(entries.keys) }
 
     /// The value at `key` (absent values read as null).
     public subscript(key: String) -> YAMLValue {

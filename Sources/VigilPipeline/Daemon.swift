@@ -27,8 +27,7 @@ public final class Daemon: Sendable {
             throw DaemonError(.socket, "cannot create the ZeroMQ context: \(error)")
         }
         let registry = CameraRegistry(configuration.cameras)
-        let engine = AlertEngine(
-            cameras: registry, zones: ZoneSet(zones: configuration.zones), rules: configuration.rules, settings: settings.engine)
+        let engine = configuration.makeEngine()
         let publisher = try PublishStage(
             context: context, endpoints: settings.publishBind, sendHighWaterMark: settings.sendHighWaterMark, logger: logger)
         let processing = ProcessingStage(engine: engine, logger: logger, rejectionLogIntervalSeconds: settings.rejectionLogIntervalSeconds) {

@@ -15,7 +15,7 @@ import ZeroMQ
 final class IngestStage: Sendable {
     private let socket: ZMQSocket
     private let settings: DaemonSettings
-    private let cameras: CameraRegistry
+    private let validator: FrameValidator
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -31,7 +31,7 @@ final class IngestStage: Sendable {
         deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
     ) throws(DaemonError) {
         self.settings = settings
-        self.cameras = cameras
+        validator = FrameValidator(cameras: cameras)
         self.logger = logger
         self.deliver = deliver
         room = DispatchSemaphore(value: settings.queueBatches)
@@ -123,7 +123,7 @@ final class IngestStage: Sendable {
             var frames: [ValidatedFrame] = []
             frames.reserveCapacity(batch.count)
             for index in 0..<batch.count {
-                switch validate(batch, message: index) {
+                switch validator.validate(batch, message: index) {
                 case .success(let frame):
                     frames.append(frame)
                 case .failure(let error):
@@ -160,37 +160,6 @@ final class IngestStage: Sendable {
         }
         deliver(frames)
         return true
-    }
-
-    /// Checks one message against the contract: two frames, the topic, the payload, the camera.
-    private func validate(_ batch: MessageBatch, message index: Int) -> Result<ValidatedFrame, FrameReportError> {
-        let frames = batch.frames(ofMessage: index)
-        guard frames.count == 2 else {
-            return .failure(FrameReportError(.badTopic, "expected 2 frames (topic, payload), got \(frames.count)"))
-        }
-        let topicFrame = frames[frames.startIndex], payloadFrame = frames[frames.startIndex + 1]
-        if payloadFrame.length > FrameReportParser.maxPayloadBytes {
-            return .failure(FrameReportError(.oversize, "payload is \(payloadFrame.length) bytes; the limit is \(FrameReportParser.maxPayloadBytes)"))
-        }
-        if topicFrame.isTruncated { return .failure(FrameReportError(.badTopic, "topic is \(topicFrame.length) bytes")) }
-        return batch.withBytes(of: topicFrame) { topicBytes in
-            Result { () throws(FrameReportError) -> ValidatedFrame in
-                let topic = try DetectionTopic.parse(topicBytes)
-                let report = try batch.withBytes(of: payloadFrame) { payload in
-                    Result { () throws(FrameReportError) in try FrameReportParser.parse(payload) }
-                }.get()
-                guard report.camera == topic.camera else {
-                    throw FrameReportError(.cameraMismatch, "payload camera \(report.camera) differs from topic camera \(topic.camera)")
-                }
-                guard let camera = cameras.index(of: report.camera) else {
-                    throw FrameReportError(.unknownCamera, "camera \(report.camera) is not registered")
-                }
-                guard cameras[camera].sector == topic.sector else {
-                    throw FrameReportError(.wrongSector, "camera \(report.camera) is registered in sector \(cameras[camera].sector), not \(topic.sector)")
-                }
-                return ValidatedFrame(camera: camera, report: report)
-            }
-        }
     }
 
     private static func topic(of batch: MessageBatch, message index: Int) -> String {

@@ -26,7 +26,11 @@
 struct Incident {
     let id: String
     var kind: String
+    /// The kind's number in the engine's ``KindTable``, for inhibition.
+    var kindNumber: Int
     var severity: Severity
+    /// The rule that set the kind and severity (an index into the engine's rules).
+    var rule: Int
     var zone: Int
     /// The latest crossing's sides, and their names (`SY->IQ`).
     var crossing: AlertEngine.Crossing?
@@ -54,6 +58,10 @@ extension AlertEngine {
             target.wasSuppressed = true
             counters.suppressed += 1
         }
+        if evaluationInhibited && !target.wasInhibited {
+            target.wasInhibited = true
+            counters.inhibited += 1
+        }
         let groupCheckDue = target.lastTs - target.lastGroupCheckTs >= 1_000
         if groupCheckDue { target.lastGroupCheckTs = target.lastTs }
         if let key = target.incident, groupCheckDue, hasSplitOff(target, from: key) {
@@ -79,6 +87,7 @@ extension AlertEngine {
 
     /// What an alerting verdict asks of an incident.
     struct Alerting {
+        var rule: Int
         var kind: String
         var severity: Severity
         var zone: Int
@@ -86,8 +95,8 @@ extension AlertEngine {
     }
 
     private func alerting(_ verdict: Verdict) -> Alerting? {
-        guard case .alert(let rule, let zone, let crossing) = verdict, case .alert(let kind, let severity) = rules[rule].action else { return nil }
-        return Alerting(kind: kind, severity: severity, zone: zone, crossing: crossing)
+        guard case .alert(let rule, let severity, let zone, let crossing) = verdict, let kind = rules[rule].kind else { return nil }
+        return Alerting(rule: rule, kind: kind, severity: severity, zone: zone, crossing: crossing)
     }
 
     /// Called when a member of incident `key` is forgotten: the incident resolves with its last.
@@ -111,7 +120,8 @@ extension AlertEngine {
         nextIncidentKey += 1
         var incident = Incident(
             id: Self.incidentID(camera: camera.id, serial: key, firstTs: target.firstTs),
-            kind: alerting.kind, severity: alerting.severity, zone: alerting.zone, crossing: alerting.crossing,
+            kind: alerting.kind, kindNumber: compiledRules[alerting.rule].kind, severity: alerting.severity, rule: alerting.rule,
+            zone: alerting.zone, crossing: alerting.crossing,
             direction: alerting.crossing.flatMap { directionName($0, zone: alerting.zone) },
             sector: camera.sector, objectClass: target.objectClass, members: [target.serial], live: 1, cameras: target.cameras,
             firstTs: target.firstTs, lastTs: target.lastTs, position: target.position, lastEmittedPosition: target.position,
@@ -127,6 +137,7 @@ extension AlertEngine {
             merge(other, into: &incident)
             counters.groupJoins += 1
         }
+        escalate(&incident)
         incident.position = centre(of: incident, key: key, with: target)
         incident.lastEmittedPosition = incident.position
         incidents[key] = incident
@@ -134,9 +145,18 @@ extension AlertEngine {
         counters.raised += 1
     }
 
+    /// Raises the incident's severity to what its rule's escalation gives its count.
+    private func escalate(_ incident: inout Incident) {
+        guard compiledRules[incident.rule].escalates, let severity = rules[incident.rule].severity(count: incident.members.count),
+            severity > incident.severity
+        else { return }
+        incident.severity = severity
+    }
+
     /// Brings incident `key` up to date with `target`, its member, and emits `updated` when a
-    /// consumer would care: a member joined, the kind or severity rose, a new crossing direction,
-    /// or (at most once per interval) the position moved on.
+    /// consumer would care: a member joined (the count rose, and with it perhaps the severity),
+    /// the kind or severity rose, the zone changed at the same severity, a new crossing
+    /// direction, or (at most once per the rule's repeat interval) the position moved on.
     private mutating func apply(
         _ alerting: Alerting?, from target: Target, to key: UInt64, into alerts: inout [AlertEvent], joined: Bool
     ) {
@@ -145,12 +165,20 @@ extension AlertEngine {
         merge(target, into: &incident)
         incident.objectClass = target.objectClass
         var news = joined
+        if joined { escalate(&incident) }
         if let alerting {
-            // Kind and severity rise, never fall; a new crossing direction is news too.
+            // Kind and severity rise, never fall; a new crossing direction is news too, and so is
+            // a new zone at the same severity.
             let turned = alerting.crossing != nil && alerting.crossing != incident.crossing && alerting.zone == incident.zone
             if alerting.severity > incident.severity {
                 incident.kind = alerting.kind
+                incident.kindNumber = compiledRules[alerting.rule].kind
                 incident.severity = alerting.severity
+                incident.rule = alerting.rule
+                incident.zone = alerting.zone
+                escalate(&incident)
+                news = true
+            } else if alerting.severity == incident.severity && alerting.zone != incident.zone && alerting.crossing == nil {
                 incident.zone = alerting.zone
                 news = true
             }
@@ -160,7 +188,7 @@ extension AlertEngine {
                 news = news || turned
             }
         }
-        let moved = incident.lastTs - incident.lastEmittedTs >= settings.positionUpdateIntervalMs
+        let moved = incident.lastTs - incident.lastEmittedTs >= compiledRules[incident.rule].repeatIntervalMs
         guard news || moved else { return }
         incident.position = centre(of: incident, key: key, with: target)
         if !news && incident.lastEmittedPosition.distance(to: incident.position) < settings.positionUpdateMinMoveM { return }
@@ -186,7 +214,7 @@ extension AlertEngine {
     }
 
     /// Targets in no incident that move with `target` (rule 1), in order of serial.
-    private func companions(of target: Target) -> [UInt64] {
+    func companions(of target: Target) -> [UInt64] {
         var found: [UInt64] = []
         grid.forEachNear(target.position) { serial in
             guard let other = targets[serial], other.incident == nil, !other.wasSuppressed, movesTogether(target, other) else { return }
@@ -255,7 +283,8 @@ extension AlertEngine {
             id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
             objectClass: incident.objectClass, count: incident.members.count, sector: incident.sector, zone: zones.zones[incident.zone].id,
             lat: incident.position.lat, lon: incident.position.lon, direction: incident.direction,
-            cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs, lastTs: incident.lastTs)
+            cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs, lastTs: incident.lastTs,
+            rule: rules[incident.rule].name, exercise: settings.exercise)
     }
 
     /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the incident's serial number

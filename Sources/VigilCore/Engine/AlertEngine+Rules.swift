@@ -3,11 +3,11 @@ extension AlertEngine {
     enum Verdict {
         /// No rule matched.
         case none
-        /// A suppressing rule matched: no alert.
-        case suppressed
-        /// The winning alert rule (an index into ``rules``), the zone it matched and, for
-        /// crossings, the sides.
-        case alert(rule: Int, zone: Int, crossing: Crossing?)
+        /// A suppressing rule (an index into ``rules``) matched: no alert.
+        case suppressed(rule: Int)
+        /// The winning alert rule (an index into ``rules``), its severity for the group's size,
+        /// the zone it matched and, for crossings, the sides.
+        case alert(rule: Int, severity: Severity, zone: Int, crossing: Crossing?)
     }
 
     /// The sides of a crossing.
@@ -25,11 +25,50 @@ extension AlertEngine {
     }
 
     /// Evaluates the rules in order against what is true of `target` now (see ``Rule`` for the
-    /// precedence: any suppression wins; else the highest severity, first listed on a tie).
+    /// precedence: any suppression wins; inhibited kinds are out; else the highest severity,
+    /// first listed on a tie).
     ///
-    /// On the per-detection path: it fills a reused buffer of facts and matches compiled rules
-    /// with plain loops, so it allocates and retains nothing.
+    /// On the per-detection path: it fills reused buffers of facts and matches, and matches
+    /// compiled rules with plain loops, so it allocates and retains nothing. The group's size is
+    /// counted only when a matching rule asks for it.
     mutating func evaluate(_ target: borrowing Target) -> Verdict {
+        evaluationInhibited = false
+        collectFacts(target)
+        guard !facts.isEmpty else { return .none }
+        let objectClass = target.objectClass, maxConf = target.maxConf
+        var count: Int?
+        matches.removeAll(keepingCapacity: true)
+        for r in compiledRules.indices {
+            guard compiledRules[r].isTargetRule, compiledRules[r].matches(objectClass), maxConf >= compiledRules[r].minConf,
+                compiledRules[r].matches(cameras: target.cameras), compiledRules[r].applies(at: target.lastTs, in: siteTime),
+                let fact = firstFact(matching: r)
+            else { continue }
+            if compiledRules[r].minCount > 1 {
+                let size = count ?? groupSize(of: target)
+                count = size
+                guard size >= compiledRules[r].minCount else { continue }
+            }
+            guard compiledRules[r].severity != nil else { return .suppressed(rule: r) }
+            matches.append((r, fact))
+        }
+        guard !matches.isEmpty else { return .none }
+        evaluationInhibited = hasInhibitions && dropInhibited(target)
+        var best: (rule: Int, severity: Severity, fact: Int)?
+        for (r, fact) in matches {
+            var severity = compiledRules[r].severity!
+            if compiledRules[r].escalates {
+                let size = count ?? groupSize(of: target)
+                count = size
+                severity = rules[r].severity(count: size)!
+            }
+            if best == nil || severity > best!.severity { best = (r, severity, fact) }
+        }
+        guard let best else { return .none }
+        return .alert(rule: best.rule, severity: best.severity, zone: facts[best.fact].zone, crossing: facts[best.fact].crossing)
+    }
+
+    /// Fills ``facts`` with what is true of `target`, highest zone priority first.
+    mutating func collectFacts(_ target: borrowing Target) {
         facts.removeAll(keepingCapacity: true)
         if let crossing = target.crossing {
             facts.append(Fact(event: .cross, zone: zones.borderIndices[crossing.border], dwellSeconds: 0, crossing: Crossing(from: crossing.from, to: crossing.to)))
@@ -42,7 +81,7 @@ extension AlertEngine {
                 facts.append(Fact(event: .loiter, zone: zone, dwellSeconds: seconds))
             }
         }
-        guard !facts.isEmpty else { return .none }
+        guard facts.count > 1 else { return }
         // Highest zone priority first (ties: the zone listed first); a handful of facts, so an
         // insertion sort.
         for i in 1..<facts.count {
@@ -52,17 +91,31 @@ extension AlertEngine {
                 j -= 1
             }
         }
-        let objectClass = target.objectClass, maxConf = target.maxConf
-        var best: (rule: Int, severity: Severity, fact: Int)?
-        for r in compiledRules.indices {
-            guard compiledRules[r].matches(objectClass), maxConf >= compiledRules[r].minConf,
-                let fact = firstFact(matching: r)
-            else { continue }
-            guard let severity = compiledRules[r].severity else { return .suppressed }
-            if best == nil || severity > best!.severity { best = (r, severity, fact) }
+    }
+
+    /// Removes from ``matches`` the rules whose kind is inhibited: by a matching rule, or by the
+    /// kind of the target's open incident. Returns whether it removed any.
+    private mutating func dropInhibited(_ target: borrowing Target) -> Bool {
+        var inhibited: UInt64 = 0
+        if let key = target.incident, let incident = incidents[key], incident.kindNumber >= 0 {
+            for kind in kindInhibits[incident.kindNumber] { inhibited |= 1 << UInt64(kind & 63) }
         }
-        guard let best else { return .none }
-        return .alert(rule: best.rule, zone: facts[best.fact].zone, crossing: facts[best.fact].crossing)
+        for (r, _) in matches {
+            for kind in compiledRules[r].inhibits { inhibited |= 1 << UInt64(kind & 63) }
+        }
+        guard inhibited != 0 else { return false }
+        let before = matches.count
+        matches.removeAll { match in
+            let kind = compiledRules[match.rule].kind
+            return kind >= 0 && inhibited & (1 << UInt64(kind & 63)) != 0
+        }
+        return matches.count < before
+    }
+
+    /// The size of `target`'s group: its incident's count, or itself and the targets moving with it.
+    func groupSize(of target: borrowing Target) -> Int {
+        if let key = target.incident, let incident = incidents[key] { return incident.members.count }
+        return 1 + companions(of: target).count
     }
 
     @inline(__always)

@@ -18,6 +18,8 @@ public struct AlertEngine {
     public let rules: [Rule]
     /// Gates and timings.
     public let settings: EngineSettings
+    /// The site's time zone, for rule schedules.
+    public let siteTime: SiteTime
     /// Counters; the gauges (targets, tracks, open incidents, camera restarts) are derived here
     /// rather than kept up to date on the per-message path.
     public var stats: EngineStats {
@@ -54,16 +56,36 @@ public struct AlertEngine {
     private var lastExpiryClock: Int64?
     /// The rules prepared for matching.
     let compiledRules: [CompiledRule]
-    /// Scratch space of ``evaluate(_:)``, reused for every detection.
+    /// Scratch space of ``evaluate(_:)``, reused for every detection: facts, and the alert
+    /// rules that matched with the fact each matched.
     var facts: [Fact] = []
+    var matches: [(rule: Int, fact: Int)] = []
+    /// Whether the last evaluation dropped a rule by inhibition.
+    var evaluationInhibited = false
+    /// The kinds the rules name, numbered; per kind number, the kinds it inhibits.
+    let kinds: KindTable
+    let kindInhibits: [[Int]]
+    let hasInhibitions: Bool
 
     /// Creates an engine.
-    public init(cameras: CameraRegistry, zones: ZoneSet, rules: [Rule], settings: EngineSettings = EngineSettings()) {
+    public init(
+        cameras: CameraRegistry, zones: ZoneSet, rules: [Rule], settings: EngineSettings = EngineSettings(), siteTime: SiteTime = .utc
+    ) {
         self.cameras = cameras
         self.zones = zones
         self.rules = rules
         self.settings = settings
-        compiledRules = rules.map { CompiledRule($0, zones: zones.zones) }
+        self.siteTime = siteTime
+        let kinds = KindTable(rules)
+        self.kinds = kinds
+        compiledRules = rules.map {
+            CompiledRule($0, zones: zones.zones, cameras: cameras.cameras, kinds: kinds, defaultRepeatIntervalMs: settings.positionUpdateIntervalMs)
+        }
+        var inhibits = Array(repeating: [Int](), count: kinds.names.count)
+        for rule in compiledRules where rule.kind >= 0 { inhibits[rule.kind].append(contentsOf: rule.inhibits) }
+        kindInhibits = inhibits
+        hasInhibitions = compiledRules.contains { !$0.inhibits.isEmpty }
+        matches.reserveCapacity(16)
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)

@@ -44,6 +44,10 @@ public struct EngineSettings: Sendable, Equatable {
     /// wall clock, so open incidents still resolve when every feed is silent. Default 5 s.
     public var idleAdvanceAfterMs: Int64 = 5_000
 
+    /// Marks every alert as an exercise (`"exercise": true`, CAP status `Exercise`): a daemon fed
+    /// by the simulator, or a drill. Default false.
+    public var exercise = false
+
     /// The defaults.
     public init() {}
 }

@@ -36,6 +36,8 @@ public struct EngineStats: Sendable, Equatable {
     public var groupSplits: UInt64 = 0
     /// Targets whose alert was suppressed by a rule at least once.
     public var suppressed: UInt64 = 0
+    /// Targets for which an inhibition removed a matching alert rule at least once.
+    public var inhibited: UInt64 = 0
 
     /// Zero counters.
     public init() {}

@@ -26,6 +26,8 @@ struct Target {
     var incident: UInt64?
     /// Whether a suppressing rule has matched this target (counted once per target).
     var wasSuppressed = false
+    /// Whether an inhibition has removed a matching rule for this target (counted once per target).
+    var wasInhibited = false
     /// Where it is heading, for grouping.
     var motion = Motion()
     /// Event time of the last look for a group to join (at most once a second).

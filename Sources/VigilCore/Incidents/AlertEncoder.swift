@@ -29,6 +29,22 @@ public enum AlertEncoder {
         field(&out, "first_ts", raw: String(event.firstTs))
         field(&out, "last_ts", raw: String(event.lastTs))
         field(&out, "emitted_ts", raw: String(emittedTs))
+        // Extensions (CONTRACT.md section 3: old consumers ignore them).
+        if let rule = event.rule { field(&out, "rule", string: rule) }
+        if let stretch = event.stretch {
+            out.append(contentsOf: #","stretch":{"border":"#.utf8)
+            appendString(&out, stretch.border)
+            out.append(contentsOf: #","from_km":"#.utf8)
+            out.append(contentsOf: kilometres(stretch.fromKm).utf8)
+            out.append(contentsOf: #","to_km":"#.utf8)
+            out.append(contentsOf: kilometres(stretch.toKm).utf8)
+            out.append(contentsOf: #","km":"#.utf8)
+            out.append(contentsOf: kilometres(stretch.toKm - stretch.fromKm).utf8)
+            out.append(contentsOf: #","from":["#.utf8)
+            out.append(contentsOf: "\(coordinate(stretch.from.lat)),\(coordinate(stretch.from.lon))],\"to\":[".utf8)
+            out.append(contentsOf: "\(coordinate(stretch.to.lat)),\(coordinate(stretch.to.lon))]}".utf8)
+        }
+        if event.exercise { out.append(contentsOf: #","exercise":true"#.utf8) }
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -36,6 +52,12 @@ public enum AlertEncoder {
     /// A coordinate rounded to 6 decimals (about 0.1 m), the precision gateways send.
     static func coordinate(_ value: Double) -> String {
         let rounded = (value * 1_000_000).rounded() / 1_000_000
+        return rounded.isFinite ? String(rounded) : "0"
+    }
+
+    /// Kilometres rounded to metres.
+    static func kilometres(_ value: Double) -> String {
+        let rounded = (value * 1_000).rounded() / 1_000
         return rounded.isFinite ? String(rounded) : "0"
     }
 

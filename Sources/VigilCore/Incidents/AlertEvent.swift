@@ -39,12 +39,42 @@ public struct AlertEvent: Sendable, Equatable {
     public var firstTs: Int64
     /// Event time of the latest detection.
     public var lastTs: Int64
+    /// The name of the rule that set the kind and severity (an extension field, `rule`).
+    public var rule: String?
+    /// For a `coverage_gap`: the stretch of border no live camera covers (extension field `stretch`).
+    public var stretch: GapStretch?
+    /// Whether the incident comes from simulated input or a drill (extension field `exercise`,
+    /// written only when true).
+    public var exercise: Bool
+
+    /// A stretch of border, as a `coverage_gap` alert names it.
+    public struct GapStretch: Sendable, Equatable {
+        /// The border zone's id.
+        public var border: String
+        /// Where it starts and ends, km along the border line from its first vertex.
+        public var fromKm: Double
+        /// Where it ends, km along the border line.
+        public var toKm: Double
+        /// Its ends.
+        public var from: GeoPoint
+        /// Its ends.
+        public var to: GeoPoint
+
+        /// Creates a stretch.
+        public init(border: String, fromKm: Double, toKm: Double, from: GeoPoint, to: GeoPoint) {
+            self.border = border
+            self.fromKm = fromKm
+            self.toKm = toKm
+            self.from = from
+            self.to = to
+        }
+    }
 
     /// Creates an alert event.
     public init(
         id: String, state: State, kind: String, severity: Severity, objectClass: ObjectClass, count: Int,
         sector: String, zone: String, lat: Double, lon: Double, direction: String?, cameras: [String],
-        firstTs: Int64, lastTs: Int64
+        firstTs: Int64, lastTs: Int64, rule: String? = nil, stretch: GapStretch? = nil, exercise: Bool = false
     ) {
         self.id = id
         self.state = state
@@ -60,6 +90,9 @@ public struct AlertEvent: Sendable, Equatable {
         self.cameras = cameras
         self.firstTs = firstTs
         self.lastTs = lastTs
+        self.rule = rule
+        self.stretch = stretch
+        self.exercise = exercise
     }
 
     /// The topic the alert is published under: `alert.<severity>.<sector>.<zone>`.

@@ -1,5 +1,6 @@
-/// A ``Rule`` prepared for the per-detection path: zone ids resolved to indices and classes to a
-/// bit mask, so matching touches no reference-counted value.
+/// A ``Rule`` prepared for the per-detection path: zone ids resolved to indices, classes to a
+/// bit mask, camera prefixes to a per-camera table and kinds to numbers, so matching touches no
+/// reference-counted value.
 struct CompiledRule {
     /// Why a compiled rule can never match: it names a zone that does not exist.
     static let noZone = -2
@@ -12,27 +13,77 @@ struct CompiledRule {
     let classMask: UInt8
     let minConf: Double
     let afterSeconds: Double
+    let minCount: Int
+    /// Per camera index, whether the rule's camera prefixes match it; `nil`: any camera.
+    let cameraMask: [Bool]?
+    let schedule: Schedule?
     /// `nil` for a suppressing rule.
     let severity: Severity?
+    let escalates: Bool
+    /// The number of the rule's kind (see ``KindTable``); -1 for a suppressing rule.
+    let kind: Int
+    /// Numbers of the kinds the rule inhibits.
+    let inhibits: [Int]
+    /// Position-only updates of the rule's incidents at most this often, event time.
+    let repeatIntervalMs: Int64
 
-    init(_ rule: Rule, zones: [Zone]) {
+    init(_ rule: Rule, zones: [Zone], cameras: [Camera], kinds: KindTable, defaultRepeatIntervalMs: Int64) {
         event = rule.event
         zone = rule.zoneID.map { id in zones.firstIndex { $0.id == id } ?? Self.noZone }
         zoneKind = rule.zoneKind
         var mask: UInt8 = 0
-        for (i, objectClass) in ObjectClass.allCases.enumerated() where rule.classes?.contains(objectClass) ?? true {
-            mask |= 1 << UInt8(i)
+        for objectClass in ObjectClass.allCases where rule.classes?.contains(objectClass) ?? true {
+            mask |= 1 << UInt8(objectClass.bit)
         }
         classMask = mask
         minConf = rule.minConf
         afterSeconds = rule.afterSeconds
-        if case .alert(_, let severity) = rule.action { self.severity = severity } else { severity = nil }
+        minCount = rule.minCount
+        cameraMask = rule.cameras.map { prefixes in cameras.map { camera in prefixes.contains { camera.id.hasPrefix($0) } } }
+        schedule = rule.schedule
+        severity = rule.severity(count: 1)
+        escalates = !rule.escalations.isEmpty
+        kind = rule.kind.map { kinds.number(of: $0) } ?? -1
+        inhibits = rule.inhibits.map { kinds.number(of: $0) }
+        repeatIntervalMs = rule.repeatIntervalSeconds.map { Int64($0 * 1_000) } ?? defaultRepeatIntervalMs
     }
+
+    /// Whether the rule concerns targets (not camera health).
+    var isTargetRule: Bool { !(event?.isHealth ?? false) }
 
     @inline(__always)
     func matches(_ objectClass: ObjectClass) -> Bool {
         classMask & (1 << UInt8(objectClass.bit)) != 0
     }
+
+    /// Whether one of `cameras` (indices) passes the rule's camera prefixes.
+    @inline(__always)
+    func matches(cameras: [Int32]) -> Bool {
+        guard let cameraMask else { return true }
+        return cameras.contains { cameraMask[Int($0)] }
+    }
+
+    @inline(__always)
+    func applies(at ms: Int64, in time: SiteTime) -> Bool {
+        schedule?.contains(ms, in: time) ?? true
+    }
+}
+
+/// Numbers for the kinds the rules name, so inhibition compares integers.
+struct KindTable {
+    private(set) var names: [String] = []
+    private var numbers: [String: Int] = [:]
+
+    init(_ rules: [Rule]) {
+        for rule in rules {
+            for name in [rule.kind].compactMap({ $0 }) + rule.inhibits where numbers[name] == nil {
+                numbers[name] = names.count
+                names.append(name)
+            }
+        }
+    }
+
+    func number(of name: String) -> Int { numbers[name] ?? -1 }
 }
 
 extension ObjectClass {
