@@ -37,6 +37,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var rejectionLogIntervalSeconds: Double = 10
     /// Longest a graceful shutdown may take, seconds. Default 5.
     public var shutdownTimeoutSeconds: Double = 5
+    /// Where the daemon keeps what must survive a restart (the silences); relative to the working
+    /// directory. Default `state`; empty keeps nothing.
+    public var stateDirectory: String = "state"
     /// Engine gates and timings.
     public var engine = EngineSettings()
 
@@ -45,7 +48,7 @@ public struct DaemonSettings: Sendable, Equatable {
 }
 
 extension DaemonSettings {
-    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "files", "log"]
+    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log"]
 
     /// Reads the settings from the root mapping of `vigild.yaml`.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
@@ -105,7 +108,16 @@ extension DaemonSettings {
         e.groupRadiusM = try incidents.double("group_radius_m", default: e.groupRadiusM, in: 0...1_000)
         e.groupVelocityToleranceMps = try incidents.double("group_velocity_tolerance_mps", default: e.groupVelocityToleranceMps, in: 0...100)
         e.groupSplitM = try incidents.double("group_split_m", default: e.groupSplitM, in: 0...10_000)
+
+        let health = try root["health"].mapping(allowed: ["offline_after_s", "min_gap_m"])
+        e.offlineAfterMs = Int64(try health.double("offline_after_s", default: Double(e.offlineAfterMs) / 1_000, in: 0.5...86_400) * 1_000)
+        e.coverageGapMinM = try health.double("min_gap_m", default: e.coverageGapMinM, in: 0...100_000)
+        let site = try root["site"].mapping(allowed: ["exercise"])
+        e.exercise = try site.bool("exercise", default: e.exercise)
         s.engine = e
+
+        let state = try root["state"].mapping(allowed: ["dir"])
+        s.stateDirectory = try state.string("dir", default: s.stateDirectory)
 
         let log = try root["log"].mapping(allowed: ["rejection_interval_s"])
         s.rejectionLogIntervalSeconds = try log.double("rejection_interval_s", default: s.rejectionLogIntervalSeconds, in: 0...3_600)

@@ -30,7 +30,16 @@ public final class Daemon: Sendable {
         let engine = configuration.makeEngine()
         let publisher = try PublishStage(
             context: context, endpoints: settings.publishBind, sendHighWaterMark: settings.sendHighWaterMark, logger: logger)
-        let processing = ProcessingStage(engine: engine, logger: logger, rejectionLogIntervalSeconds: settings.rejectionLogIntervalSeconds) {
+        let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
+        let silences: [Silence]
+        do { silences = try store?.load(nowMs: WallClock.nowMs()) ?? [] } catch {
+            publisher.close()
+            throw error
+        }
+        if !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store!.path)"]) }
+        let processing = ProcessingStage(
+            engine: engine, silences: silences, silenceStore: store, logger: logger, rejectionLogIntervalSeconds: settings.rejectionLogIntervalSeconds
+        ) {
             publisher.publish($0)
         }
         let ingest: IngestStage
@@ -103,7 +112,7 @@ public final class Daemon: Sendable {
         let processed = processing.stats()
         return PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
-            publish: publisher.stats())
+            publish: publisher.stats(), silenced: processed.silenced, silences: processed.silences)
     }
 
     private static func answer(_ command: String, ingest: IngestStage, processing: ProcessingStage, publisher: PublishStage) -> [UInt8] {
@@ -112,8 +121,10 @@ public final class Daemon: Sendable {
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
             return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher))
+        case _ where command.hasPrefix("silence"):
+            return SilenceCommand.answer(command, processing: processing)
         default:
-            return Array(#"{"ok":false,"error":"unknown command; expected stats or ping"}"#.utf8)
+            return Array(#"{"ok":false,"error":"unknown command; expected stats, ping, silence add|list|remove"}"#.utf8)
         }
     }
 

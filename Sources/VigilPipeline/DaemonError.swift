@@ -8,6 +8,8 @@ public struct DaemonError: Error, Sendable, CustomStringConvertible {
         case bind
         /// Connecting to an endpoint.
         case connect
+        /// Reading or writing the daemon's state (silences).
+        case state
     }
 
     /// The step that failed.

@@ -44,6 +44,10 @@ public struct PipelineStats: Sendable, Equatable {
     public var processed: UInt64
     /// Publish counters.
     public var publish: PublishStats
+    /// Alert messages held back by silences.
+    public var silenced: UInt64 = 0
+    /// Silences in force.
+    public var silences: Int = 0
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

@@ -25,9 +25,10 @@ public enum StatsJSON {
                 "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,
                 "tracks_active": stats.engine.tracksActive, "incidents_open": stats.engine.incidentsOpen,
                 "raised": stats.engine.raised, "updated": stats.engine.updated, "resolved": stats.engine.resolved,
-                "suppressed": stats.engine.suppressed, "group_joins": stats.engine.groupJoins, "group_splits": stats.engine.groupSplits,
+                "suppressed": stats.engine.suppressed, "inhibited": stats.engine.inhibited, "group_joins": stats.engine.groupJoins, "group_splits": stats.engine.groupSplits,
             ],
             "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq, "stalls": stats.publish.stalls],
+            "silences": ["active": stats.silences, "held": stats.silenced],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"ok\":false}".utf8)
         return Array(data)

@@ -31,6 +31,12 @@ struct VigilDaemon: ParsableCommand {
     @Option(name: .customLong("control-bind"), help: "Control endpoint for `vigil stats` (replaces control.bind; \"\" disables).")
     var controlBind: String?
 
+    @Option(name: .customLong("state-dir"), help: "Where silences are kept across restarts (replaces state.dir; \"\" keeps nothing).")
+    var stateDir: String?
+
+    @Flag(help: "Mark every alert as an exercise (a drill, or a run fed by the simulator); replaces site.exercise.")
+    var exercise = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -48,6 +54,8 @@ struct VigilDaemon: ParsableCommand {
         }
         if !publishBind.isEmpty { configuration.settings.publishBind = publishBind }
         if let controlBind { configuration.settings.controlBind = controlBind }
+        if let stateDir { configuration.settings.stateDirectory = stateDir }
+        if exercise { configuration.settings.engine.exercise = true }
 
         let level = logLevel
         LoggingSystem.bootstrap { label in

@@ -44,6 +44,12 @@ public struct EngineSettings: Sendable, Equatable {
     /// wall clock, so open incidents still resolve when every feed is silent. Default 5 s.
     public var idleAdvanceAfterMs: Int64 = 5_000
 
+    /// A registered camera that sends nothing at all (not even a heartbeat) for this long, wall
+    /// time, is offline (`camera_offline`); one never heard from counts from the engine's start.
+    /// Default 30 s.
+    public var offlineAfterMs: Int64 = 30_000
+    /// Coverage gaps shorter than this are not raised (`coverage_gap`). Default 100 m.
+    public var coverageGapMinM: Double = 100
     /// Marks every alert as an exercise (`"exercise": true`, CAP status `Exercise`): a daemon fed
     /// by the simulator, or a drill. Default false.
     public var exercise = false

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import ZeroMQ
+
+/// `vigil silence`: add, list and remove silences in the running daemon (which keeps them
+/// across restarts in its state directory).
+struct SilenceCommands: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silence",
+        abstract: "Silence alerts by camera, zone, kind or severity until an expiry; list and remove silences.",
+        discussion: """
+            A silenced incident is still tracked: if the silence ends (expires or is removed) while the incident \
+            is open, it is published then, as raised. An incident consumers have already seen always gets its \
+            resolved message. Silences survive a daemon restart.
+            """,
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Endpoint: ParsableArguments {
+        @Option(name: .shortAndLong, help: "vigild's control endpoint.")
+        var endpoint = "tcp://127.0.0.1:7603"
+
+        @Option(help: "Give up after this many seconds.")
+        var timeout: Double = 3
+
+        /// Sends `command` and returns the reply as a JSON object; exits with a message when the
+        /// daemon does not answer or refuses.
+        func request(_ command: String) throws -> [String: Any] {
+            let context = try ZMQContext()
+            let socket = try ZMQSocket(context: context, type: .req)
+            defer { socket.close() }
+            try socket.connect(endpoint)
+            try socket.send([Array(command.utf8)])
+            guard try socket.waitForInput(timeoutMs: Int(timeout * 1_000)), let reply = try socket.receiveMessage(dontWait: true) else {
+                throw Failure("no answer from \(endpoint) within \(timeout) s; is vigild running?", code: 69)
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(reply.first ?? [])) as? [String: Any] else {
+                throw Failure("the daemon's answer is not JSON", code: 70)
+            }
+            guard object["ok"] as? Bool == true else { throw Failure("\(object["error"] as? String ?? "refused")", code: 65) }
+            return object
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a silence; prints its id.")
+
+        @OptionGroup var endpoint: Endpoint
+        @Option(help: "Incidents seen by this camera.") var camera: String?
+        @Option(help: "Incidents in this zone.") var zone: String?
+        @Option(help: "Incidents of this kind.") var kind: String?
+        @Option(help: "Incidents of this severity.") var severity: String?
+        @Option(name: .customLong("for"), help: "How long: 90s, 30m, 2h, 1d.") var duration: String?
+        @Option(help: "Until this time (ISO 8601, e.g. 2026-11-25T06:00:00+03:00).") var until: String?
+        @Option(help: "Who and why.") var comment = ""
+
+        func validate() throws {
+            guard camera != nil || zone != nil || kind != nil || severity != nil else {
+                throw ValidationError("give at least one matcher: --camera, --zone, --kind or --severity")
+            }
+            guard (duration == nil) != (until == nil) else { throw ValidationError("give exactly one of --for and --until") }
+        }
+
+        func run() throws {
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1_000)
+            let expires: Int64
+            if let duration {
+                guard let ms = Self.milliseconds(duration) else { throw ValidationError("--for \(duration): expected a number with s, m, h or d, e.g. 2h") }
+                expires = nowMs + ms
+            } else {
+                guard let date = ISO8601DateFormatter().date(from: until!) else {
+                    throw ValidationError("--until \(until!): expected an ISO 8601 time such as 2026-11-25T06:00:00+03:00")
+                }
+                expires = Int64(date.timeIntervalSince1970 * 1_000)
+            }
+            var body: [String: Any] = ["expires_ms": expires, "comment": comment]
+            if let camera { body["camera"] = camera }
+            if let zone { body["zone"] = zone }
+            if let kind { body["kind"] = kind }
+            if let severity { body["severity"] = severity }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+            let reply = try Failure.exiting { try endpoint.request("silence add \(json)") }
+            let silence = reply["silence"] as? [String: Any] ?? [:]
+            print(silence["id"] as? String ?? "?")
+        }
+
+        /// `90s`, `30m`, `2h`, `1d` in milliseconds.
+        static func milliseconds(_ text: String) -> Int64? {
+            guard let unit = text.last, let value = Double(text.dropLast()), value > 0 else { return nil }
+            let scale: Double
+            switch unit {
+            case "s": scale = 1_000
+            case "m": scale = 60_000
+            case "h": scale = 3_600_000
+            case "d": scale = 86_400_000
+            default: return nil
+            }
+            return Int64(value * scale)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the silences in force.")
+
+        @OptionGroup var endpoint: Endpoint
+        @Flag(help: "Print the daemon's JSON answer.") var json = false
+
+        func run() throws {
+            let reply = try Failure.exiting { try endpoint.request("silence list") }
+            let silences = reply["silences"] as? [[String: Any]] ?? []
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: silences, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            guard !silences.isEmpty else {
+                print("no silences")
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            for silence in silences {
+                let matchers = ["camera", "zone", "kind", "severity"].compactMap { key in (silence[key] as? String).map { "\(key)=\($0)" } }
+                let expires = Date(timeIntervalSince1970: Double(silence["expires_ms"] as? Int64 ?? (silence["expires_ms"] as? Int).map(Int64.init) ?? 0) / 1_000)
+                print("\(silence["id"] as? String ?? "?")  \(matchers.joined(separator: " "))  until \(formatter.string(from: expires))  \(silence["comment"] as? String ?? "")")
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a silence; open incidents it held back are published.")
+
+        @OptionGroup var endpoint: Endpoint
+        @Argument(help: "The silence's id (from add or list).") var id: String
+
+        func run() throws {
+            _ = try Failure.exiting { try endpoint.request("silence remove \(id)") }
+        }
+    }
+}
+
+/// A failure the command reports in one line on stderr, exiting with `code`.
+struct Failure: Error {
+    let message: String
+    let code: Int32
+
+    init(_ message: String, code: Int32) {
+        self.message = message
+        self.code = code
+    }
+
+    /// Runs `body`; on a ``Failure``, prints `vigil: message` and exits with its code.
+    static func exiting<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let failure as Failure {
+            FileHandle.standardError.write(Data("vigil: \(failure.message)\n".utf8))
+            throw ExitCode(failure.code)
+        }
+    }
+}
