@@ -14,6 +14,8 @@
 ///   clock_skew_ms: {cam-rabia-17: -2000}   # ts offset per camera-id prefix (longest prefix wins)
 ///   track_switch_s: 8           # a tracker loses each object about every T s, new track id
 ///   reboot_at_s: [60]           # every reporting camera reboots: seq restarts at 0, new track ids
+///   outages:                    # cameras that send nothing at all (not even heartbeats) for a while:
+///     - {cameras: cam-rabia-17, from_s: 30, to_s: 110}   # an id prefix, pass times [from, to)
 /// ```
 ///
 /// Bounds keep the faults inside what the daemon is specified to absorb: its lateness bound is
@@ -36,6 +38,31 @@ public struct Faults: Sendable, Equatable {
     /// Scenario times, seconds into a pass, at which every reporting camera reboots: its `seq`
     /// restarts at 0 and its tracker starts numbering afresh, so every object gets a new track id.
     public var rebootAtS: [Double]
+    /// Cameras that fall silent: a power cut or a cut link. Their frames (and heartbeats) in the
+    /// window are not sent; `seq` keeps counting, as a camera behind a cut link does.
+    public var outages: [Outage]
+
+    /// A camera-id prefix silent from `fromS` to `toS` (scenario seconds into each pass).
+    public struct Outage: Sendable, Equatable {
+        /// Cameras whose id starts with this.
+        public var cameras: String
+        /// Start, seconds into the pass (included).
+        public var fromS: Double
+        /// End, seconds into the pass (excluded).
+        public var toS: Double
+
+        /// Creates an outage.
+        public init(cameras: String, fromS: Double, toS: Double) {
+            self.cameras = cameras
+            self.fromS = fromS
+            self.toS = toS
+        }
+    }
+
+    /// Whether camera `id` is silent at `passTime` seconds into a pass.
+    public func isSilent(_ id: String, at passTime: Double) -> Bool {
+        outages.contains { id.hasPrefix($0.cameras) && passTime >= $0.fromS && passTime < $0.toS }
+    }
 
     /// The largest `reorder_ms`: well inside the daemon's 10 s lateness bound.
     public static let maxReorderMs = 2_000.0
@@ -45,7 +72,7 @@ public struct Faults: Sendable, Equatable {
     /// Faults, none by default.
     public init(
         duplicate: Double = 0, reorderMs: Double = 0, drop: Double = 0, clockSkewMs: [String: Int] = [:], trackSwitchS: Double = 0,
-        rebootAtS: [Double] = []
+        rebootAtS: [Double] = [], outages: [Outage] = []
     ) {
         self.duplicate = duplicate
         self.reorderMs = reorderMs
@@ -53,13 +80,14 @@ public struct Faults: Sendable, Equatable {
         self.clockSkewMs = clockSkewMs
         self.trackSwitchS = trackSwitchS
         self.rebootAtS = rebootAtS.sorted()
+        self.outages = outages
     }
 
     /// No faults at all.
     public static let none = Faults()
 
     /// Whether any fault changes which frames are sent or when (drop, duplicate, reorder).
-    public var affectsDelivery: Bool { duplicate > 0 || drop > 0 || reorderMs > 0 }
+    public var affectsDelivery: Bool { duplicate > 0 || drop > 0 || reorderMs > 0 || !outages.isEmpty }
 
     /// The `ts` offset, ms, of camera `id`: the longest matching prefix's, or 0.
     public func skewMs(of id: String) -> Int64 {

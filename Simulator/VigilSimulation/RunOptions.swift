@@ -20,7 +20,13 @@ public struct RunOptions: Sendable, Equatable {
     public var warmupMs: Int
 
     /// Creates options.
-    public init(pace: Pace = .realTime, hostileEvery: Int = 0, warmupMs: Int = 500) {
+    /// Seconds of scenario time between the heartbeats (empty frame reports) that every
+    /// registered camera outside the scenario's `cameras` sends, as the rest of a deployed border
+    /// does; 0 sends none. Not in load runs.
+    public var idleHeartbeatS: Double = 0
+
+    public init(pace: Pace = .realTime, hostileEvery: Int = 0, warmupMs: Int = 500, idleHeartbeatS: Double = 0) {
+        self.idleHeartbeatS = idleHeartbeatS
         self.pace = pace
         self.hostileEvery = hostileEvery
         self.warmupMs = warmupMs

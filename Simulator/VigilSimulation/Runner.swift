@@ -60,7 +60,16 @@ public struct Runner {
             .enumerated().sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset }.map(\.element)
         var nextEvent = 0
         var last = start
+        var idle = IdleHeartbeats(
+            cameras: world.cameras.filter { camera in !simulator.cameras.contains { $0.id == camera.id } },
+            everyS: isLoad ? 0 : options.idleHeartbeatS, epochMs: mapping.epochMs, faults: scenario.faults, passS: simulator.duration)
         while sent < limitCount, let frame = simulator.next() {
+            while let heartbeat = idle.next(until: frame.sendTime) {
+                WallClock.wait(until: start + heartbeat.time / mapping.speed)
+                FrameWriter.write(heartbeat.report, into: &payload)
+                try publisher.send(topic: heartbeat.topic, payload: payload)
+                sent += 1
+            }
             if isLoad {
                 if rate > 0 { WallClock.wait(until: start + Double(sent) / rate) }
                 last = WallClock.monotonic()
@@ -101,3 +110,47 @@ public struct Runner {
             sent: sent, detections: detections, hostile: hostile, seconds: last - start, groundTruth: simulator.groundTruth, mapping: mapping)
     }
 }
+
+/// Heartbeats of the registered cameras a scenario does not drive: each sends an empty frame
+/// report every `everyS` seconds of scenario time (skipping its outages), so the daemon sees
+/// the whole border alive, as in a deployment.
+struct IdleHeartbeats {
+    let cameras: [Camera]
+    let everyS: Double
+    let epochMs: Int64
+    let faults: Faults
+    let passS: Double
+    private var round = 0
+    private var camera = 0
+    private var seq: [UInt64]
+
+    init(cameras: [Camera], everyS: Double, epochMs: Int64, faults: Faults, passS: Double) {
+        self.cameras = cameras
+        self.everyS = everyS
+        self.epochMs = epochMs
+        self.faults = faults
+        self.passS = passS
+        seq = Array(repeating: 0, count: cameras.count)
+    }
+
+    /// The next heartbeat due at or before scenario time `time`, if any.
+    mutating func next(until time: Double) -> (time: Double, topic: String, report: FrameReport)? {
+        guard everyS > 0, !cameras.isEmpty else { return nil }
+        while true {
+            if camera == cameras.count {
+                camera = 0
+                round += 1
+            }
+            let at = Double(round) * everyS
+            guard at <= time else { return nil }
+            let index = camera
+            camera += 1
+            let id = cameras[index].id
+            seq[index] += 1
+            if faults.isSilent(id, at: passS > 0 ? at.truncatingRemainder(dividingBy: passS) : at) { continue }
+            let report = FrameReport(camera: id, seq: seq[index] - 1, ts: epochMs + Int64((at * 1_000).rounded(.down)), detections: [])
+            return (at, DetectionTopic.make(sector: cameras[index].sector, camera: id), report)
+        }
+    }
+}
+

@@ -86,7 +86,7 @@ extension Scenario {
     }
 
     /// The keys of `faults`.
-    static let faultKeys: Set<String> = ["duplicate", "reorder_ms", "drop", "clock_skew_ms", "track_switch_s", "reboot_at_s"]
+    static let faultKeys: Set<String> = ["duplicate", "reorder_ms", "drop", "clock_skew_ms", "track_switch_s", "reboot_at_s", "outages"]
 
     private static func readFaults(_ node: YAMLValue, world: SimulationWorld) throws(ConfigError) -> Faults {
         if node.isNull { return .none }
@@ -113,13 +113,25 @@ extension Scenario {
         }
         var reboots: [Double] = []
         for item in try map["reboot_at_s"].sequence() { reboots.append(try item.double(in: 0...86_400)) }
+        var outages: [Faults.Outage] = []
+        for item in try map["outages"].sequence() {
+            let outage = try item.mapping(allowed: ["cameras", "from_s", "to_s"])
+            let prefix = try outage.required("cameras").string()
+            guard world.cameras.contains(where: { $0.id.hasPrefix(prefix) }) else {
+                throw outage["cameras"].error("no registered camera id starts with \"\(prefix)\"")
+            }
+            let from = try outage.required("from_s").double(in: 0...86_400)
+            let to = try outage.required("to_s").double(in: 0...86_400)
+            guard to > from else { throw outage["to_s"].error("expected a time after from_s (\(from))") }
+            outages.append(Faults.Outage(cameras: prefix, fromS: from, toS: to))
+        }
         return Faults(
             duplicate: try map.double("duplicate", default: 0, in: 0...1),
             reorderMs: try map.double("reorder_ms", default: 0, in: 0...Faults.maxReorderMs),
             drop: try map.double("drop", default: 0, in: 0...0.99),
             clockSkewMs: skews,
             trackSwitchS: try map.double("track_switch_s", default: 0, in: 0...86_400),
-            rebootAtS: reboots)
+            rebootAtS: reboots, outages: outages)
     }
 
     private static func readActor(_ node: YAMLValue, world: SimulationWorld) throws(ConfigError) -> ActorSpec {

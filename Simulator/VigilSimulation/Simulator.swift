@@ -55,6 +55,8 @@ public struct Simulator: IteratorProtocol, Sendable {
     private var deliveryRandom: [RandomSource]
     /// Frames taken but not sent (the `drop` fault), and frames sent twice (`duplicate`), so far.
     public private(set) var droppedFrames = 0, duplicatedFrames = 0
+    /// Frames not sent because their camera was in an outage.
+    public private(set) var silencedFrames = 0
 
     /// Prepares `scenario` (loaded against `world`) for iteration.
     public init(scenario: Scenario, world: SimulationWorld, epochMs: Int64 = 0, loops: Bool = false) {
@@ -121,6 +123,10 @@ public struct Simulator: IteratorProtocol, Sendable {
     /// Applies drop, duplicate and hold to a frame just taken, queueing what is to be sent.
     private mutating func deliver(_ frame: SimulatedFrame) {
         let faults = scenario.faults
+        if faults.isSilent(cameras[frame.cameraIndex].id, at: frame.scenarioTime - Double(frame.pass) * duration) {
+            silencedFrames += 1
+            return
+        }
         var random = deliveryRandom[frame.cameraIndex]
         defer { deliveryRandom[frame.cameraIndex] = random }
         if faults.drop > 0 && random.unit() < faults.drop {

@@ -77,6 +77,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object on the last line of standard output.")
     var jsonSummary = false
 
+    @Option(
+        name: .customLong("idle-heartbeat-s"),
+        help: ArgumentHelp(
+            "Seconds of scenario time between heartbeats of the registered cameras the scenario does not drive (0: none), so the daemon sees the rest of the border alive.",
+            valueName: "s"))
+    var idleHeartbeatS = 1.0
+
     @Flag(help: "Score the daemon's alerts against the scenario's ground truth.")
     var score = false
 
@@ -121,6 +128,7 @@ struct RunCommand: ParsableCommand {
         }
         guard hostile >= 0 else { throw ValidationError("--hostile must be 0 or more") }
         guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
+        guard idleHeartbeatS >= 0, idleHeartbeatS.isFinite else { throw ValidationError("--idle-heartbeat-s must be 0 or more") }
         if score {
             guard !load else { throw ValidationError("--score needs a real-time or --speed run, not a load run") }
             guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
@@ -138,7 +146,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (scenario, world) = try loadScenario()
-        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: warmupMs)
+        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: warmupMs, idleHeartbeatS: idleHeartbeatS)
         let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
         let binds = bind.map { [$0] } ?? []
 

@@ -25,6 +25,8 @@ public enum StatsJSON {
                 "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,
                 "tracks_active": stats.engine.tracksActive, "incidents_open": stats.engine.incidentsOpen,
                 "raised": stats.engine.raised, "updated": stats.engine.updated, "resolved": stats.engine.resolved,
+                "cameras_offline": stats.engine.camerasOffline, "cameras_returned": stats.engine.camerasReturned,
+                "cameras_offline_now": stats.engine.camerasOfflineNow, "health_incidents_open": stats.engine.healthIncidentsOpen,
                 "suppressed": stats.engine.suppressed, "inhibited": stats.engine.inhibited, "group_joins": stats.engine.groupJoins, "group_splits": stats.engine.groupSplits,
             ],
             "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq, "stalls": stats.publish.stalls],

@@ -21,14 +21,13 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, tmp_path):
-        self.ingest = f"tcp://127.0.0.1:{free_port()}"
-        self.alerts = f"tcp://127.0.0.1:{free_port()}"
-        self.control = f"tcp://127.0.0.1:{free_port()}"
-        self.log = open(tmp_path / "vigild.log", "w+")
+    def __init__(self, tmp_path, config=None, state_dir=None, ports=None):
+        self.ingest, self.alerts, self.control = ports or (f"tcp://127.0.0.1:{free_port()}" for _ in range(3))
+        self.log = open(tmp_path / "vigild.log", "a+")
         self.process = subprocess.Popen(
-            [str(BIN / "vigild"), "--config", str(ROOT / "Config" / "vigild.yaml"),
-             "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control],
+            [str(BIN / "vigild"), "--config", str(config or ROOT / "Config" / "vigild.yaml"),
+             "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control,
+             "--state-dir", str(state_dir or tmp_path / "state")],
             stderr=self.log, cwd=ROOT)
         self.context = zmq.Context()
         deadline = time.time() + 15
@@ -74,3 +73,17 @@ def daemon(tmp_path):
     yield d
     d.stop()
     d.context.term()
+
+
+def config_with(tmp_path, **sections):
+    """A vigild.yaml in tmp_path that reads the project's zones, cameras and rules and sets the
+    given sections (for example health={"offline_after_s": 4})."""
+    lines = ["files:"] + [f"  {key}: {ROOT / 'Config' / name}" for key, name in
+                          (("zones", "zones.geojson"), ("cameras", "cameras.geojson"), ("rules", "rules.yaml"))]
+    for section, values in sections.items():
+        lines.append(f"{section}:")
+        lines += [f"  {key}: {json.dumps(value)}" for key, value in values.items()]
+    path = tmp_path / "vigild.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+

@@ -31,11 +31,13 @@ public struct AlertEngine {
         stats.framesReordered = sequencer.reordered
         stats.framesMissing = sequencer.missing
         stats.framesHeld = sequencer.heldCount
+        stats.healthIncidentsOpen = healthIncidents.count
+        stats.camerasOfflineNow = health.lazy.filter(\.offline).count
         return stats
     }
     var counters = EngineStats()
 
-    private var sequencer: FrameSequencer
+    var sequencer: FrameSequencer
     /// Frames the sequencer released, waiting to be handled (reused).
     private var released: [FrameSequencer.Released] = []
     var targets: [UInt64: Target] = [:]
@@ -56,6 +58,15 @@ public struct AlertEngine {
     private var lastExpiryClock: Int64?
     /// The rules prepared for matching.
     let compiledRules: [CompiledRule]
+    /// What the cameras cover of the border, for coverage gaps.
+    public let coverage: BorderCoverage
+    /// Per camera, its health (``AlertEngine+Health.swift``).
+    var health: [CameraHealth]
+    /// Open camera health incidents by key, and the keys of the open gaps in order.
+    var healthIncidents: [UInt64: HealthIncident] = [:]
+    var gapKeys: [UInt64] = []
+    /// The wall time of the engine's first call: cameras never heard from count from it.
+    var startWallMs: Int64?
     /// Scratch space of ``evaluate(_:)``, reused for every detection: facts, and the alert
     /// rules that matched with the fact each matched.
     var facts: [Fact] = []
@@ -86,6 +97,8 @@ public struct AlertEngine {
         kindInhibits = inhibits
         hasInhibitions = compiledRules.contains { !$0.inhibits.isEmpty }
         matches.reserveCapacity(16)
+        coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
+        health = Array(repeating: CameraHealth(), count: cameras.count)
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
@@ -108,6 +121,8 @@ public struct AlertEngine {
     public mutating func process(
         _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
     ) -> Admission {
+        if startWallMs == nil { startWallMs = wallNowMs }
+        defer { heard(camera: camera, wallNowMs: wallNowMs, ts: report.ts, into: &alerts) }
         if report.ts > wallNowMs + settings.maxFutureSkewMs {
             return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))
         }
@@ -166,6 +181,7 @@ public struct AlertEngine {
     /// stale tracks and targets. Call it after each batch and on a timer: when no report has
     /// arrived for `idleAdvanceAfterMs` of wall time, event time advances with the wall clock.
     public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+        checkHealth(wallNowMs: wallNowMs, into: &alerts)
         guard eventClock != .min else { return }
         sequencer.releaseOverdue(wallNowMs: wallNowMs, releasing: &released)
         processReleased(into: &alerts)

@@ -36,6 +36,12 @@ public struct EngineStats: Sendable, Equatable {
     public var groupSplits: UInt64 = 0
     /// Targets whose alert was suppressed by a rule at least once.
     public var suppressed: UInt64 = 0
+    /// Cameras that went offline (silent for the offline timeout), and that came back.
+    public var camerasOffline: UInt64 = 0, camerasReturned: UInt64 = 0
+    /// Cameras offline now.
+    public var camerasOfflineNow: Int = 0
+    /// Camera health incidents (offline cameras, coverage gaps) open now.
+    public var healthIncidentsOpen: Int = 0
     /// Targets for which an inhibition removed a matching alert rule at least once.
     public var inhibited: UInt64 = 0
 

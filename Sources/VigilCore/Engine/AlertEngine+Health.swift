@@ -1,0 +1,198 @@
+/// Camera health as incidents: `camera_offline` and `coverage_gap`.
+///
+/// - A registered camera is **offline** when the engine has heard nothing from it (no frame
+///   report at all: detections, heartbeat, duplicate or late) for
+///   ``EngineSettings/offlineAfterMs`` of wall time; a camera never heard from counts from the
+///   engine's first call. It is back with its next report.
+/// - A **coverage gap** is a stretch of border that the configured cameras cover and no live
+///   camera covers now (``BorderCoverage``), at least ``EngineSettings/coverageGapMinM`` long.
+///   Gaps are recomputed whenever a camera goes offline or comes back; a gap that overlaps an
+///   open gap incident on the same line is that incident (updated when its stretch or cameras
+///   change), a gap gone resolves it.
+///
+/// Both go through the rules (events `camera_offline`, `coverage_gap`): a camera event's zone is
+/// the border line the camera watches (``BorderCoverage/borderZone(of:)``), its cameras the
+/// offline ones, its time the event time of the last frame heard from them (a camera never heard
+/// from: the engine's start, wall time). A gap is inhibited when each of its cameras has an open
+/// incident whose kind inhibits the gap's kind (`inhibits: [coverage_gap]` on the offline rule).
+///
+/// An offline camera's incident has `count` 1, class `unknown` and the camera's position; a
+/// gap's has the number of cameras that would cover it, the middle of the stretch, and the
+/// stretch itself (`stretch` in the alert).
+struct HealthIncident {
+    let id: String
+    let kind: String
+    let kindNumber: Int
+    let severity: Severity
+    let rule: Int
+    let zone: Int
+    let sector: String
+    var cameras: [Int32]
+    let firstTs: Int64
+    var lastTs: Int64
+    var position: GeoPoint
+    var stretch: CoverageStretch?
+}
+
+/// Per camera, what health needs: when it was last heard (wall time), whether it is offline
+/// now, and its open `camera_offline` incident.
+struct CameraHealth {
+    var heardWallMs: Int64?
+    var offline = false
+    var incident: UInt64?
+}
+
+extension AlertEngine {
+    /// Notes that camera `camera` was heard at `wallNowMs` with a frame of event time `ts`; a
+    /// camera that was offline is back.
+    mutating func heard(camera: Int, wallNowMs: Int64, ts: Int64, into alerts: inout [AlertEvent]) {
+        health[camera].heardWallMs = wallNowMs
+        guard health[camera].offline else { return }
+        health[camera].offline = false
+        counters.camerasReturned += 1
+        if let key = health[camera].incident {
+            health[camera].incident = nil
+            if var incident = healthIncidents.removeValue(forKey: key) {
+                incident.lastTs = max(incident.lastTs, ts)
+                alerts.append(message(.resolved, incident))
+                counters.resolved += 1
+            }
+        }
+        updateGaps(ts: ts, into: &alerts)
+    }
+
+    /// Finds the cameras that have gone silent for the offline timeout; called from ``expire``.
+    mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+        if startWallMs == nil { startWallMs = wallNowMs }
+        guard !zones.zones.isEmpty else { return }
+        var changed = false
+        for camera in health.indices where !health[camera].offline {
+            let since = health[camera].heardWallMs ?? startWallMs!
+            guard wallNowMs - since >= settings.offlineAfterMs else { continue }
+            health[camera].offline = true
+            counters.camerasOffline += 1
+            changed = true
+            let ts = lastHeardTs(of: camera)
+            let zone = coverage.borderZone(of: camera) ?? zones.borderIndices.first ?? 0
+            guard let (rule, severity) = healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: ts) else { continue }
+            let key = nextIncidentKey
+            nextIncidentKey += 1
+            let incident = HealthIncident(
+                id: Self.incidentID(camera: cameras[camera].id, serial: key, firstTs: ts), kind: rules[rule].kind!,
+                kindNumber: compiledRules[rule].kind, severity: severity, rule: rule, zone: zone, sector: cameras[camera].sector,
+                cameras: [Int32(camera)], firstTs: ts, lastTs: ts, position: cameras[camera].position, stretch: nil)
+            healthIncidents[key] = incident
+            health[camera].incident = key
+            alerts.append(message(.raised, incident))
+            counters.raised += 1
+        }
+        if changed { updateGaps(ts: nil, into: &alerts) }
+    }
+
+    /// The event time of the last frame heard from `camera`; the engine's start for a camera never heard.
+    private func lastHeardTs(of camera: Int) -> Int64 {
+        sequencer.newestTs(camera: camera) ?? startWallMs ?? 0
+    }
+
+    /// Raises, updates and resolves the gap incidents for the live cameras now. `ts` is the
+    /// event time of the frame that brought a camera back (`nil` when a camera went offline).
+    private mutating func updateGaps(ts: Int64?, into alerts: inout [AlertEvent]) {
+        let gaps = coverage.gaps(live: { !health[$0].offline }, minLengthM: settings.coverageGapMinM)
+        var unmatched = gapKeys
+        var keys: [UInt64] = []
+        for gap in gaps {
+            let gapCameras = gap.cameras.map(Int32.init)
+            let opened = gapCameras.map { lastHeardTs(of: Int($0)) }.max() ?? 0
+            // The open gap incident on the same line that overlaps this gap the most.
+            var best: (index: Int, overlap: Double)?
+            for (index, key) in unmatched.enumerated() {
+                guard let stretch = healthIncidents[key]?.stretch, stretch.border == gap.stretch.border else { continue }
+                let overlap = min(stretch.toKm, gap.stretch.toKm) - max(stretch.fromKm, gap.stretch.fromKm)
+                if overlap > 0 && overlap > (best?.overlap ?? 0) { best = (index, overlap) }
+            }
+            if let best {
+                let key = unmatched.remove(at: best.index)
+                keys.append(key)
+                var incident = healthIncidents[key]!
+                guard incident.stretch != gap.stretch || incident.cameras != gapCameras else { continue }
+                incident.stretch = gap.stretch
+                incident.cameras = gapCameras
+                incident.position = Self.middle(of: gap.stretch, zones: zones)
+                incident.lastTs = max(incident.lastTs, ts ?? opened)
+                healthIncidents[key] = incident
+                alerts.append(message(.updated, incident))
+                counters.updated += 1
+                continue
+            }
+            guard let (rule, severity) = healthRule(.coverageGap, cameras: gapCameras, zone: gap.stretch.border, ts: opened),
+                !gapInhibited(rule: rule, cameras: gapCameras)
+            else { continue }
+            let key = nextIncidentKey
+            nextIncidentKey += 1
+            let first = cameras[Int(gapCameras.first ?? 0)]
+            let incident = HealthIncident(
+                id: Self.incidentID(camera: first.id, serial: key, firstTs: opened), kind: rules[rule].kind!, kindNumber: compiledRules[rule].kind,
+                severity: severity, rule: rule, zone: gap.stretch.border, sector: first.sector, cameras: gapCameras, firstTs: opened,
+                lastTs: opened, position: Self.middle(of: gap.stretch, zones: zones), stretch: gap.stretch)
+            healthIncidents[key] = incident
+            keys.append(key)
+            alerts.append(message(.raised, incident))
+            counters.raised += 1
+        }
+        for key in unmatched {
+            guard var incident = healthIncidents.removeValue(forKey: key) else { continue }
+            incident.lastTs = max(incident.lastTs, ts ?? incident.lastTs)
+            alerts.append(message(.resolved, incident))
+            counters.resolved += 1
+        }
+        gapKeys = keys
+    }
+
+    /// The winning health rule for a camera event and its severity; `nil` when no alert rule
+    /// matches or a suppressing one does.
+    private mutating func healthRule(_ event: RuleEvent, cameras eventCameras: [Int32], zone: Int, ts: Int64) -> (Int, Severity)? {
+        var best: (rule: Int, severity: Severity)?
+        for r in compiledRules.indices {
+            let rule = compiledRules[r]
+            guard rule.event == event, rule.matches(cameras: eventCameras), rule.applies(at: ts, in: siteTime) else { continue }
+            if let id = rule.zone, id != zone { continue }
+            if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
+            guard let severity = rule.severity else {
+                counters.suppressed += 1
+                return nil
+            }
+            if best == nil || severity > best!.severity { best = (r, severity) }
+        }
+        return best.map { ($0.rule, $0.severity) }
+    }
+
+    /// Whether every camera of a gap has an open incident whose kind inhibits the gap rule's kind.
+    private mutating func gapInhibited(rule: Int, cameras gapCameras: [Int32]) -> Bool {
+        let kind = compiledRules[rule].kind
+        guard hasInhibitions, kind >= 0, !gapCameras.isEmpty else { return false }
+        let inhibited = gapCameras.allSatisfy { camera in
+            guard let key = health[Int(camera)].incident, let incident = healthIncidents[key], incident.kindNumber >= 0 else { return false }
+            return kindInhibits[incident.kindNumber].contains(kind)
+        }
+        if inhibited { counters.inhibited += 1 }
+        return inhibited
+    }
+
+    /// The point halfway along a stretch.
+    private static func middle(of stretch: CoverageStretch, zones: ZoneSet) -> GeoPoint {
+        guard case .line(let line, _) = zones.zones[stretch.border].shape else { return stretch.from }
+        return line.point(along: (stretch.fromKm + stretch.toKm) / 2 * 1_000)
+    }
+
+    func message(_ state: AlertEvent.State, _ incident: HealthIncident) -> AlertEvent {
+        AlertEvent(
+            id: incident.id, state: state, kind: incident.kind, severity: incident.severity, objectClass: .unknown,
+            count: incident.cameras.count, sector: incident.sector, zone: zones.zones[incident.zone].id, lat: incident.position.lat,
+            lon: incident.position.lon, direction: nil, cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs,
+            lastTs: incident.lastTs, rule: rules[incident.rule].name,
+            stretch: incident.stretch.map {
+                AlertEvent.GapStretch(border: zones.zones[$0.border].id, fromKm: $0.fromKm, toKm: $0.toKm, from: $0.from, to: $0.to)
+            },
+            exercise: settings.exercise)
+    }
+}
