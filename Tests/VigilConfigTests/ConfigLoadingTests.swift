@@ -95,6 +95,63 @@ private func loadError(_ files: [String: String]) throws -> ConfigError? {
         #expect(error.message.contains("critical"))
     }
 
+    @Test func theDefaultRulesUseEveryRuleFeature() throws {
+        let configuration = try VigilConfiguration.load(path: configFolder.appendingPathComponent("vigild.yaml").path)
+        #expect(configuration.siteTime.name == "Asia/Baghdad")
+        // Baghdad has kept UTC+3 all year since 2008.
+        #expect(configuration.siteTime.offsetSeconds(at: 1_795_228_380_000) == 3 * 3_600)
+        let rules = Dictionary(uniqueKeysWithValues: configuration.rules.map { ($0.name, $0) })
+        #expect(rules["town-by-day"]?.schedule == Schedule(windows: [.init(from: 6 * 60, to: 18 * 60)]))
+        #expect(rules["town-at-night"]?.schedule == Schedule(windows: [.init(from: 18 * 60, to: 6 * 60)]))
+        #expect(rules["town-at-night"]?.minCount == 3)
+        #expect(rules["town-at-night"]?.repeatIntervalSeconds == 60)
+        #expect(rules["crossing"]?.inhibits == ["intrusion"])
+        #expect(rules["restricted-area"]?.escalations == [.init(minCount: 3, severity: .high)])
+        #expect(rules["camera-offline"]?.event == .cameraOffline)
+        #expect(rules["coverage-gap"]?.action == .alert(kind: "coverage_gap", severity: .critical))
+        #expect(configuration.settings.engine.offlineAfterMs == 30_000)
+    }
+
+    /// Each mistake a rule can hold, named by the rule's index and the key at fault.
+    @Test(arguments: [
+        ("  - name: a\n    event: cross\n    min_count: 0\n    alert: {kind: x, severity: low}\n", "rules[0].min_count", "from 1 to 10000"),
+        ("  - name: a\n    event: cross\n    schedule: {from: \"25:00\", to: \"06:00\"}\n    suppress: true\n", "rules[0].schedule.from", "HH:MM"),
+        ("  - name: a\n    schedule: nights\n    suppress: true\n", "rules[0].schedule", "no schedule named \"nights\""),
+        ("  - name: a\n    event: camera_offline\n    classes: [person]\n    alert: {kind: x, severity: low}\n", "rules[0].classes", "camera event"),
+        ("  - name: a\n    event: enter\n    after_s: 5\n    alert: {kind: x, severity: low}\n", "rules[0].after_s", "dwell only"),
+        ("  - name: a\n    suppress: true\n    escalate: [{min_count: 3, severity: high}]\n", "rules[0].escalate", "alert rules only"),
+        ("  - name: a\n    alert: {kind: x, severity: low}\n    escalate: [{min_count: 1, severity: high}]\n", "rules[0].escalate[0].min_count", "from 2"),
+        ("  - name: a\n    alert: {kind: x, severity: low}\n    inhibits: [y]\n", "rules[0].inhibits", "no rule raises kind \"y\""),
+        ("  - name: a\n    alert: {kind: x, severity: low}\n    inhibits: [x]\n", "rules[0].inhibits", "its own kind"),
+        ("  - name: a\n    alert: {kind: x, severity: low}\n    inhibits: [y]\n  - name: b\n    alert: {kind: y, severity: low}\n    inhibits: [x]\n",
+         "rules[1].inhibits", "inhibit each other"),
+        ("  - name: a\n    cameras: [\"\"]\n    suppress: true\n", "rules[0].cameras", "camera id or id prefix"),
+        ("  - name: a\n    repeat_interval_s: -1\n    alert: {kind: x, severity: low}\n", "rules[0].repeat_interval_s", "from 0"),
+    ])
+    func everyRuleMistakeIsNamedWithTheRuleIndexAndKey(rule: String, key: String, message: String) throws {
+        let error = try #require(try loadError(["rules.yaml": "schedules:\n  night: {from: \"18:00\", to: \"06:00\"}\nrules:\n" + rule]))
+        #expect(error.file.hasSuffix("rules.yaml"))
+        #expect(error.key == key)
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test func anUnknownTimeZoneIsNamed() throws {
+        let error = try #require(try loadError(["rules.yaml": "timezone: Asia/Atlantis\nrules: []\n"]))
+        #expect(error.key == "timezone")
+        #expect(error.message.contains("Asia/Atlantis"))
+    }
+
+    @Test func healthSettingsAreRead() throws {
+        let dir = try folder(with: ["vigild.yaml": "health:\n  offline_after_s: 4\n  min_gap_m: 250\nsite:\n  exercise: true\nstate:\n  dir: /tmp/x\n"])
+        let configuration = try VigilConfiguration.load(path: dir.appendingPathComponent("vigild.yaml").path)
+        #expect(configuration.settings.engine.offlineAfterMs == 4_000)
+        #expect(configuration.settings.engine.coverageGapMinM == 250)
+        #expect(configuration.settings.engine.exercise)
+        #expect(configuration.settings.stateDirectory == "/tmp/x")
+        let error = try #require(try loadError(["vigild.yaml": "health:\n  offline_after_s: 0\n"]))
+        #expect(error.key == "health.offline_after_s")
+    }
+
     @Test func aRuleNamingAMissingZoneIsRefused() throws {
         let error = try #require(try loadError(["rules.yaml": "rules:\n  - zone: nowhere\n    suppress: true\n"]))
         #expect(error.key == "rules[0].zone")
