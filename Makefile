@@ -31,7 +31,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry
+	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap
 
 ## bench: throughput of vigild against a zero-work ZeroMQ forwarder, and the parser against JSONDecoder.
 bench: setup

@@ -7,7 +7,7 @@ SPEED=${1:-10}
 BIN=.build/release
 LOG=$(mktemp -t vigild.XXXXXX.log)
 
-"$BIN/vigild" --config Config/vigild.yaml 2>"$LOG" &
+"$BIN/vigild" --config Config/vigild.yaml --exercise 2>"$LOG" &
 VIGILD=$!
 trap 'kill -TERM $VIGILD $TAIL 2>/dev/null || true; wait $VIGILD 2>/dev/null || true' EXIT
 sleep 1

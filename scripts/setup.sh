@@ -16,12 +16,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 PYTHON=${PYTHON:-python3}
-if ! "$PYTHON" -c 'import zmq, shapely, pyproj, pytest' 2>/dev/null; then
-  echo "setup: installing pyzmq, shapely, pyproj, pytest from PyPI" >&2
+if ! "$PYTHON" -c 'import zmq, shapely, pyproj, pytest, lxml' 2>/dev/null; then
+  echo "setup: installing pyzmq, shapely, pyproj, pytest, lxml from PyPI" >&2
   if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     $SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-pip
   fi
-  "$PYTHON" -m pip install -q pyzmq shapely pyproj pytest 2>/dev/null \
-    || "$PYTHON" -m pip install -q --break-system-packages pyzmq shapely pyproj pytest
+  "$PYTHON" -m pip install -q pyzmq shapely pyproj pytest lxml 2>/dev/null \
+    || "$PYTHON" -m pip install -q --break-system-packages pyzmq shapely pyproj pytest lxml
 fi

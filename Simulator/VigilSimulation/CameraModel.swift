@@ -138,7 +138,7 @@ struct CameraModel: Sendable {
                 member += 1
             }
         }
-        let report = FrameReport(camera: camera.id, seq: seq, ts: ts + skewMs, detections: detections)
+        let report = FrameReport(camera: camera.id, seq: seq, ts: ts + skewMs, detections: detections, exercise: true)
         seq += 1
         return report
     }

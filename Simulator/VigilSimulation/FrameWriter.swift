@@ -8,6 +8,8 @@ import VigilCore
 /// "class":"person","conf":0.913,"lat":36.835545,"lon":42.112958,"temp_c":34.5,"speed_mps":1.5,
 /// "heading_deg":137.2}]}`. Places: `lat`/`lon` 6 (0.1 m), `conf` 3, `speed_mps` 2, `temp_c`,
 /// `size_m` and `heading_deg` 1; trailing zeros are dropped. Optional fields appear only when set.
+/// The simulator marks its reports `"exercise":true` (after `ts`), so alerts that come of them are
+/// exercises, never taken for real ones.
 public enum FrameWriter {
     /// Replaces the contents of `buffer` with the payload of `report` (keeping its capacity).
     public static func write(_ report: FrameReport, into buffer: inout [UInt8]) {
@@ -31,6 +33,7 @@ public enum FrameWriter {
         Format.appendInteger(report.seq, to: &buffer)
         buffer.append(contentsOf: #","ts":"#.utf8)
         Format.appendInteger(report.ts, to: &buffer)
+        if report.exercise { buffer.append(contentsOf: #","exercise":true"#.utf8) }
         buffer.append(contentsOf: #","detections":["#.utf8)
         for (index, detection) in report.detections.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }

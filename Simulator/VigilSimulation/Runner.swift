@@ -148,7 +148,7 @@ struct IdleHeartbeats {
             let id = cameras[index].id
             seq[index] += 1
             if faults.isSilent(id, at: passS > 0 ? at.truncatingRemainder(dividingBy: passS) : at) { continue }
-            let report = FrameReport(camera: id, seq: seq[index] - 1, ts: epochMs + Int64((at * 1_000).rounded(.down)), detections: [])
+            let report = FrameReport(camera: id, seq: seq[index] - 1, ts: epochMs + Int64((at * 1_000).rounded(.down)), detections: [], exercise: true)
             return (at, DetectionTopic.make(sector: cameras[index].sector, camera: id), report)
         }
     }

@@ -1,16 +1,36 @@
 import ArgumentParser
 import Foundation
+import VigilCAP
 import VigilCore
 import ZeroMQ
 
-/// `vigil tail`: subscribes to the alert stream and prints each alert as one line of JSON.
+/// `vigil tail`: subscribes to the alert stream and prints each alert as one line: the JSON as
+/// published, or an OASIS CAP 1.2 XML document. With `--stdin` it converts alert NDJSON read from
+/// standard input instead (another command's output, a recording).
 struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print alerts as NDJSON, one per line, as they are published.",
+        abstract: "Print alerts as they are published, one per line: NDJSON, or CAP 1.2 XML.",
         discussion: """
-            Filters are topic prefixes (alert.<severity>.<sector>.<zone>), applied by ZeroMQ at the publisher. \
-            --severity takes exact severities (repeatable); --min-severity takes a floor.
+            Filters are topic prefixes (alert.<severity>.<sector>.<zone>), applied by ZeroMQ at the publisher \
+            (with --stdin, to each alert's topic). --severity takes exact severities (repeatable); --min-severity \
+            takes a floor.
+
+            --format cap writes each alert as one OASIS CAP 1.2 <alert> document on one line (scope Restricted; \
+            status Exercise for alerts marked as an exercise, as vigild --exercise marks them, else Actual, unless \
+            --status forces Exercise or Test; raised -> Alert, updated -> Update and resolved -> Update/AllClear, \
+            both referencing the incident's earlier messages seen in this run). --stdin reads \
+            alert messages, one JSON object a line, from standard input instead of subscribing, e.g. \
+            `vigil tail --format cap --stdin < alerts.ndjson`; a line that is not an alert message is reported \
+            on standard error with its line number and skipped, and the exit status is then 65.
             """)
+
+    /// What each alert is printed as.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        /// The alert message as published (CONTRACT.md section 2), one JSON object a line.
+        case json
+        /// One CAP 1.2 XML document a line.
+        case cap
+    }
 
     @Option(name: .shortAndLong, help: "vigild's alert endpoint.")
     var endpoint = "tcp://127.0.0.1:7602"
@@ -27,8 +47,17 @@ struct Tail: ParsableCommand {
     @Option(help: "Exit after this many alerts.")
     var count: Int?
 
-    @Option(help: "Exit after this many seconds.")
+    @Option(help: "Exit after this many seconds (not with --stdin).")
     var seconds: Double?
+
+    @Option(help: "Output format: json (NDJSON, as published) or cap (OASIS CAP 1.2 XML, one document a line).")
+    var format: Format = .json
+
+    @Flag(help: "Read alert messages (NDJSON) from standard input instead of subscribing.")
+    var stdin = false
+
+    @OptionGroup(title: "CAP output (--format cap)")
+    var cap: CAPArguments
 
     func validate() throws {
         for name in severity + [minSeverity].compactMap({ $0 }) where Severity(rawValue: name) == nil {
@@ -36,6 +65,12 @@ struct Tail: ParsableCommand {
         }
         for name in sector where !Identifier.isValid(name) {
             throw ValidationError("sector \"\(name)\" is not an identifier ([A-Za-z0-9_-]{1,64})")
+        }
+        if stdin && seconds != nil { throw ValidationError("--seconds applies to the subscription, not to --stdin") }
+        if format == .cap {
+            if let problem = cap.options.problem { throw ValidationError(problem) }
+        } else if cap.isUsed {
+            throw ValidationError("--sender, --sender-name, --status, --restriction and the radius options need --format cap")
         }
     }
 
@@ -51,19 +86,154 @@ struct Tail: ParsableCommand {
     }
 
     func run() throws {
+        var printer = Printer(writer: format == .cap ? CAPWriter(options: cap.options) : nil)
+        if stdin {
+            try convertStandardInput(&printer)
+        } else {
+            try subscribe(&printer)
+        }
+    }
+
+    /// Prints what the daemon publishes until `--count` or `--seconds`.
+    private func subscribe(_ printer: inout Printer) throws {
         let context = try ZMQContext()
         let socket = try ZMQSocket(context: context, type: .sub)
         defer { socket.close() }
         for prefix in prefixes { try socket.subscribe(prefix) }
         try socket.connect(endpoint)
         let deadline = seconds.map { Date().addingTimeInterval($0) }
-        var printed = 0
-        while count.map({ printed < $0 }) ?? true {
+        while count.map({ printer.printed < $0 }) ?? true {
             if let deadline, Date() >= deadline { break }
             guard try socket.waitForInput(timeoutMs: 200), let message = try socket.receiveMessage(dontWait: true) else { continue }
             guard message.count == 2 else { continue }
-            FileHandle.standardOutput.write(Data(message[1] + [UInt8(ascii: "\n")]))
+            do {
+                try printer.print(message[1])
+            } catch {
+                Self.warn("vigil: alert on \(String(decoding: message[0], as: UTF8.self)) skipped: \(error)")
+            }
+        }
+    }
+
+    /// Prints the alert messages of standard input that pass the filters, until its end or `--count`.
+    private func convertStandardInput(_ printer: inout Printer) throws {
+        let prefixes = prefixes
+        var lineNumber = 0
+        var skipped = 0
+        while count.map({ printer.printed < $0 }) ?? true, let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            do {
+                let alert = try WireAlert.decode(line)
+                guard prefixes.contains(where: { alert.topic.hasPrefix($0) }) else { continue }
+                printer.print(alert, json: Array(line.utf8))
+            } catch {
+                Self.warn("vigil: standard input line \(lineNumber) skipped: \(error)")
+                skipped += 1
+            }
+        }
+        if skipped > 0 {
+            Self.warn("vigil: \(skipped) line(s) of standard input were not alert messages")
+            throw ExitCode(65)  // EX_DATAERR
+        }
+    }
+}
+
+extension Tail {
+    /// Writes alerts to standard output, one line each: the JSON as it came, or a CAP document.
+    struct Printer {
+        /// The CAP writer for `--format cap`, nil for JSON.
+        var writer: CAPWriter?
+        /// Alerts printed so far.
+        private(set) var printed = 0
+
+        /// Prints an alert message as received; only CAP output needs it decoded.
+        mutating func print(_ payload: [UInt8]) throws(WireAlertError) {
+            if writer == nil {
+                emit(payload)
+            } else {
+                print(try WireAlert.decode(Data(payload)), json: payload)
+            }
+        }
+
+        /// Prints a decoded alert message whose JSON text is `json`.
+        mutating func print(_ alert: WireAlert, json: [UInt8]) {
+            if let line = writer?.line(for: alert) {
+                emit(Array(line.utf8))
+            } else {
+                emit(json)
+            }
+        }
+
+        private mutating func emit(_ line: [UInt8]) {
+            FileHandle.standardOutput.write(Data(line + [UInt8(ascii: "\n")]))
             printed += 1
         }
+    }
+
+    /// `--status`: a status forced on every CAP message for a drill.
+    enum DrillStatus: String, ExpressibleByArgument, CaseIterable {
+        /// CAP status Exercise.
+        case exercise
+        /// CAP status Test.
+        case test
+
+        /// `exercise` or `test`, in any case (`Exercise` as CAP writes it).
+        init?(argument: String) {
+            self.init(rawValue: argument.lowercased())
+        }
+
+        var drill: CAPOptions.Drill {
+            switch self {
+            case .exercise: .exercise
+            case .test: .test
+            }
+        }
+    }
+
+    /// The options of `--format cap`; nil means CAPOptions' default.
+    struct CAPArguments: ParsableArguments {
+        @Option(help: ArgumentHelp("CAP <sender>: globally unique, no spaces or commas (default vigil@<host name>).", valueName: "sender"))
+        var sender: String?
+
+        @Option(help: ArgumentHelp("CAP <senderName> (default \"Vigil border surveillance\").", valueName: "text"))
+        var senderName: String?
+
+        @Option(help: ArgumentHelp("Force CAP <status> for a drill: exercise or test (default: Exercise for alerts marked as an exercise, else Actual).", valueName: "status"))
+        var status: DrillStatus?
+
+        @Option(help: ArgumentHelp("CAP <restriction>: who may receive the messages (scope Restricted).", valueName: "text"))
+        var restriction: String?
+
+        @Option(help: ArgumentHelp("Radius of the circle around a target incident, km (default 0.5).", valueName: "km"))
+        var radiusKm: Double?
+
+        @Option(help: ArgumentHelp("Radius of the circle around a camera_offline incident, km (default 4).", valueName: "km"))
+        var cameraRadiusKm: Double?
+
+        @Option(help: ArgumentHelp("Half-width of a coverage_gap's corridor around its stretch, km (default 1).", valueName: "km"))
+        var corridorKm: Double?
+
+        /// Whether any CAP option was given.
+        var isUsed: Bool {
+            sender != nil || senderName != nil || status != nil || restriction != nil || radiusKm != nil
+                || cameraRadiusKm != nil || corridorKm != nil
+        }
+
+        /// The options, defaults filled in.
+        var options: CAPOptions {
+            var options = CAPOptions(sender: sender ?? CAPOptions.defaultSender(hostName: ProcessInfo.processInfo.hostName))
+            if let senderName { options.senderName = senderName }
+            options.drill = status?.drill
+            if let restriction { options.restriction = restriction }
+            if let radiusKm { options.targetRadiusKm = radiusKm }
+            if let cameraRadiusKm { options.cameraRadiusKm = cameraRadiusKm }
+            if let corridorKm { options.corridorHalfWidthKm = corridorKm }
+            return options
+        }
+    }
+
+    /// Writes a line to standard error.
+    fileprivate static func warn(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

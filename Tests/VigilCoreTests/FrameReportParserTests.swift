@@ -77,6 +77,14 @@ import Testing
         #expect(try parse(#"{"v":1,"camera":"c","seq":0,"ts":0,"detections":[ ]}"#).detections.isEmpty)
     }
 
+    @Test func readsTheExerciseExtension() throws {
+        #expect(try parse(#"{"v":1,"camera":"c","seq":0,"ts":0,"exercise":true,"detections":[]}"#).exercise)
+        #expect(try parse(#"{"v":1,"camera":"c","seq":0,"ts":0,"exercise":false,"detections":[]}"#).exercise == false)
+        #expect(try parse(#"{"v":1,"camera":"c","seq":0,"ts":0,"detections":[]}"#).exercise == false)
+        expectRejected(#"{"v":1,"camera":"c","seq":0,"ts":0,"exercise":"yes","detections":[]}"#, .wrongType, path: "exercise")
+        expectRejected(#"{"v":1,"camera":"c","seq":0,"ts":0,"exercise":true,"exercise":true,"detections":[]}"#, .badJSON)
+    }
+
     @Test func acceptsWhitespaceAndAByteOrderMark() throws {
         let spaced = " \n\t\r" + P.report().replacingOccurrences(of: ", ", with: " ,\r\n\t ") + "\n \t\r"
         #expect(try parse(spaced) == P.contractExampleReport)

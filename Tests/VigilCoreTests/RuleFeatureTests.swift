@@ -174,4 +174,21 @@ import Testing
         #expect(json.contains(#""rule":"crossing""#))
         #expect(!json.contains("exercise"))
     }
+
+    @Test func alertsOfReportsMarkedExerciseAreExercises() {
+        var h = Self.harness([Self.crossing])
+        var t = 0.0
+        while t <= 40 {
+            let ts = h.t0 + Int64(t * 1_000)
+            let report = FrameReport(
+                camera: "cam-a", seq: UInt64(t * 2) + 1, ts: ts,
+                detections: [Detection(track: 1, objectClass: .person, conf: 0.9, lat: AlertEngineTests.at(-60 + 6.5 * t).lat, lon: AlertEngineTests.at(-60 + 6.5 * t).lon)],
+                exercise: true)
+            _ = h.engine.process(report, camera: 0, wallNowMs: ts, into: &h.alerts)
+            t += 0.5
+        }
+        #expect(!h.alerts.isEmpty)
+        #expect(h.alerts.allSatisfy { $0.exercise })
+        #expect(String(decoding: AlertEncoder.encode(h.alerts[0], seq: 1, emittedTs: 0), as: UTF8.self).hasSuffix(#","exercise":true}"#))
+    }
 }

@@ -12,14 +12,18 @@ public struct FrameReport: Sendable, Equatable {
     public var detections: [Detection]
     /// How many detections carried a `class` outside the contract's list (taken as `unknown`).
     public var unknownClassCount: Int
+    /// The extension field `exercise`: the report comes from a simulator or a drill, and the
+    /// alerts it leads to are marked as exercises. Absent means false.
+    public var exercise: Bool
 
     /// Creates a frame report.
-    public init(camera: String, seq: UInt64, ts: Int64, detections: [Detection], unknownClassCount: Int = 0) {
+    public init(camera: String, seq: UInt64, ts: Int64, detections: [Detection], unknownClassCount: Int = 0, exercise: Bool = false) {
         self.camera = camera
         self.seq = seq
         self.ts = ts
         self.detections = detections
         self.unknownClassCount = unknownClassCount
+        self.exercise = exercise
     }
 }
 

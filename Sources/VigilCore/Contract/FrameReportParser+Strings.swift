@@ -202,7 +202,7 @@ extension FrameReportParser.Reader {
 extension FrameReportParser {
     /// The report's contract fields; the raw value is the field's bit in a seen-mask.
     enum ReportKey: UInt8 {
-        case version, camera, seq, ts, detections, unknown
+        case version, camera, seq, ts, detections, exercise, unknown
 
         /// The seen-mask of the required fields other than `v`, which is checked on its own.
         static let requiredMask: UInt8 = 0b1_1110
@@ -215,6 +215,7 @@ extension FrameReportParser {
             case .seq: "seq"
             case .ts: "ts"
             case .detections: "detections"
+            case .exercise: "exercise"
             case .unknown: "?"
             }
         }
@@ -409,6 +410,7 @@ extension FrameReportParser.Reader {
         case 3 where matches(bytes, "seq"): .seq
         case 6 where matches(bytes, "camera"): .camera
         case 10 where matches(bytes, "detections"): .detections
+        case 8 where matches(bytes, "exercise"): .exercise
         default: .unknown
         }
     }

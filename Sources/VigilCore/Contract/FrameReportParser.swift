@@ -165,6 +165,7 @@ extension FrameReportParser.Reader {
         var ts: Int64 = 0
         var detections: [Detection] = []
         var unknownClassCount = 0
+        var exercise = false
 
         skipWhitespace()
         if current == UInt8(ascii: "}") {
@@ -188,6 +189,8 @@ extension FrameReportParser.Reader {
                             expected: "an integer from 0 to 9007199254740992 (epoch milliseconds)"))
                 case .detections:
                     try readDetections(into: &detections, unknownClassCount: &unknownClassCount)
+                case .exercise:
+                    exercise = try readBoolean(.report("exercise"))
                 case .unknown:
                     try skipValue(depth: 1)
                 }
@@ -207,7 +210,7 @@ extension FrameReportParser.Reader {
             }
         }
         return FrameReport(
-            camera: camera, seq: seq, ts: ts, detections: detections, unknownClassCount: unknownClassCount)
+            camera: camera, seq: seq, ts: ts, detections: detections, unknownClassCount: unknownClassCount, exercise: exercise)
     }
 
     /// Reads `v`, which must be the number 1.
@@ -407,6 +410,21 @@ extension FrameReportParser.Reader {
         if value >= low && value <= high { return value }
         record(.badValue, path, "expected \(expected), got \(text(of: token))")
         return 0
+    }
+
+    /// Reads `true` or `false`, or records a wrong type and skips the value.
+    mutating func readBoolean(_ path: Parser.FieldPath) throws(FrameReportError) -> Bool {
+        switch current {
+        case UInt8(ascii: "t"):
+            try skipLiteral("true")
+            return true
+        case UInt8(ascii: "f"):
+            try skipLiteral("false")
+            return false
+        default:
+            try skipWrongType(path, expected: "true or false")
+            return false
+        }
     }
 
     /// Scans the number at the current position, or records a wrong type and skips the value.

@@ -193,6 +193,6 @@ extension AlertEngine {
             stretch: incident.stretch.map {
                 AlertEvent.GapStretch(border: zones.zones[$0.border].id, fromKm: $0.fromKm, toKm: $0.toKm, from: $0.from, to: $0.to)
             },
-            exercise: settings.exercise)
+            exercise: isExercise(incident.cameras))
     }
 }

@@ -284,7 +284,7 @@ extension AlertEngine {
             objectClass: incident.objectClass, count: incident.members.count, sector: incident.sector, zone: zones.zones[incident.zone].id,
             lat: incident.position.lat, lon: incident.position.lon, direction: incident.direction,
             cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs, lastTs: incident.lastTs,
-            rule: rules[incident.rule].name, exercise: settings.exercise)
+            rule: rules[incident.rule].name, exercise: isExercise(incident.cameras))
     }
 
     /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the incident's serial number

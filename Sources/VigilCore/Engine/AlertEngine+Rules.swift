@@ -124,7 +124,7 @@ extension AlertEngine {
         return pa != pb ? pa > pb : a < b
     }
 
-    private func firstFact(matching r: Int) -> Int? {
+    func firstFact(matching r: Int) -> Int? {
         let rule = compiledRules[r]
         for i in facts.indices {
             let fact = facts[i]

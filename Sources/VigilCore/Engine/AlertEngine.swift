@@ -49,6 +49,12 @@ public struct AlertEngine {
     /// Open incidents by key; a target names its incident's key.
     var incidents: [UInt64: Incident] = [:]
     var nextIncidentKey: UInt64 = 1
+    /// Whether alerts about what `cameras` saw are exercises: the daemon runs as one, or one of
+    /// the cameras' latest reports was marked `exercise`.
+    func isExercise(_ cameras: [Int32]) -> Bool {
+        settings.exercise || cameras.contains { cameraExercise[Int($0)] }
+    }
+
     /// Event time: the newest `ts` accepted from any camera.
     private var eventClock: Int64 = .min
     /// Wall time at which a report was last accepted, for idle advance.
@@ -65,6 +71,8 @@ public struct AlertEngine {
     /// Open camera health incidents by key, and the keys of the open gaps in order.
     var healthIncidents: [UInt64: HealthIncident] = [:]
     var gapKeys: [UInt64] = []
+    /// Per camera, whether its latest report was marked `exercise` (simulated or a drill).
+    var cameraExercise: [Bool]
     /// The wall time of the engine's first call: cameras never heard from count from it.
     var startWallMs: Int64?
     /// Scratch space of ``evaluate(_:)``, reused for every detection: facts, and the alert
@@ -99,6 +107,7 @@ public struct AlertEngine {
         matches.reserveCapacity(16)
         coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
         health = Array(repeating: CameraHealth(), count: cameras.count)
+        cameraExercise = Array(repeating: false, count: cameras.count)
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
@@ -122,6 +131,7 @@ public struct AlertEngine {
         _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
     ) -> Admission {
         if startWallMs == nil { startWallMs = wallNowMs }
+        cameraExercise[camera] = report.exercise
         defer { heard(camera: camera, wallNowMs: wallNowMs, ts: report.ts, into: &alerts) }
         if report.ts > wallNowMs + settings.maxFutureSkewMs {
             return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))

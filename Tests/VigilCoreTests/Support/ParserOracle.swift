@@ -39,6 +39,8 @@ enum ParserOracle {
         var seq: UInt64
         var ts: Int64
         var detections: [MirrorDetection]
+        /// The `exercise` extension: a boolean when present.
+        var exercise: Bool?
 
         /// The contract's value checks, the same as the parser's.
         func checked() -> Outcome {
@@ -55,7 +57,8 @@ enum ParserOracle {
             }
             return .accepted(
                 FrameReport(
-                    camera: camera, seq: seq, ts: ts, detections: result, unknownClassCount: unknownClassCount))
+                    camera: camera, seq: seq, ts: ts, detections: result, unknownClassCount: unknownClassCount,
+                    exercise: exercise ?? false))
         }
     }
 

@@ -1,0 +1,175 @@
+/// Why the rules did or did not alert for a target: the slow, readable twin of ``evaluate(_:)``
+/// for `vigil rules test`. It reads the engine's state and changes nothing.
+public struct RuleExplanation: Sendable, Equatable {
+    /// How one rule fared.
+    public struct Outcome: Sendable, Equatable {
+        /// The rule's name.
+        public var rule: String
+        /// Whether every matcher matched.
+        public var matched: Bool
+        /// What matched, or the first matcher that did not and why.
+        public var reason: String
+    }
+
+    /// Event time of the target's latest detection.
+    public var ts: Int64
+    /// What the target is: class, best confidence, group size, cameras.
+    public var target: String
+    /// What is true of it that rules can match (`cross iq-sy-border SY->IQ`, `dwell iq-sy-strip 12.0 s`).
+    public var facts: [String]
+    /// Each rule in order.
+    public var outcomes: [Outcome]
+    /// The decision: the rule that alerts, the rule that suppresses, or none.
+    public var verdict: String
+
+    /// The explanation as lines for a terminal.
+    public var lines: [String] {
+        ["target: \(target)", "facts: \(facts.isEmpty ? "none" : facts.joined(separator: "; "))"]
+            + outcomes.map { "  \($0.matched ? "+" : "-") \($0.rule): \($0.reason)" } + ["verdict: \(verdict)"]
+    }
+}
+
+extension AlertEngine {
+    /// Why the rules alert or not for the target that camera `camera` (an id) tracks as
+    /// `track` now; `nil` when no live target has that track.
+    public func explain(camera: String, track: UInt32) -> RuleExplanation? {
+        guard let index = cameras.index(of: camera), let serial = targetSerial(camera: index, track: track),
+            let target = targets[serial]
+        else { return nil }
+        var scratch = self
+        return scratch.explain(target)
+    }
+
+    /// Why the rules gave incident `id` its kind: the explanation for each of its live members.
+    public func explain(incident id: String) -> [RuleExplanation] {
+        guard let key = incidents.first(where: { $0.value.id == id })?.key, let incident = incidents[key] else { return [] }
+        var scratch = self
+        return incident.members.compactMap { serial in
+            guard let target = targets[serial], target.incident == key else { return nil }
+            return scratch.explain(target)
+        }
+    }
+
+    /// The camera tracks (camera id, track) of incident `id`'s live members, for following them.
+    public func tracks(ofIncident id: String) -> [(camera: String, track: UInt32)] {
+        guard let key = incidents.first(where: { $0.value.id == id })?.key, let incident = incidents[key] else { return [] }
+        return incident.members.flatMap { serial in
+            (targets[serial]?.tracks ?? []).map { (cameras[Int($0.camera)].id, $0.track) }
+        }
+    }
+
+    /// Explains `target`; mutating only because it fills the engine's scratch list of facts
+    /// (the public entry points work on a copy of the engine).
+    private mutating func explain(_ target: Target) -> RuleExplanation {
+        collectFacts(target)
+        let facts = self.facts
+        let size = groupSize(of: target)
+        let objectClass = target.objectClass
+        let local = siteTime.local(target.lastTs)
+        let clock = "\(local.minute / 60 < 10 ? "0" : "")\(local.minute / 60):\(local.minute % 60 < 10 ? "0" : "")\(local.minute % 60)"
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        var outcomes: [RuleExplanation.Outcome] = []
+        var matched: [(rule: Int, fact: Fact)] = []
+        var suppressedBy: String?
+        for (r, rule) in rules.enumerated() {
+            let compiled = compiledRules[r]
+            func fail(_ reason: String) { outcomes.append(.init(rule: rule.name, matched: false, reason: reason)) }
+            if !compiled.isTargetRule {
+                fail("a camera rule (\(rule.event!.rawValue))")
+                continue
+            }
+            if !compiled.matches(objectClass) {
+                fail("class \(objectClass.rawValue) is not one of \(rule.classes!.map(\.rawValue).sorted().joined(separator: ", "))")
+                continue
+            }
+            if target.maxConf < compiled.minConf {
+                fail("best confidence \(Self.hundredths(target.maxConf)) is below min_conf \(compiled.minConf)")
+                continue
+            }
+            if !compiled.matches(cameras: target.cameras) {
+                fail("seen by \(target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")); none starts with \(rule.cameras!.joined(separator: " or "))")
+                continue
+            }
+            if !compiled.applies(at: target.lastTs, in: siteTime) {
+                fail("outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)")
+                continue
+            }
+            guard let fact = firstFact(matching: r) else {
+                var wanted = rule.event.map { "event \($0.rawValue)" } ?? "any event"
+                if let zone = rule.zoneID { wanted += " in zone \(zone)" }
+                if let kind = rule.zoneKind { wanted += " in a \(kind.rawValue) zone" }
+                if rule.event == .dwell { wanted += " for \(Self.rounded(rule.afterSeconds)) s" }
+                fail("no fact is \(wanted)")
+                continue
+            }
+            if size < compiled.minCount {
+                fail("a group of \(size) is below min_count \(compiled.minCount)")
+                continue
+            }
+            let what = describe(facts[fact])
+            if compiled.severity == nil {
+                outcomes.append(.init(rule: rule.name, matched: true, reason: "\(what): suppresses"))
+                suppressedBy = suppressedBy ?? rule.name
+                continue
+            }
+            let severity = rule.severity(count: size)!
+            outcomes.append(.init(rule: rule.name, matched: true, reason: "\(what): \(rule.kind!) \(severity.rawValue)\(severity != compiled.severity ? " (escalated for \(size))" : "")"))
+            matched.append((r, facts[fact]))
+        }
+        var verdict: String
+        if let suppressedBy {
+            verdict = "suppressed by \(suppressedBy)"
+        } else {
+            // Inhibition, as evaluate does it: by the matching rules and the open incident's kind.
+            var inhibited = Set(matched.flatMap { rules[$0.rule].inhibits })
+            if let key = target.incident, let incident = incidents[key] {
+                for rule in rules where rule.kind == incident.kind { inhibited.formUnion(rule.inhibits) }
+            }
+            var best: (rule: Int, severity: Severity)?
+            for (r, _) in matched {
+                let kind = rules[r].kind!
+                if inhibited.contains(kind) {
+                    if let i = outcomes.firstIndex(where: { $0.rule == rules[r].name }) { outcomes[i].reason += ", but \(kind) is inhibited" }
+                    continue
+                }
+                let severity = rules[r].severity(count: size)!
+                if best == nil || severity > best!.severity { best = (r, severity) }
+            }
+            verdict = best.map { "alert by \(rules[$0.rule].name): \(rules[$0.rule].kind!) \($0.severity.rawValue)" } ?? "no rule alerts"
+        }
+        if let key = target.incident, let incident = incidents[key] {
+            verdict += "; in incident \(incident.id) (\(incident.kind) \(incident.severity.rawValue), count \(incident.members.count))"
+        }
+        let cameraNames = target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")
+        return RuleExplanation(
+            ts: target.lastTs,
+            target: "\(objectClass.rawValue), best confidence \(Self.hundredths(target.maxConf)), group of \(size), seen by \(cameraNames), at \(clock) \(days[local.weekday]) \(siteTime.name)",
+            facts: facts.map(describe), outcomes: outcomes, verdict: verdict)
+    }
+
+    private func targetSerial(camera: Int, track: UInt32) -> UInt64? {
+        for (serial, target) in targets where target.tracks.contains(where: { Int($0.camera) == camera && $0.track == track }) {
+            return serial
+        }
+        return nil
+    }
+
+    private func describe(_ fact: Fact) -> String {
+        let zone = zones.zones[fact.zone].id
+        switch fact.event {
+        case .cross: return "cross \(zone)\(fact.crossing.flatMap { directionName($0, zone: fact.zone) }.map { " " + $0 } ?? "")"
+        case .enter: return "enter \(zone)"
+        case .dwell, .loiter: return "\(fact.event.rawValue) \(zone) \(Self.rounded(fact.dwellSeconds)) s"
+        case .cameraOffline, .coverageGap: return fact.event.rawValue
+        }
+    }
+
+    private static func hundredths(_ value: Double) -> String {
+        String((value * 100).rounded() / 100)
+    }
+
+    private static func rounded(_ value: Double) -> String {
+        let tenths = (value * 10).rounded() / 10
+        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
+    }
+}
