@@ -4,8 +4,8 @@ import ArgumentParser
 struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
-        abstract: "Vigil operator tool: follow alerts, read the daemon's counters.",
-        subcommands: [Tail.self, Stats.self, Zones.self, SilenceCommands.self])
+        abstract: "Vigil operator tool: follow alerts, silence them, read the counters, record and replay feeds, test rules, check coverage.",
+        subcommands: [Tail.self, Stats.self, Zones.self, SilenceCommands.self, Record.self, Replay.self, RulesCommands.self, Coverage.self])
 }
 
 Vigil.main()

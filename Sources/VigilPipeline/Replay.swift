@@ -1,0 +1,250 @@
+import VigilConfig
+import VigilCore
+
+/// Runs recorded messages (a capture, see `Capture.swift`) through the alert engine the way the
+/// daemon's pipeline runs live ones, as fast as it can, so that "why did it alert, or why not?"
+/// can be answered after the fact. The same capture and configuration always give the same
+/// alerts, byte for byte: time is read from the capture only, never from a clock.
+///
+/// The steps, as in the daemon:
+/// - a message whose topic the configuration does not subscribe to (`ingest.sectors`) is one the
+///   daemon never receives: it is passed over (``ReplaySummary/notSubscribed``) and takes no part
+///   in batches or time;
+/// - validation (``FrameValidator``), rejections counted by reason as ingest counts them;
+/// - `AlertEngine.process` with the message's `recv_ms` as the wall time; the engine's own
+///   rejections (`future_ts`, `too_late`) and duplicates are counted as processing counts them;
+/// - `AlertEngine.expire` after every batch that handed at least one valid frame to the engine,
+///   a batch being the consecutive messages received in the same millisecond (at most
+///   `ingest.batch_size`), as ingest stamps one batch with one time;
+/// - the processing stage's 500 ms timer: ticks every ``expiryIntervalMs`` of recorded time from
+///   the first message's `recv_ms`; the ticks due at or before a message's `recv_ms` run first;
+/// - alerts numbered with `seq` from 1 as the publisher numbers them, stamped with the `recv_ms`
+///   of the message (or the time of the tick) that caused them as `emitted_ts`.
+///
+/// At the end of the capture no further time is simulated: incidents still open stay open and
+/// are listed in ``ReplaySummary/openIncidents``.
+///
+/// Not thread-safe: one replay is owned by one thread.
+public struct Replayer {
+    /// The processing stage's expiry timer period, in recorded time.
+    public static let expiryIntervalMs: Int64 = 500
+
+    /// An alert produced by the replay, numbered and stamped as the publisher would.
+    public struct Alert: Sendable, Equatable {
+        /// The alert as the engine produced it.
+        public var event: AlertEvent
+        /// Its place in the alert stream, from 1.
+        public var seq: UInt64
+        /// The `recv_ms` of the message, or the time of the expiry tick, that caused it.
+        public var emittedTs: Int64
+
+        /// The contract's JSON payload (CONTRACT.md section 2), without a newline.
+        public var json: [UInt8] { AlertEncoder.encode(event, seq: seq, emittedTs: emittedTs) }
+    }
+
+    /// What became of one recorded message.
+    public enum Outcome: Sendable, Equatable {
+        /// The configuration does not subscribe to its topic: the daemon would not have received it.
+        case notSubscribed
+        /// Refused, by validation or by the engine (`future_ts`, `too_late`).
+        case rejected(FrameReportError)
+        /// A duplicate of a frame already seen, dropped.
+        case duplicate
+        /// Taken by the engine (processed, or held until its turn).
+        case accepted
+    }
+
+    /// One recorded message and what became of it.
+    public struct ProcessedMessage: Sendable {
+        /// Its number in the replay, from 1.
+        public var ordinal: UInt64
+        /// The message as recorded.
+        public var message: CapturedMessage
+        /// The validated frame report, when the message passed validation.
+        public var frame: ValidatedFrame?
+        /// What became of it.
+        public var outcome: Outcome
+    }
+
+    /// The engine, as it stands after what was replayed so far.
+    public private(set) var engine: AlertEngine
+    /// The validation the daemon's ingest applies.
+    public let validator: FrameValidator
+    /// Counters so far.
+    public var summary: ReplaySummary {
+        var summary = counters
+        summary.openIncidents = openOrder.compactMap { openIncidents[$0] }
+        return summary
+    }
+
+    private let subscriptions: [[UInt8]]
+    private let batchSize: Int
+    private var counters = ReplaySummary()
+    private var lastSeq: UInt64 = 0
+    /// The batch being filled: its `recv_ms`, its number of messages, and whether any of them
+    /// passed validation (a batch of none is not handed to processing, so no expiry follows it).
+    private var batch: (receivedMs: Int64, count: Int, handedOver: Bool)?
+    private var nextTickMs: Int64?
+    /// Open incidents: ids in the order they were first seen, and each one's latest message.
+    private var openOrder: [String] = []
+    private var openIncidents: [String: AlertEvent] = [:]
+    /// Scratch list of alerts, reused.
+    private var pending: [AlertEvent] = []
+
+    /// A replay with the engine, validation, batch size and subscriptions of `configuration`,
+    /// built exactly as the daemon builds them.
+    public init(configuration: VigilConfiguration) {
+        let sectors = configuration.settings.sectors
+        self.init(
+            engine: configuration.makeEngine(), batchSize: configuration.settings.batchSize,
+            subscriptions: sectors.isEmpty ? [DetectionTopic.prefix] : sectors.map { "\(DetectionTopic.prefix)\($0)." })
+    }
+
+    /// A replay into `engine`, with batches of at most `batchSize` messages, receiving only the
+    /// topics that start with one of `subscriptions` (as a SUB socket does).
+    public init(engine: AlertEngine, batchSize: Int = 512, subscriptions: [String] = [DetectionTopic.prefix]) {
+        precondition(batchSize >= 1, "a batch holds at least one message")
+        self.engine = engine
+        self.batchSize = batchSize
+        self.subscriptions = subscriptions.map { Array($0.utf8) }
+        validator = FrameValidator(cameras: engine.cameras)
+    }
+
+    /// Replays every message of `reader`, then ``finish(onAlert:)``.
+    public mutating func run(
+        _ reader: CaptureReader, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void
+    ) throws(CaptureError) {
+        while let message = try reader.next() { feed(message, onMessage: onMessage, onAlert: onAlert) }
+        finish(onAlert: onAlert)
+    }
+
+    /// Replays one message: the expiry due before it (the end of the previous batch, the timer's
+    /// ticks), then the message itself. `onMessage` is called once for it, after the alerts it
+    /// caused; `onAlert` for each alert, in `seq` order.
+    public mutating func feed(_ message: CapturedMessage, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void) {
+        counters.messages += 1
+        let ordinal = counters.messages
+        guard isSubscribed(message.topic) else {
+            counters.notSubscribed += 1
+            onMessage(ProcessedMessage(ordinal: ordinal, message: message, frame: nil, outcome: .notSubscribed))
+            return
+        }
+        let now = message.receivedMs
+        if counters.firstReceivedMs == nil { counters.firstReceivedMs = now }
+        counters.lastReceivedMs = now
+        if let open = batch, open.receivedMs != now || open.count >= batchSize { endBatch(onAlert: onAlert) }
+        var tick = nextTickMs ?? now + Self.expiryIntervalMs
+        while tick <= now {
+            counters.expiryTicks += 1
+            engine.expire(wallNowMs: tick, into: &pending)
+            emit(emittedTs: tick, onAlert: onAlert)
+            tick += Self.expiryIntervalMs
+        }
+        nextTickMs = tick
+        batch = (now, (batch?.count ?? 0) + 1, batch?.handedOver ?? false)
+
+        let validated =
+            message.frameCount == 2
+            ? validator.validate(topic: message.topic, payload: message.payload) : .failure(FrameValidator.wrongFrameCount(message.frameCount))
+        let outcome: Outcome
+        var frame: ValidatedFrame?
+        switch validated {
+        case .failure(let error):
+            outcome = .rejected(error)
+        case .success(let valid):
+            frame = valid
+            batch?.handedOver = true
+            switch engine.process(valid.report, camera: valid.camera, wallNowMs: now, into: &pending) {
+            case .accepted: outcome = .accepted
+            case .duplicate: outcome = .duplicate
+            case .rejected(let error): outcome = .rejected(error)
+            }
+            emit(emittedTs: now, onAlert: onAlert)
+        }
+        switch outcome {
+        case .accepted: counters.accepted += 1
+        case .duplicate: counters.duplicates += 1
+        case .rejected(let error): counters.rejected[error.reason, default: 0] += 1
+        case .notSubscribed: break
+        }
+        onMessage(ProcessedMessage(ordinal: ordinal, message: message, frame: frame, outcome: outcome))
+    }
+
+    /// Ends the last batch (the expiry after it). No further time is simulated: what is still
+    /// open stays open. Feeding more messages afterwards carries on the same replay.
+    public mutating func finish(onAlert: (Alert) -> Void) {
+        if batch != nil { endBatch(onAlert: onAlert) }
+    }
+
+    /// The expiry after a batch, at the batch's time.
+    private mutating func endBatch(onAlert: (Alert) -> Void) {
+        guard let open = batch else { return }
+        batch = nil
+        guard open.handedOver else { return }
+        counters.batches += 1
+        engine.expire(wallNowMs: open.receivedMs, into: &pending)
+        emit(emittedTs: open.receivedMs, onAlert: onAlert)
+    }
+
+    /// Numbers, counts and hands over the alerts in `pending`.
+    private mutating func emit(emittedTs: Int64, onAlert: (Alert) -> Void) {
+        guard !pending.isEmpty else { return }
+        for event in pending {
+            lastSeq += 1
+            switch event.state {
+            case .raised: counters.raised += 1
+            case .updated: counters.updated += 1
+            case .resolved: counters.resolved += 1
+            }
+            track(event)
+            onAlert(Alert(event: event, seq: lastSeq, emittedTs: emittedTs))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Keeps each open incident's latest message.
+    private mutating func track(_ event: AlertEvent) {
+        if event.state == .resolved {
+            openIncidents[event.id] = nil
+            if openOrder.count > 64 && openOrder.count > 2 * openIncidents.count {
+                openOrder.removeAll { openIncidents[$0] == nil }
+            }
+        } else {
+            if openIncidents.updateValue(event, forKey: event.id) == nil { openOrder.append(event.id) }
+        }
+    }
+
+    private func isSubscribed(_ topic: [UInt8]) -> Bool {
+        subscriptions.contains { prefix in topic.count >= prefix.count && topic.starts(with: prefix) }
+    }
+}
+
+/// What a replay did, for its summary.
+public struct ReplaySummary: Sendable, Equatable {
+    /// Messages read from the capture.
+    public var messages: UInt64 = 0
+    /// Messages passed over: the configuration does not subscribe to their topic.
+    public var notSubscribed: UInt64 = 0
+    /// Frame reports the engine took.
+    public var accepted: UInt64 = 0
+    /// Frame reports dropped as duplicates.
+    public var duplicates: UInt64 = 0
+    /// Rejections by reason: validation (as ingest) and the engine's (`future_ts`, `too_late`).
+    public var rejected: [RejectReason: UInt64] = [:]
+    /// Alert messages, by state.
+    public var raised: UInt64 = 0, updated: UInt64 = 0, resolved: UInt64 = 0
+    /// Batches handed to the engine, each followed by an expiry.
+    public var batches: UInt64 = 0
+    /// Expiry timer ticks simulated.
+    public var expiryTicks: UInt64 = 0
+    /// `recv_ms` of the first and last message received (subscribed).
+    public var firstReceivedMs: Int64?, lastReceivedMs: Int64?
+    /// The incidents still open, each as its latest message, in the order they were raised.
+    public var openIncidents: [AlertEvent] = []
+
+    /// Zero counters.
+    public init() {}
+
+    /// Alert messages of every state.
+    public var alerts: UInt64 { raised + updated + resolved }
+}
