@@ -58,7 +58,7 @@ import Testing
         #expect(offline.firstTs == Self.t0 + 9_000)  // its last heartbeat
         let stretch = try #require(gap.stretch)
         #expect(gap.cameras == ["cam-1"])
-        #expect(stretch.border == "border")
+        #expect(gap.zone == "border")
         // cam-0 covers the line up to ~1.34 km north of 36.50, cam-2 from ~1.34 km south of 36.54.
         let kmPerDegree = AlertEngineTests.border.length / 1_000
         #expect(abs(stretch.fromKm - (0.50 * kmPerDegree + 1.34)) < 0.05)

@@ -190,9 +190,7 @@ extension AlertEngine {
             count: incident.cameras.count, sector: incident.sector, zone: zones.zones[incident.zone].id, lat: incident.position.lat,
             lon: incident.position.lon, direction: nil, cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs,
             lastTs: incident.lastTs, rule: rules[incident.rule].name,
-            stretch: incident.stretch.map {
-                AlertEvent.GapStretch(border: zones.zones[$0.border].id, fromKm: $0.fromKm, toKm: $0.toKm, from: $0.from, to: $0.to)
-            },
+            stretch: incident.stretch,
             exercise: isExercise(incident.cameras))
     }
 }

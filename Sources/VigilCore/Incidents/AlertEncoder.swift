@@ -33,7 +33,7 @@ public enum AlertEncoder {
         if let rule = event.rule { field(&out, "rule", string: rule) }
         if let stretch = event.stretch {
             out.append(contentsOf: #","stretch":{"border":"#.utf8)
-            appendString(&out, stretch.border)
+            appendString(&out, event.zone)
             out.append(contentsOf: #","from_km":"#.utf8)
             out.append(contentsOf: kilometres(stretch.fromKm).utf8)
             out.append(contentsOf: #","to_km":"#.utf8)

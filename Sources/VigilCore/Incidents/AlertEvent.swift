@@ -41,40 +41,18 @@ public struct AlertEvent: Sendable, Equatable {
     public var lastTs: Int64
     /// The name of the rule that set the kind and severity (an extension field, `rule`).
     public var rule: String?
-    /// For a `coverage_gap`: the stretch of border no live camera covers (extension field `stretch`).
-    public var stretch: GapStretch?
+    /// For a `coverage_gap`: the stretch of border no live camera covers (extension field
+    /// `stretch`); its line is the alert's `zone`.
+    public var stretch: CoverageStretch?
     /// Whether the incident comes from simulated input or a drill (extension field `exercise`,
     /// written only when true).
     public var exercise: Bool
-
-    /// A stretch of border, as a `coverage_gap` alert names it.
-    public struct GapStretch: Sendable, Equatable {
-        /// The border zone's id.
-        public var border: String
-        /// Where it starts and ends, km along the border line from its first vertex.
-        public var fromKm: Double
-        /// Where it ends, km along the border line.
-        public var toKm: Double
-        /// Its ends.
-        public var from: GeoPoint
-        /// Its ends.
-        public var to: GeoPoint
-
-        /// Creates a stretch.
-        public init(border: String, fromKm: Double, toKm: Double, from: GeoPoint, to: GeoPoint) {
-            self.border = border
-            self.fromKm = fromKm
-            self.toKm = toKm
-            self.from = from
-            self.to = to
-        }
-    }
 
     /// Creates an alert event.
     public init(
         id: String, state: State, kind: String, severity: Severity, objectClass: ObjectClass, count: Int,
         sector: String, zone: String, lat: Double, lon: Double, direction: String?, cameras: [String],
-        firstTs: Int64, lastTs: Int64, rule: String? = nil, stretch: GapStretch? = nil, exercise: Bool = false
+        firstTs: Int64, lastTs: Int64, rule: String? = nil, stretch: CoverageStretch? = nil, exercise: Bool = false
     ) {
         self.id = id
         self.state = state
