@@ -468,8 +468,9 @@ def test_end_to_end_camera_health(schema, tmp_path):
     for name in ("zones.geojson", "cameras.geojson", "rules.yaml"):  # the copy lives elsewhere
         config, replaced = re.subn(rf"(\n  \w+: ){re.escape(name)}", rf"\g<1>{ROOT / 'Config' / name}", config)
         assert replaced == 1, name
-    assert "\nhealth:" not in config
-    (tmp_path / "vigild.yaml").write_text(config + "\nhealth:\n  offline_after_s: 4\n")
+    config, replaced = re.subn(r"\n  offline_after_s: \d+", "\n  offline_after_s: 4", config)
+    assert replaced == 1, "health.offline_after_s"
+    (tmp_path / "vigild.yaml").write_text(config)
 
     session = Session(tmp_path, tmp_path / "vigild.yaml")
     try:
