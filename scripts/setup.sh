@@ -9,6 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 need_apt=()
 pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+[ -e /usr/share/zoneinfo/Asia/Baghdad ] || need_apt+=(tzdata)   # rules.yaml schedules: the site time zone
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} from Debian" >&2
   $SUDO apt-get update -q
