@@ -86,11 +86,11 @@ extension AlertEngine {
                 fail("best confidence \(Self.hundredths(target.maxConf)) is below min_conf \(compiled.minConf)")
                 continue
             }
-            if !compiled.matches(cameras: target.cameras) {
+            if !ruleTables.matches(r, cameras: target.cameras) {
                 fail("seen by \(target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")); none starts with \(rule.cameras!.joined(separator: " or "))")
                 continue
             }
-            if !compiled.applies(at: target.lastTs, in: siteTime) {
+            if !ruleTables.applies(r, at: target.lastTs, in: siteTime) {
                 fail("outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)")
                 continue
             }

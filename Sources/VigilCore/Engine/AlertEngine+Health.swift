@@ -64,7 +64,9 @@ extension AlertEngine {
     /// Finds the cameras that have gone silent for the offline timeout; called from ``expire``.
     mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
         if startWallMs == nil { startWallMs = wallNowMs }
-        guard !zones.zones.isEmpty else { return }
+        // expire runs after every batch; a look at every camera a quarter of a second is plenty.
+        guard !zones.zones.isEmpty, wallNowMs - lastHealthCheckMs >= 250 || wallNowMs < lastHealthCheckMs else { return }
+        lastHealthCheckMs = wallNowMs
         var changed = false
         for camera in health.indices where !health[camera].offline {
             let since = health[camera].heardWallMs ?? startWallMs!
@@ -154,7 +156,7 @@ extension AlertEngine {
         var best: (rule: Int, severity: Severity)?
         for r in compiledRules.indices {
             let rule = compiledRules[r]
-            guard rule.event == event, rule.matches(cameras: eventCameras), rule.applies(at: ts, in: siteTime) else { continue }
+            guard rule.event == event, ruleTables.matches(r, cameras: eventCameras), ruleTables.applies(r, at: ts, in: siteTime) else { continue }
             if let id = rule.zone, id != zone { continue }
             if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
             guard let severity = rule.severity else {

@@ -39,9 +39,11 @@ extension AlertEngine {
         var count: Int?
         matches.removeAll(keepingCapacity: true)
         for r in compiledRules.indices {
+            // Cheapest first: class and confidence, then the facts; cameras and the schedule (a
+            // local time) only for rules that got that far.
             guard compiledRules[r].isTargetRule, compiledRules[r].matches(objectClass), maxConf >= compiledRules[r].minConf,
-                compiledRules[r].matches(cameras: target.cameras), compiledRules[r].applies(at: target.lastTs, in: siteTime),
-                let fact = firstFact(matching: r)
+                let fact = firstFact(matching: r), !compiledRules[r].hasCameras || ruleTables.matches(r, cameras: target.cameras),
+                !compiledRules[r].hasSchedule || ruleTables.applies(r, at: target.lastTs, in: siteTime)
             else { continue }
             if compiledRules[r].minCount > 1 {
                 let size = count ?? groupSize(of: target)
@@ -100,8 +102,8 @@ extension AlertEngine {
         if let key = target.incident, let incident = incidents[key], incident.kindNumber >= 0 {
             for kind in kindInhibits[incident.kindNumber] { inhibited |= 1 << UInt64(kind & 63) }
         }
-        for (r, _) in matches {
-            for kind in compiledRules[r].inhibits { inhibited |= 1 << UInt64(kind & 63) }
+        for (r, _) in matches where compiledRules[r].inhibitsAny {
+            for kind in ruleTables.inhibits[r] { inhibited |= 1 << UInt64(kind & 63) }
         }
         guard inhibited != 0 else { return false }
         let before = matches.count

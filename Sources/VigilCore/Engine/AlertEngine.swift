@@ -62,8 +62,9 @@ public struct AlertEngine {
     /// Per camera, the wall time at which its last report was accepted.
     private var cameraReportWallMs: [Int64]
     private var lastExpiryClock: Int64?
-    /// The rules prepared for matching.
+    /// The rules prepared for matching, and what they hold in arrays.
     let compiledRules: [CompiledRule]
+    let ruleTables: RuleTables
     /// What the cameras cover of the border, for coverage gaps.
     public let coverage: BorderCoverage
     /// Per camera, its health (``AlertEngine+Health.swift``).
@@ -75,6 +76,8 @@ public struct AlertEngine {
     var cameraExercise: [Bool]
     /// The wall time of the engine's first call: cameras never heard from count from it.
     var startWallMs: Int64?
+    /// The wall time of the last look for cameras gone silent.
+    var lastHealthCheckMs: Int64 = .min / 2
     /// Scratch space of ``evaluate(_:)``, reused for every detection: facts, and the alert
     /// rules that matched with the fact each matched.
     var facts: [Fact] = []
@@ -98,12 +101,14 @@ public struct AlertEngine {
         let kinds = KindTable(rules)
         self.kinds = kinds
         compiledRules = rules.map {
-            CompiledRule($0, zones: zones.zones, cameras: cameras.cameras, kinds: kinds, defaultRepeatIntervalMs: settings.positionUpdateIntervalMs)
+            CompiledRule($0, zones: zones.zones, kinds: kinds, defaultRepeatIntervalMs: settings.positionUpdateIntervalMs)
         }
+        let tables = RuleTables(rules, cameras: cameras.cameras, kinds: kinds)
+        ruleTables = tables
         var inhibits = Array(repeating: [Int](), count: kinds.names.count)
-        for rule in compiledRules where rule.kind >= 0 { inhibits[rule.kind].append(contentsOf: rule.inhibits) }
+        for (r, rule) in compiledRules.enumerated() where rule.kind >= 0 { inhibits[rule.kind].append(contentsOf: tables.inhibits[r]) }
         kindInhibits = inhibits
-        hasInhibitions = compiledRules.contains { !$0.inhibits.isEmpty }
+        hasInhibitions = compiledRules.contains(where: \.inhibitsAny)
         matches.reserveCapacity(16)
         coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
         health = Array(repeating: CameraHealth(), count: cameras.count)

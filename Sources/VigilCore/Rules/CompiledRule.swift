@@ -14,20 +14,22 @@ struct CompiledRule {
     let minConf: Double
     let afterSeconds: Double
     let minCount: Int
-    /// Per camera index, whether the rule's camera prefixes match it; `nil`: any camera.
-    let cameraMask: [Bool]?
-    let schedule: Schedule?
+    /// Whether the rule names camera prefixes (see ``RuleTables/cameraMasks``) or a schedule
+    /// (``RuleTables/schedules``): the per-detection loop reads only flags and numbers here and
+    /// goes to the tables, which hold arrays, only for the rules that need them.
+    let hasCameras: Bool
+    let hasSchedule: Bool
     /// `nil` for a suppressing rule.
     let severity: Severity?
     let escalates: Bool
     /// The number of the rule's kind (see ``KindTable``); -1 for a suppressing rule.
     let kind: Int
-    /// Numbers of the kinds the rule inhibits.
-    let inhibits: [Int]
+    /// Whether the rule inhibits any kind (``RuleTables/inhibits``).
+    let inhibitsAny: Bool
     /// Position-only updates of the rule's incidents at most this often, event time.
     let repeatIntervalMs: Int64
 
-    init(_ rule: Rule, zones: [Zone], cameras: [Camera], kinds: KindTable, defaultRepeatIntervalMs: Int64) {
+    init(_ rule: Rule, zones: [Zone], kinds: KindTable, defaultRepeatIntervalMs: Int64) {
         event = rule.event
         zone = rule.zoneID.map { id in zones.firstIndex { $0.id == id } ?? Self.noZone }
         zoneKind = rule.zoneKind
@@ -39,12 +41,12 @@ struct CompiledRule {
         minConf = rule.minConf
         afterSeconds = rule.afterSeconds
         minCount = rule.minCount
-        cameraMask = rule.cameras.map { prefixes in cameras.map { camera in prefixes.contains { camera.id.hasPrefix($0) } } }
-        schedule = rule.schedule
+        hasCameras = rule.cameras != nil
+        hasSchedule = rule.schedule != nil
         severity = rule.severity(count: 1)
         escalates = !rule.escalations.isEmpty
         kind = rule.kind.map { kinds.number(of: $0) } ?? -1
-        inhibits = rule.inhibits.map { kinds.number(of: $0) }
+        inhibitsAny = !rule.inhibits.isEmpty
         repeatIntervalMs = rule.repeatIntervalSeconds.map { Int64($0 * 1_000) } ?? defaultRepeatIntervalMs
     }
 
@@ -55,17 +57,34 @@ struct CompiledRule {
     func matches(_ objectClass: ObjectClass) -> Bool {
         classMask & (1 << UInt8(objectClass.bit)) != 0
     }
+}
 
-    /// Whether one of `cameras` (indices) passes the rule's camera prefixes.
-    @inline(__always)
-    func matches(cameras: [Int32]) -> Bool {
-        guard let cameraMask else { return true }
-        return cameras.contains { cameraMask[Int($0)] }
+/// What rules hold in arrays, kept apart from ``CompiledRule`` so that the per-detection loop
+/// over compiled rules touches no reference-counted value.
+struct RuleTables {
+    /// Per rule, per camera index, whether the rule's camera prefixes match it (empty: any).
+    let cameraMasks: [[Bool]]
+    /// Per rule, its schedule.
+    let schedules: [Schedule?]
+    /// Per rule, the numbers of the kinds it inhibits.
+    let inhibits: [[Int]]
+
+    init(_ rules: [Rule], cameras: [Camera], kinds: KindTable) {
+        cameraMasks = rules.map { rule in
+            rule.cameras.map { prefixes in cameras.map { camera in prefixes.contains { camera.id.hasPrefix($0) } } } ?? []
+        }
+        schedules = rules.map(\.schedule)
+        inhibits = rules.map { $0.inhibits.map { kinds.number(of: $0) } }
     }
 
-    @inline(__always)
-    func applies(at ms: Int64, in time: SiteTime) -> Bool {
-        schedule?.contains(ms, in: time) ?? true
+    /// Whether one of `cameras` (indices) passes rule `r`'s camera prefixes.
+    func matches(_ r: Int, cameras: [Int32]) -> Bool {
+        cameraMasks[r].isEmpty || cameras.contains { cameraMasks[r][Int($0)] }
+    }
+
+    /// Whether rule `r`'s schedule applies at `ms`.
+    func applies(_ r: Int, at ms: Int64, in time: SiteTime) -> Bool {
+        schedules[r]?.contains(ms, in: time) ?? true
     }
 }
 
