@@ -31,6 +31,21 @@ import Testing
         }
     }
 
+    @Test func aShortRunRestartedWithItsClockSetBackIsANewRun() {
+        // A camera that sent only 20 heartbeats (fewer than a window) reboots with its clock a
+        // minute behind: seq 0 again, older ts. Its new frames are a new run, not too late.
+        var h = Harness()
+        for seq in 0..<20 as Range<UInt64> { h.send(seq, at: 60_000 + Int64(seq) * 1_000) }
+        #expect(h.send(0, at: 0, wall: 80_000) == .released)
+        for seq in 1..<30 as Range<UInt64> { #expect(h.send(seq, at: Int64(seq) * 100, wall: 80_000 + Int64(seq) * 100) == .released) }
+        #expect(h.order[0] == Array(0..<20) + Array(0..<30))
+        #expect(h.sequencer.restarts == 1)
+        // A frame of the current run that is merely late is still too late.
+        #expect(h.send(35, at: 3_500, wall: 90_000) == .held)
+        for seq in 36..<80 as Range<UInt64> { h.send(seq, at: Int64(seq) * 100, wall: 90_000) }
+        if case .tooLate = h.send(31, at: 3_100, wall: 91_000) {} else { Issue.record("a late frame of the run is too late") }
+    }
+
     @Test func framesInOrderAreReleasedAtOnce() {
         var h = Harness()
         for seq in 10..<20 as Range<UInt64> { #expect(h.send(seq, at: Int64(seq) * 100) == .released) }

@@ -122,10 +122,16 @@ public struct FrameSequencer: Sendable {
         defer { cameras[camera] = state }
         let slot = state.slots[slotIndex]
         if slot.seq == seq && slot.ts == ts { return .duplicate }
+        // A `seq` this run already had, with another `ts`: by the contract, (camera, seq) names
+        // one frame while a camera runs, so this is a new run whatever its clock says.
+        let seqReused = slot.seq == seq && slot.ts != ts
         if ts < state.newestTs - maxLatenessMs {
             // Too late, unless the camera restarted with its clock set back: `seq` starts again
-            // near 0 (below the window) after numbers more than a window higher.
-            guard seq < UInt64(window), state.highestSeq > seq + UInt64(window) else { return .tooLate(behindMs: state.newestTs - ts) }
+            // near 0 (below the window) after numbers more than a window higher, or repeats one
+            // of this run's (a short run: a camera that only sent heartbeats, say).
+            guard seqReused || (seq < UInt64(window) && state.highestSeq > seq + UInt64(window)) else {
+                return .tooLate(behindMs: state.newestTs - ts)
+            }
             restart(&state, camera: camera, at: report, releasing: &released)
         } else if seq < state.firstSeq && ts <= state.firstTs {
             // From before the first frame seen of this camera (the daemon started in the middle
@@ -136,7 +142,7 @@ public struct FrameSequencer: Sendable {
         } else if seq < state.nextSeq {
             // Behind the expected frame: a new run if it is newer than what was released or far
             // behind in `seq`; else a frame whose turn has passed.
-            guard ts > state.releasedTs || state.nextSeq - seq > UInt64(window) else {
+            guard ts > state.releasedTs || state.nextSeq - seq > UInt64(window) || seqReused else {
                 return .missedTurn(releasedSeq: state.nextSeq &- 1)
             }
             restart(&state, camera: camera, at: report, releasing: &released)
