@@ -45,7 +45,7 @@ struct CameraModel: Sendable {
 
     init(camera: Camera, seed: UInt64, trajectories: [Trajectory], faults: Faults = .none, fps: Double = Scenario.defaultFPS) {
         self.camera = camera
-        topic = FrameWriter.topic(sector: camera.sector, camera: camera.id)
+        topic = DetectionTopic.make(sector: camera.sector, camera: camera.id)
         var random = RandomSource(seed: seed, stream: Self.stream(of: camera.id))
         phase = random.unit()
         nextTrack = UInt32(truncatingIfNeeded: random.next() >> 33)  // below 2^31: room before wrapping

@@ -28,7 +28,7 @@ public enum FrameWriter {
     /// Appends the payload of `report` to `buffer`.
     public static func append(_ report: FrameReport, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"v":1,"camera":"#.utf8)
-        appendString(report.camera, to: &buffer)
+        JSONString.append(report.camera, to: &buffer)
         buffer.append(contentsOf: #","seq":"#.utf8)
         Format.appendInteger(report.seq, to: &buffer)
         buffer.append(contentsOf: #","ts":"#.utf8)
@@ -61,35 +61,10 @@ public enum FrameWriter {
         buffer.append(UInt8(ascii: "}"))
     }
 
-    /// Appends `string` as a JSON string, escaping quotes, backslashes and control characters.
     /// `key` and `value` with `decimals` places, when there is a value.
     private static func appendOptional(_ key: String, _ value: Double?, decimals: Int, to buffer: inout [UInt8]) {
         guard let value else { return }
         buffer.append(contentsOf: key.utf8)
         Format.appendFixed(value, decimals: decimals, to: &buffer)
-    }
-
-    public static func appendString(_ string: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(byte)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: #"\u00"#.utf8)
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0xF)])
-            default:
-                buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
-    /// The topic frame of a camera's reports: `det.<sector>.<camera>`.
-    public static func topic(sector: String, camera: String) -> String {
-        "det.\(sector).\(camera)"
     }
 }

@@ -85,7 +85,7 @@ public struct HostileMessage: Sendable {
     /// the past, where ten minutes after the frame would still be no future at all).
     public init(kind: Kind, camera: Camera, seq: UInt64, ts: Int64, otherSector: String, nowMs: Int64) {
         self.kind = kind
-        let topic = Array(FrameWriter.topic(sector: camera.sector, camera: camera.id).utf8)
+        let topic = Array(DetectionTopic.make(sector: camera.sector, camera: camera.id).utf8)
         let detection = Detection(
             track: 4_000_000_000, objectClass: .person, conf: 0.9, lat: camera.position.lat, lon: camera.position.lon, tempC: 36)
         let valid = FrameReport(camera: camera.id, seq: seq, ts: ts, detections: [detection])
@@ -112,9 +112,9 @@ public struct HostileMessage: Sendable {
         case .unregisteredCamera:
             var ghost = valid
             ghost.camera = Self.unregisteredCameraID
-            frames = [Array(FrameWriter.topic(sector: camera.sector, camera: Self.unregisteredCameraID).utf8), FrameWriter.payload(ghost)]
+            frames = [Array(DetectionTopic.make(sector: camera.sector, camera: Self.unregisteredCameraID).utf8), FrameWriter.payload(ghost)]
         case .wrongSector:
-            frames = [Array(FrameWriter.topic(sector: otherSector, camera: camera.id).utf8), FrameWriter.payload(valid)]
+            frames = [Array(DetectionTopic.make(sector: otherSector, camera: camera.id).utf8), FrameWriter.payload(valid)]
         case .futureTimestamp:
             var future = valid
             future.ts = max(ts, nowMs) + 600_000

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -405,8 +406,7 @@ enum CaptureLine {
             out.append(contentsOf: ",\"\(key)\":[".utf8)
             for (i, value) in values.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                var value = value
-                value.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
+                JSONString.append(value, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -432,38 +432,13 @@ enum CaptureLine {
         out.append(contentsOf: ",\"\(name)".utf8)
         if String(validating: bytes, as: UTF8.self) != nil {
             out.append(contentsOf: "\":".utf8)
-            appendString(bytes, to: &out)
+            JSONString.append(bytes, to: &out)
         } else {
             out.append(contentsOf: "_b64\":\"".utf8)
             out.append(contentsOf: Data(bytes).base64EncodedString().utf8)
             out.append(UInt8(ascii: "\""))
         }
     }
-
-    /// A JSON string of UTF-8 `bytes`: quote, backslash and control characters escaped, the rest as is.
-    static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            guard byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") else {
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
-                }
-                continue
-            }
-            out.append(byte)
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     // MARK: Reading
 

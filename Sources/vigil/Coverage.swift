@@ -46,13 +46,7 @@ struct Coverage: ParsableCommand {
     var minGapM: Double = 0
 
     func run() throws {
-        let configuration: VigilConfiguration
-        do {
-            configuration = try VigilConfiguration.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("vigil: configuration error: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let configuration = try loadConfiguration(config)
         let cameras = configuration.cameras
         var downIndices = Set<Int>()
         for id in down {

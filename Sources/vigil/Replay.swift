@@ -44,13 +44,7 @@ struct Replay: ParsableCommand {
     var jsonSummary = false
 
     func run() throws {
-        let configuration: VigilConfiguration
-        do {
-            configuration = try VigilConfiguration.load(path: config)
-        } catch {
-            note("configuration error: \(error)")
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let configuration = try loadConfiguration(config)
         let reader: CaptureReader
         do {
             reader = try CaptureReader(path: file)

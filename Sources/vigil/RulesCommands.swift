@@ -19,7 +19,7 @@ struct RulesCommands: ParsableCommand {
         var config = "Config/vigild.yaml"
 
         func run() throws {
-            let configuration = try RulesCommands.load(config)
+            let configuration = try loadConfiguration(config)
             print("\(configuration.rules.count) rules, schedules in \(configuration.siteTime.name); evaluated in this order:")
             for (i, rule) in configuration.rules.enumerated() {
                 var matchers: [String] = []
@@ -79,7 +79,7 @@ struct RulesCommands: ParsableCommand {
         }
 
         func run() throws {
-            let configuration = try RulesCommands.load(config)
+            let configuration = try loadConfiguration(config)
             let reader: CaptureReader
             do { reader = try CaptureReader(path: file) } catch {
                 FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
@@ -138,13 +138,6 @@ struct RulesCommands: ParsableCommand {
             for explanation in engine.explain(incident: event.id) {
                 for line in explanation.lines { print("  \(line)") }
             }
-        }
-    }
-
-    static func load(_ path: String) throws -> VigilConfiguration {
-        do { return try VigilConfiguration.load(path: path) } catch {
-            FileHandle.standardError.write(Data("vigil: configuration error: \(error)\n".utf8))
-            throw ExitCode(78)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ZeroMQ
 
 /// `vigil silence`: add, list and remove silences in the running daemon (which keeps them
 /// across restarts in its state directory).
@@ -15,36 +14,10 @@ struct SilenceCommands: ParsableCommand {
             """,
         subcommands: [Add.self, List.self, Remove.self])
 
-    struct Endpoint: ParsableArguments {
-        @Option(name: .shortAndLong, help: "vigild's control endpoint.")
-        var endpoint = "tcp://127.0.0.1:7603"
-
-        @Option(help: "Give up after this many seconds.")
-        var timeout: Double = 3
-
-        /// Sends `command` and returns the reply as a JSON object; exits with a message when the
-        /// daemon does not answer or refuses.
-        func request(_ command: String) throws -> [String: Any] {
-            let context = try ZMQContext()
-            let socket = try ZMQSocket(context: context, type: .req)
-            defer { socket.close() }
-            try socket.connect(endpoint)
-            try socket.send([Array(command.utf8)])
-            guard try socket.waitForInput(timeoutMs: Int(timeout * 1_000)), let reply = try socket.receiveMessage(dontWait: true) else {
-                throw Failure("no answer from \(endpoint) within \(timeout) s; is vigild running?", code: 69)
-            }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(reply.first ?? [])) as? [String: Any] else {
-                throw Failure("the daemon's answer is not JSON", code: 70)
-            }
-            guard object["ok"] as? Bool == true else { throw Failure("\(object["error"] as? String ?? "refused")", code: 65) }
-            return object
-        }
-    }
-
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a silence; prints its id.")
 
-        @OptionGroup var endpoint: Endpoint
+        @OptionGroup var endpoint: ControlEndpoint
         @Option(help: "Incidents seen by this camera.") var camera: String?
         @Option(help: "Incidents in this zone.") var zone: String?
         @Option(help: "Incidents of this kind.") var kind: String?
@@ -101,7 +74,7 @@ struct SilenceCommands: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the silences in force.")
 
-        @OptionGroup var endpoint: Endpoint
+        @OptionGroup var endpoint: ControlEndpoint
         @Flag(help: "Print the daemon's JSON answer.") var json = false
 
         func run() throws {
@@ -128,30 +101,11 @@ struct SilenceCommands: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a silence; open incidents it held back are published.")
 
-        @OptionGroup var endpoint: Endpoint
+        @OptionGroup var endpoint: ControlEndpoint
         @Argument(help: "The silence's id (from add or list).") var id: String
 
         func run() throws {
             _ = try Failure.exiting { try endpoint.request("silence remove \(id)") }
-        }
-    }
-}
-
-/// A failure the command reports in one line on stderr, exiting with `code`.
-struct Failure: Error {
-    let message: String
-    let code: Int32
-
-    init(_ message: String, code: Int32) {
-        self.message = message
-        self.code = code
-    }
-
-    /// Runs `body`; on a ``Failure``, prints `vigil: message` and exits with its code.
-    static func exiting<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let failure as Failure {
-            FileHandle.standardError.write(Data("vigil: \(failure.message)\n".utf8))
-            throw ExitCode(failure.code)
         }
     }
 }

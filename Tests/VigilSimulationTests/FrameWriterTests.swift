@@ -58,7 +58,7 @@ import VigilSimulation
 
     @Test func stringsAreEscaped() {
         var bytes: [UInt8] = []
-        FrameWriter.appendString("a\"b\\c\n\u{1}é", to: &bytes)
+        JSONString.append("a\"b\\c\n\u{1}é", to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == #""a\"b\\c\u000a\u0001é""#)
     }
 

@@ -50,14 +50,6 @@ extension AlertEngine {
         }
     }
 
-    /// The camera tracks (camera id, track) of incident `id`'s live members, for following them.
-    public func tracks(ofIncident id: String) -> [(camera: String, track: UInt32)] {
-        guard let key = incidents.first(where: { $0.value.id == id })?.key, let incident = incidents[key] else { return [] }
-        return incident.members.flatMap { serial in
-            (targets[serial]?.tracks ?? []).map { (cameras[Int($0.camera)].id, $0.track) }
-        }
-    }
-
     /// Explains `target`; mutating only because it fills the engine's scratch list of facts
     /// (the public entry points work on a copy of the engine).
     private mutating func explain(_ target: Target) -> RuleExplanation {
@@ -121,14 +113,14 @@ extension AlertEngine {
             verdict = "suppressed by \(suppressedBy)"
         } else {
             // Inhibition, as evaluate does it: by the matching rules and the open incident's kind.
-            var inhibited = Set(matched.flatMap { rules[$0.rule].inhibits })
-            if let key = target.incident, let incident = incidents[key] {
-                for rule in rules where rule.kind == incident.kind { inhibited.formUnion(rule.inhibits) }
+            var inhibited = Set(matched.flatMap { ruleTables.inhibits[$0.rule] })
+            if let key = target.incident, let incident = incidents[key], incident.kindNumber >= 0 {
+                inhibited.formUnion(kindInhibits[incident.kindNumber])
             }
             var best: (rule: Int, severity: Severity)?
             for (r, _) in matched {
                 let kind = rules[r].kind!
-                if inhibited.contains(kind) {
+                if inhibited.contains(compiledRules[r].kind) {
                     if let i = outcomes.firstIndex(where: { $0.rule == rules[r].name }) { outcomes[i].reason += ", but \(kind) is inhibited" }
                     continue
                 }

@@ -35,11 +35,13 @@ struct HealthIncident {
 }
 
 /// Per camera, what health needs: when it was last heard (wall time), whether it is offline
-/// now, and its open `camera_offline` incident.
+/// now, its open `camera_offline` incident, and whether its latest report was marked
+/// `exercise` (simulated, or a drill).
 struct CameraHealth {
     var heardWallMs: Int64?
     var offline = false
     var incident: UInt64?
+    var exercise = false
 }
 
 extension AlertEngine {

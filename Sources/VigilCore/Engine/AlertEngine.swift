@@ -52,7 +52,7 @@ public struct AlertEngine {
     /// Whether alerts about what `cameras` saw are exercises: the daemon runs as one, or one of
     /// the cameras' latest reports was marked `exercise`.
     func isExercise(_ cameras: [Int32]) -> Bool {
-        settings.exercise || cameras.contains { cameraExercise[Int($0)] }
+        settings.exercise || cameras.contains { health[Int($0)].exercise }
     }
 
     /// Event time: the newest `ts` accepted from any camera.
@@ -72,8 +72,6 @@ public struct AlertEngine {
     /// Open camera health incidents by key, and the keys of the open gaps in order.
     var healthIncidents: [UInt64: HealthIncident] = [:]
     var gapKeys: [UInt64] = []
-    /// Per camera, whether its latest report was marked `exercise` (simulated or a drill).
-    var cameraExercise: [Bool]
     /// The wall time of the engine's first call: cameras never heard from count from it.
     var startWallMs: Int64?
     /// The wall time of the last look for cameras gone silent.
@@ -112,7 +110,6 @@ public struct AlertEngine {
         matches.reserveCapacity(16)
         coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
         health = Array(repeating: CameraHealth(), count: cameras.count)
-        cameraExercise = Array(repeating: false, count: cameras.count)
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
@@ -136,7 +133,7 @@ public struct AlertEngine {
         _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
     ) -> Admission {
         if startWallMs == nil { startWallMs = wallNowMs }
-        cameraExercise[camera] = report.exercise
+        health[camera].exercise = report.exercise
         defer { heard(camera: camera, wallNowMs: wallNowMs, ts: report.ts, into: &alerts) }
         if report.ts > wallNowMs + settings.maxFutureSkewMs {
             return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))

@@ -1,7 +1,7 @@
 /// Writes alert messages as the contract's JSON (CONTRACT.md section 2).
 ///
 /// Written by hand: the field set is fixed and every string in it is an identifier or a fixed
-/// word, so escaping is needed only for the `kind` names the rules file may choose.
+/// word, so escaping (``JSONString``) is needed only for the names the rules file may choose.
 public enum AlertEncoder {
     /// The JSON payload of `event` stamped with `seq` and `emittedTs`.
     public static func encode(_ event: AlertEvent, seq: UInt64, emittedTs: Int64) -> [UInt8] {
@@ -23,7 +23,7 @@ public enum AlertEncoder {
         out.append(contentsOf: #","cameras":["#.utf8)
         for (i, camera) in event.cameras.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(&out, camera)
+            JSONString.append(camera, to: &out)
         }
         out.append(UInt8(ascii: "]"))
         field(&out, "first_ts", raw: String(event.firstTs))
@@ -33,7 +33,7 @@ public enum AlertEncoder {
         if let rule = event.rule { field(&out, "rule", string: rule) }
         if let stretch = event.stretch {
             out.append(contentsOf: #","stretch":{"border":"#.utf8)
-            appendString(&out, event.zone)
+            JSONString.append(event.zone, to: &out)
             out.append(contentsOf: #","from_km":"#.utf8)
             out.append(contentsOf: kilometres(stretch.fromKm).utf8)
             out.append(contentsOf: #","to_km":"#.utf8)
@@ -63,32 +63,15 @@ public enum AlertEncoder {
 
     private static func field(_ out: inout [UInt8], _ name: String, string value: String) {
         out.append(UInt8(ascii: ","))
-        appendString(&out, name)
+        JSONString.append(name, to: &out)
         out.append(UInt8(ascii: ":"))
-        appendString(&out, value)
+        JSONString.append(value, to: &out)
     }
 
     private static func field(_ out: inout [UInt8], _ name: String, raw value: String) {
         out.append(UInt8(ascii: ","))
-        appendString(&out, name)
+        JSONString.append(name, to: &out)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: value.utf8)
-    }
-
-    static func appendString(_ out: inout [UInt8], _ value: String) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,0 +1,33 @@
+/// JSON strings written by hand, for the encoders that build their JSON as bytes: alert messages
+/// (`AlertEncoder`), the simulator's frame reports and capture lines.
+///
+/// Quote and backslash are escaped, control characters written as `\u00XX`, everything else
+/// (UTF-8 included) copied as it is.
+public enum JSONString {
+    /// Appends `value` as a JSON string.
+    public static func append(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { append(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// Appends the UTF-8 `bytes` as a JSON string.
+    public static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
+            default:
+                out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import ZeroMQ
+
+/// The daemon's control endpoint (`control.bind`), as `vigil stats` and `vigil silence` reach it:
+/// one REQ request, one JSON reply.
+struct ControlEndpoint: ParsableArguments {
+    @Option(name: .shortAndLong, help: "vigild's control endpoint.")
+    var endpoint = "tcp://127.0.0.1:7603"
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Double = 3
+
+    /// Sends `command` and returns the reply's bytes; a ``Failure`` (69) when nobody answers.
+    func reply(_ command: String) throws -> [UInt8] {
+        let context = try ZMQContext()
+        let socket = try ZMQSocket(context: context, type: .req)
+        defer { socket.close() }
+        try socket.connect(endpoint)
+        try socket.send([Array(command.utf8)])
+        guard try socket.waitForInput(timeoutMs: Int(timeout * 1_000)), let reply = try socket.receiveMessage(dontWait: true) else {
+            throw Failure("no answer from \(endpoint) within \(timeout) s; is vigild running?", code: 69)
+        }
+        return reply.first ?? []
+    }
+
+    /// Sends `command` and returns the reply as a JSON object; a ``Failure`` when the daemon
+    /// does not answer, answers something else than JSON, or refuses.
+    func request(_ command: String) throws -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(reply(command))) as? [String: Any] else {
+            throw Failure("the daemon's answer is not JSON", code: 70)
+        }
+        guard object["ok"] as? Bool == true else { throw Failure("\(object["error"] as? String ?? "refused")", code: 65) }
+        return object
+    }
+}
+
+/// A failure the command reports in one line on stderr, exiting with `code`.
+struct Failure: Error {
+    let message: String
+    let code: Int32
+
+    init(_ message: String, code: Int32) {
+        self.message = message
+        self.code = code
+    }
+
+    /// Runs `body`; on a ``Failure``, prints `vigil: message` and exits with its code.
+    static func exiting<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let failure as Failure {
+            FileHandle.standardError.write(Data("vigil: \(failure.message)\n".utf8))
+            throw ExitCode(failure.code)
+        }
+    }
+}
