@@ -25,6 +25,12 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // The only module that touches the libzmq C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // SQLite as SwiftPM sees it (Debian's libsqlite3-dev). The journal uses the C API directly:
+        // it is six prepared statements on the alert path, where a wrapper (GRDB, whose Linux
+        // support is unofficial) would add a dependency and per-row overhead and nothing else.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The alert journal: every alert message, and the daemon's state, in SQLite.
+        .target(name: "VigilJournal", dependencies: ["CSQLite"]),
         // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
         .target(name: "VigilCore"),
         // Configuration files (YAML, GeoJSON) read and validated into VigilCore values.
@@ -36,7 +42,7 @@ let package = Package(
         .target(
             name: "VigilPipeline",
             dependencies: [
-                "VigilCore", "VigilConfig", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -84,6 +90,7 @@ let package = Package(
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP"]),
+        .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.

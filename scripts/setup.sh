@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Vigil needs on Debian 12: libzmq (C library and headers, pkg-config), and the
+# Installs what Vigil needs on Debian 12: libzmq and SQLite (C libraries and headers), and the
 # Python packages the tests use as independent peers (pyzmq) and references (shapely, pyproj, pytest).
 # Swift itself (6.x) must already be on PATH.
 set -euo pipefail
@@ -8,6 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
 pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
+[ -e /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)   # the alert journal
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 [ -e /usr/share/zoneinfo/Asia/Baghdad ] || need_apt+=(tzdata)   # rules.yaml schedules: the site time zone
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -14,6 +14,11 @@ public enum SocketType: Sendable {
     case push
     /// Pulls from pushers, fair-queued.
     case pull
+    /// Receives from many peers, each message prefixed with the sender's identity frame, and
+    /// replies to any of them by that frame: a server answering many clients on one thread.
+    case router
+    /// Sends and receives without the strict alternation of `req`.
+    case dealer
 
     var rawValue: Int32 {
         switch self {
@@ -23,6 +28,8 @@ public enum SocketType: Sendable {
         case .rep: ZMQ_REP
         case .push: ZMQ_PUSH
         case .pull: ZMQ_PULL
+        case .router: ZMQ_ROUTER
+        case .dealer: ZMQ_DEALER
         }
     }
 }

@@ -1,0 +1,224 @@
+import CSQLite
+
+/// One alert message as journaled: its `seq`, when it was published, and its two frames.
+public struct JournalRecord: Sendable, Equatable {
+    /// Position in the alert stream.
+    public var seq: UInt64
+    /// Wall time of publication (the payload's `emitted_ts`), epoch ms: retention judges age by it.
+    public var emittedMs: Int64
+    /// The topic frame.
+    public var topic: String
+    /// The payload frame, exactly as published.
+    public var payload: [UInt8]
+
+    /// Creates a record.
+    public init(seq: UInt64, emittedMs: Int64, topic: String, payload: [UInt8]) {
+        self.seq = seq
+        self.emittedMs = emittedMs
+        self.topic = topic
+        self.payload = payload
+    }
+}
+
+/// The daemon's state as journaled with the alerts it had published by then.
+public struct JournalSnapshot: Sendable, Equatable {
+    /// The last `seq` journaled with it: the state knows every alert up to it.
+    public var seq: UInt64
+    /// Wall time it was taken, epoch ms.
+    public var takenMs: Int64
+    /// The state, in the daemon's own encoding.
+    public var bytes: [UInt8]
+
+    /// Creates a snapshot record.
+    public init(seq: UInt64, takenMs: Int64, bytes: [UInt8]) {
+        self.seq = seq
+        self.takenMs = takenMs
+        self.bytes = bytes
+    }
+}
+
+/// How long, and how much, the journal keeps.
+public struct JournalRetention: Sendable, Equatable {
+    /// Alerts older than this (by `emittedMs`) are removed. Default 7 days.
+    public var maxAgeMs: Int64
+    /// Past this many bytes of alerts (topics and payloads), the oldest are removed. Default 1 GiB.
+    public var maxBytes: Int64
+
+    /// Creates a retention policy.
+    public init(maxAgeMs: Int64 = 7 * 86_400_000, maxBytes: Int64 = 1 << 30) {
+        self.maxAgeMs = maxAgeMs
+        self.maxBytes = maxBytes
+    }
+}
+
+/// The alert journal's writing side: every alert message, in `seq` order, and the daemon's latest
+/// state snapshot, in one SQLite database (WAL mode).
+///
+/// Each ``append(_:snapshot:)`` is one transaction: the alerts and the snapshot that knows them
+/// are stored together or not at all, so a restart always finds a state that matches the stream.
+/// The caller appends in batches (everything due since the last commit), so the cost of a commit
+/// is shared by all the alerts in it.
+///
+/// Durability: with `synchronous = NORMAL` (the default) a committed transaction survives the
+/// process being killed (it is in the operating system's cache); with `.full` it also survives
+/// a power cut, at the price of an fsync per commit.
+///
+/// Not thread-safe: one writer, owned by one thread. Readers use ``JournalReader``, each with its
+/// own connection; WAL lets them read while the writer writes.
+public final class AlertJournal {
+    /// How hard a commit waits for the disk.
+    public enum Synchronous: String, Sendable {
+        /// Survives a crash of the process; a power cut may lose the last commits.
+        case normal
+        /// Survives a power cut too (an fsync per commit).
+        case full
+    }
+
+    /// The schema this code writes, in `PRAGMA user_version`.
+    static let schemaVersion: Int64 = 1
+
+    /// The database file.
+    public let path: String
+    /// The newest `seq` journaled (0 for none): survives retention removing every alert.
+    public private(set) var lastSeq: UInt64 = 0
+    /// The oldest `seq` still held, 0 when no alert is held.
+    public private(set) var oldestSeq: UInt64 = 0
+    /// Alerts held, and their bytes (topic and payload).
+    public private(set) var heldCount: Int64 = 0
+    public private(set) var heldBytes: Int64 = 0
+    /// The retention policy.
+    public let retention: JournalRetention
+
+    private let db: SQLiteConnection
+    private let insert: SQLiteStatement
+    private let saveState: SQLiteStatement
+    private let oldest: SQLiteStatement
+    private let deleteUpTo: SQLiteStatement
+
+    /// Opens the journal at `path`, creating it if need be, and reads where it stands.
+    public init(path: String, retention: JournalRetention = JournalRetention(), synchronous: Synchronous = .normal) throws(JournalError) {
+        self.path = path
+        self.retention = retention
+        db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(synchronous.rawValue.uppercased());")
+        let version = try Self.scalar(db, "PRAGMA user_version")
+        guard version <= Self.schemaVersion else {
+            throw JournalError("open \(path)", "the journal has schema version \(version); this vigild reads up to \(Self.schemaVersion): it was written by a newer Vigil")
+        }
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS alerts (
+                seq INTEGER PRIMARY KEY, emitted_ms INTEGER NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS state (
+                name TEXT PRIMARY KEY, seq INTEGER NOT NULL, taken_ms INTEGER NOT NULL, value BLOB);
+            PRAGMA user_version = \(Self.schemaVersion);
+            """)
+        insert = try db.prepare("INSERT INTO alerts (seq, emitted_ms, topic, payload) VALUES (?, ?, ?, ?)")
+        saveState = try db.prepare("INSERT OR REPLACE INTO state (name, seq, taken_ms, value) VALUES (?, ?, ?, ?)")
+        oldest = try db.prepare("SELECT seq, emitted_ms, length(topic) + length(payload) FROM alerts ORDER BY seq LIMIT 4096")
+        deleteUpTo = try db.prepare("DELETE FROM alerts WHERE seq <= ?")
+        let newest = try Self.scalar(db, "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0))")
+        lastSeq = UInt64(newest)
+        try recount()
+    }
+
+    /// Stores `records` (which must continue the stream: the first is ``lastSeq`` + 1, each
+    /// the next) and, when given, the state snapshot that knows them, in one transaction.
+    /// On failure nothing is stored and ``lastSeq`` stays: the same records can be appended again.
+    public func append(_ records: [JournalRecord], snapshot: [UInt8]? = nil, nowMs: Int64) throws(JournalError) {
+        guard !records.isEmpty || snapshot != nil else { return }
+        for (i, record) in records.enumerated() where record.seq != lastSeq + UInt64(i) + 1 {
+            throw JournalError("append", "seq \(record.seq) does not continue the journal (expected \(lastSeq + UInt64(i) + 1))")
+        }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            var bytes: Int64 = 0
+            for record in records {
+                insert.bind(1, Int64(bitPattern: record.seq))
+                insert.bind(2, record.emittedMs)
+                insert.bind(3, record.topic)
+                insert.bind(4, record.payload)
+                try insert.run("append seq \(record.seq)")
+                bytes += Int64(record.topic.utf8.count + record.payload.count)
+            }
+            let newest = records.last?.seq ?? lastSeq
+            try save("seq", seq: newest, takenMs: nowMs, value: nil)
+            if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
+            try db.execute("COMMIT")
+            if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
+            lastSeq = newest
+            heldCount += Int64(records.count)
+            heldBytes += bytes
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func save(_ name: String, seq: UInt64, takenMs: Int64, value: [UInt8]?) throws(JournalError) {
+        saveState.bind(1, name)
+        saveState.bind(2, Int64(bitPattern: seq))
+        saveState.bind(3, takenMs)
+        if let value { saveState.bind(4, value) } else { saveState.bindNull(4) }
+        try saveState.run("save the \(name)")
+    }
+
+    /// The latest state snapshot, if one was ever stored.
+    public func latestSnapshot() throws(JournalError) -> JournalSnapshot? {
+        let query = try db.prepare("SELECT seq, taken_ms, value FROM state WHERE name = 'snapshot'")
+        defer { query.reset() }
+        guard try query.step("read the snapshot"), !query.isNull(2) else { return nil }
+        return JournalSnapshot(seq: UInt64(bitPattern: query.int64(0)), takenMs: query.int64(1), bytes: query.blob(2))
+    }
+
+    /// Removes, oldest first, the alerts older than ``JournalRetention/maxAgeMs`` and those past
+    /// ``JournalRetention/maxBytes``. Returns how many were removed.
+    @discardableResult
+    public func applyRetention(nowMs: Int64) throws(JournalError) -> Int {
+        let cutoff = nowMs - retention.maxAgeMs
+        var removed = 0
+        while heldCount > 0 {
+            // Walk from the oldest, a chunk at a time, to the first alert that may stay.
+            var upTo: UInt64?
+            var count: Int64 = 0, bytes: Int64 = 0
+            var exhausted = true
+            while try oldest.step("read the oldest alerts") {
+                let size = oldest.int64(2)
+                guard oldest.int64(1) < cutoff || heldBytes - bytes > retention.maxBytes else {
+                    exhausted = false
+                    break
+                }
+                upTo = UInt64(bitPattern: oldest.int64(0))
+                count += 1
+                bytes += size
+            }
+            oldest.reset()
+            guard let upTo else { break }
+            deleteUpTo.bind(1, Int64(bitPattern: upTo))
+            try deleteUpTo.run("remove alerts up to seq \(upTo)")
+            heldCount -= count
+            heldBytes -= bytes
+            removed += Int(count)
+            oldestSeq = UInt64(try Self.scalar(db, "SELECT coalesce(min(seq), 0) FROM alerts"))
+            if !exhausted { break }
+        }
+        return removed
+    }
+
+    /// Reads the oldest `seq`, the count and the bytes held from the table (once, on opening;
+    /// then they are kept up to date as alerts come and go).
+    private func recount() throws(JournalError) {
+        let query = try db.prepare("SELECT coalesce(min(seq), 0), count(*), coalesce(sum(length(topic) + length(payload)), 0) FROM alerts")
+        defer { query.reset() }
+        guard try query.step("count the alerts") else { return }
+        oldestSeq = UInt64(bitPattern: query.int64(0))
+        heldCount = query.int64(1)
+        heldBytes = query.int64(2)
+    }
+
+    static func scalar(_ db: SQLiteConnection, _ sql: String) throws(JournalError) -> Int64 {
+        let query = try db.prepare(sql)
+        defer { query.reset() }
+        guard try query.step(sql) else { return 0 }
+        return query.int64(0)
+    }
+}

@@ -1,0 +1,59 @@
+/// One page of the journal, as the catch-up endpoint serves it.
+public struct JournalPage: Sendable, Equatable {
+    /// The alerts, in `seq` order.
+    public var records: [JournalRecord]
+    /// The last `seq` this page covers: ask again after it. With a prefix, alerts that do not
+    /// match it are covered without being in ``records``.
+    public var lastSeq: UInt64
+    /// The newest `seq` journaled.
+    public var latestSeq: UInt64
+    /// The oldest `seq` still held, 0 when none is.
+    public var oldestSeq: UInt64
+
+    /// Whether there is more after this page.
+    public var more: Bool { lastSeq < latestSeq }
+}
+
+/// The journal's reading side, for serving catch-up: its own connection, so it reads while the
+/// writer writes (WAL). Not thread-safe: one reader, one thread.
+public final class JournalReader {
+    /// Rows examined per page at most when a prefix filters them, so one request never scans
+    /// the whole journal.
+    public static let maxScan = 20_000
+
+    private let db: SQLiteConnection
+    private let rows: SQLiteStatement
+    private let bounds: SQLiteStatement
+
+    /// Opens the journal at `path` (which the writer has created) for reading.
+    public init(path: String) throws(JournalError) {
+        db = try SQLiteConnection(path: path, readOnly: true)
+        rows = try db.prepare("SELECT seq, emitted_ms, topic, payload FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?")
+        bounds = try db.prepare(
+            "SELECT coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), coalesce((SELECT min(seq) FROM alerts), 0)")
+    }
+
+    /// Up to `limit` alerts after `after` whose topic starts with `prefix` (every alert when it
+    /// is empty), read in one transaction so the bounds and the alerts agree.
+    public func page(after: UInt64, limit: Int, prefix: String = "") throws(JournalError) -> JournalPage {
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        defer { bounds.reset() }
+        guard try bounds.step("read the journal's bounds") else { throw JournalError("read the journal's bounds", "no row") }
+        let latest = UInt64(bitPattern: bounds.int64(0)), oldest = UInt64(bitPattern: bounds.int64(1))
+        var page = JournalPage(records: [], lastSeq: after, latestSeq: latest, oldestSeq: oldest)
+        let prefixBytes = Array(prefix.utf8)
+        rows.bind(1, Int64(bitPattern: after))
+        rows.bind(2, Int64(prefix.isEmpty ? limit : max(limit, Self.maxScan)))
+        defer { rows.reset() }
+        while try rows.step("read alerts after seq \(after)") {
+            let seq = UInt64(bitPattern: rows.int64(0))
+            let topic = rows.text(2)
+            page.lastSeq = seq
+            guard prefixBytes.isEmpty || topic.utf8.starts(with: prefixBytes) else { continue }
+            page.records.append(JournalRecord(seq: seq, emittedMs: rows.int64(1), topic: topic, payload: rows.blob(3)))
+            if page.records.count == limit { break }
+        }
+        return page
+    }
+}

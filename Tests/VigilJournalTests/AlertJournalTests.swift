@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import VigilJournal
+
+/// The journal on a real SQLite file: order, atomicity with the snapshot, reopening, retention,
+/// and reading while writing.
+@Suite struct AlertJournalTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("vigil-journal-\(UUID().uuidString).sqlite").path
+    }
+
+    static func records(_ seqs: ClosedRange<UInt64>, emittedMs: Int64 = 1_000, topic: String = "alert.high.S01.z") -> [JournalRecord] {
+        seqs.map { JournalRecord(seq: $0, emittedMs: emittedMs + Int64($0), topic: topic, payload: Array("{\"seq\":\($0)}".utf8)) }
+    }
+
+    @Test func appendsAndReadsInOrder() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path)
+        #expect(journal.lastSeq == 0 && journal.oldestSeq == 0)
+        try journal.append(Self.records(1...3), nowMs: 10)
+        try journal.append(Self.records(4...5), nowMs: 11)
+        #expect(journal.lastSeq == 5 && journal.oldestSeq == 1 && journal.heldCount == 5)
+        let reader = try JournalReader(path: path)
+        let page = try reader.page(after: 2, limit: 2)
+        #expect(page.records.map(\.seq) == [3, 4])
+        #expect(page.records[0] == Self.records(3...3)[0])
+        #expect(page.lastSeq == 4 && page.latestSeq == 5 && page.oldestSeq == 1 && page.more)
+        let rest = try reader.page(after: page.lastSeq, limit: 100)
+        #expect(rest.records.map(\.seq) == [5] && !rest.more)
+        let none = try reader.page(after: 5, limit: 100)
+        #expect(none.records.isEmpty && none.lastSeq == 5 && !none.more)
+    }
+
+    @Test func refusesASeqThatDoesNotContinueTheStream() throws {
+        let journal = try AlertJournal(path: Self.temporaryPath())
+        try journal.append(Self.records(1...2), nowMs: 0)
+        #expect(throws: JournalError.self) { try journal.append(Self.records(4...4), nowMs: 0) }
+        #expect(throws: JournalError.self) { try journal.append(Self.records(2...3), nowMs: 0) }
+        #expect(journal.lastSeq == 2)
+        try journal.append(Self.records(3...3), nowMs: 0)
+        #expect(journal.lastSeq == 3)
+    }
+
+    @Test func aFailedTransactionStoresNothing() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path)
+        try journal.append(Self.records(1...1), nowMs: 0)
+        // Another connection holds the write lock past the busy timeout? Too slow for a unit
+        // test; a duplicate primary key fails inside the transaction instead.
+        let raw = try AlertJournal(path: path)
+        try raw.append(Self.records(2...2), nowMs: 0)
+        #expect(throws: JournalError.self) { try journal.append(Self.records(2...3), snapshot: [1, 2, 3], nowMs: 5) }
+        #expect(journal.lastSeq == 1)
+        #expect(try journal.latestSnapshot() == nil)
+        let page = try JournalReader(path: path).page(after: 0, limit: 10)
+        #expect(page.records.map(\.seq) == [1, 2])
+    }
+
+    @Test func reopeningContinuesTheSeqAndFindsTheSnapshot() throws {
+        let path = Self.temporaryPath()
+        do {
+            let journal = try AlertJournal(path: path)
+            try journal.append(Self.records(1...7), snapshot: [9, 8, 7], nowMs: 1234)
+        }
+        let journal = try AlertJournal(path: path)
+        #expect(journal.lastSeq == 7 && journal.oldestSeq == 1 && journal.heldCount == 7)
+        #expect(try journal.latestSnapshot() == JournalSnapshot(seq: 7, takenMs: 1234, bytes: [9, 8, 7]))
+        try journal.append([], snapshot: [1], nowMs: 1300)
+        #expect(try journal.latestSnapshot() == JournalSnapshot(seq: 7, takenMs: 1300, bytes: [1]))
+    }
+
+    @Test func retentionByAgeKeepsTheSeqGoing() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path, retention: JournalRetention(maxAgeMs: 100, maxBytes: 1 << 30))
+        try journal.append(Self.records(1...10, emittedMs: 1_000), nowMs: 0)  // emitted 1001 ... 1010
+        #expect(try journal.applyRetention(nowMs: 1_105) == 4)  // before 1005 goes
+        #expect(journal.oldestSeq == 5 && journal.heldCount == 6)
+        #expect(try journal.applyRetention(nowMs: 10_000) == 6)
+        #expect(journal.oldestSeq == 0 && journal.heldCount == 0 && journal.heldBytes == 0)
+        let reopened = try AlertJournal(path: path)
+        #expect(reopened.lastSeq == 10 && reopened.oldestSeq == 0)
+        try reopened.append(Self.records(11...11, emittedMs: 20_000), nowMs: 0)
+        #expect(reopened.oldestSeq == 11)
+        let page = try JournalReader(path: path).page(after: 3, limit: 10)
+        #expect(page.records.map(\.seq) == [11] && page.oldestSeq == 11)
+    }
+
+    @Test func retentionBySizeRemovesTheOldestFirst() throws {
+        let one = Self.records(1...1)[0]
+        let size = Int64(one.topic.utf8.count + one.payload.count)  // the same for seq 1 ... 9
+        let journal = try AlertJournal(path: Self.temporaryPath(), retention: JournalRetention(maxAgeMs: .max / 4, maxBytes: size * 3))
+        try journal.append(Self.records(1...9), nowMs: 0)
+        #expect(journal.heldBytes == size * 9)
+        #expect(try journal.applyRetention(nowMs: 0) == 6)
+        #expect(journal.oldestSeq == 7 && journal.heldBytes == size * 3)
+    }
+
+    @Test func retentionWalksPastOneChunk() throws {
+        let journal = try AlertJournal(path: Self.temporaryPath(), retention: JournalRetention(maxAgeMs: 1, maxBytes: 1 << 30))
+        try journal.append(Self.records(1...10_000, emittedMs: 0), nowMs: 0)
+        #expect(try journal.applyRetention(nowMs: 20_000) == 10_000)
+        #expect(journal.heldCount == 0 && journal.lastSeq == 10_000)
+    }
+
+    @Test func aPrefixFiltersButCoversEverything() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path)
+        var records: [JournalRecord] = []
+        for seq in UInt64(1)...6 {
+            let topic = seq % 3 == 0 ? "alert.critical.S01.z" : "alert.low.S01.z"
+            records.append(JournalRecord(seq: seq, emittedMs: 0, topic: topic, payload: [UInt8(seq)]))
+        }
+        try journal.append(records, nowMs: 0)
+        let reader = try JournalReader(path: path)
+        let page = try reader.page(after: 0, limit: 10, prefix: "alert.critical.")
+        #expect(page.records.map(\.seq) == [3, 6] && page.lastSeq == 6 && !page.more)
+        let first = try reader.page(after: 0, limit: 1, prefix: "alert.critical.")
+        #expect(first.records.map(\.seq) == [3] && first.lastSeq == 3 && first.more)
+    }
+
+    @Test func aReaderSeesWhatIsCommittedWhileTheWriterWrites() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path)
+        let reader = try JournalReader(path: path)
+        #expect(try reader.page(after: 0, limit: 10).latestSeq == 0)
+        for batch in 0..<50 {
+            let first = UInt64(batch * 20 + 1)
+            try journal.append(Self.records(first...(first + 19)), snapshot: Array(repeating: UInt8(batch), count: 4096), nowMs: 0)
+            let page = try reader.page(after: first - 1, limit: 100)
+            #expect(page.records.count == 20 && page.latestSeq == first + 19)
+        }
+    }
+
+    @Test func aJournalFromANewerVigilIsRefused() throws {
+        let path = Self.temporaryPath()
+        _ = try AlertJournal(path: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()", path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        #expect {
+            try AlertJournal(path: path)
+        } throws: { error in
+            "\(error)".contains("schema version 99") && "\(error)".contains(path)
+        }
+    }
+}
