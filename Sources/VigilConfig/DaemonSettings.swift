@@ -31,14 +31,29 @@ public struct DaemonSettings: Sendable, Equatable {
     public var publishBind: [String] = ["tcp://127.0.0.1:7602"]
     /// ZMQ_SNDHWM of the alert socket, messages per subscriber. Default 100,000.
     public var sendHighWaterMark: Int = 100_000
+    /// With no alert published for this long, a `heartbeat` is published. Default 1 s.
+    public var heartbeatSeconds: Double = 1
+    /// The catch-up (ROUTER) endpoint: consumers ask for the alerts after a `seq`. Default
+    /// `tcp://127.0.0.1:7604`; empty disables.
+    public var catchupBind: String = "tcp://127.0.0.1:7604"
+    /// Alerts older than this are removed from the journal. Default 168 h (7 days).
+    public var journalMaxAgeHours: Double = 168
+    /// Past this many MB of alerts (topics and payloads), the oldest are removed. Default 1,024.
+    public var journalMaxMB: Double = 1_024
+    /// `normal`: a commit survives a crash of vigild; `full`: also a power cut (fsync per commit).
+    public var journalSynchronous: String = "normal"
+    /// While frames are processed but no alert is due, the daemon's state is journaled this often,
+    /// so a restart resumes close to where it stopped. Default 1 s.
+    public var snapshotIntervalSeconds: Double = 1
     /// The control (REQ/REP) endpoint for `vigil stats`. Default `tcp://127.0.0.1:7603`; empty disables.
     public var controlBind: String = "tcp://127.0.0.1:7603"
     /// Rejections of one reason logged at most once per this many seconds (the rest are counted). Default 10.
     public var rejectionLogIntervalSeconds: Double = 10
     /// Longest a graceful shutdown may take, seconds. Default 5.
     public var shutdownTimeoutSeconds: Double = 5
-    /// Where the daemon keeps what must survive a restart (the silences); relative to the working
-    /// directory. Default `state`; empty keeps nothing.
+    /// Where the daemon keeps what must survive a restart (the journal of alerts and state, the
+    /// silences); relative to the working directory. Default `state`; empty keeps nothing: no
+    /// catch-up, and `seq` starts again at 1 with each start.
     public var stateDirectory: String = "state"
     /// Engine gates and timings.
     public var engine = EngineSettings()
@@ -48,7 +63,7 @@ public struct DaemonSettings: Sendable, Equatable {
 }
 
 extension DaemonSettings {
-    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log"]
+    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log", "catchup", "journal"]
 
     /// Reads the settings from the root mapping of `vigild.yaml`.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
@@ -67,9 +82,19 @@ extension DaemonSettings {
             throw ConfigError(file: root.file, key: "ingest", "neither bind nor connect names an endpoint; expected at least one")
         }
 
-        let publish = try root["publish"].mapping(allowed: ["bind", "sndhwm"])
+        let publish = try root["publish"].mapping(allowed: ["bind", "sndhwm", "heartbeat_s"])
         s.publishBind = try endpoints(publish, "bind", default: s.publishBind)
         s.sendHighWaterMark = try publish.int("sndhwm", default: s.sendHighWaterMark, in: 1...100_000_000)
+        s.heartbeatSeconds = try publish.double("heartbeat_s", default: s.heartbeatSeconds, in: 0.05...3_600)
+
+        let catchup = try root["catchup"].mapping(allowed: ["bind"])
+        s.catchupBind = try catchup.string("bind", default: s.catchupBind)
+
+        let journal = try root["journal"].mapping(allowed: ["max_age_h", "max_mb", "synchronous", "snapshot_interval_s"])
+        s.journalMaxAgeHours = try journal.double("max_age_h", default: s.journalMaxAgeHours, in: 0.001...87_600)
+        s.journalMaxMB = try journal.double("max_mb", default: s.journalMaxMB, in: 1...1_048_576)
+        if journal.has("synchronous") { s.journalSynchronous = try journal["synchronous"].choice(["normal", "full"]) }
+        s.snapshotIntervalSeconds = try journal.double("snapshot_interval_s", default: s.snapshotIntervalSeconds, in: 0.05...3_600)
 
         let control = try root["control"].mapping(allowed: ["bind"])
         s.controlBind = try control.string("bind", default: s.controlBind)

@@ -19,19 +19,6 @@ public struct IngestStats: Sendable, Equatable {
     public init() {}
 }
 
-/// Counters of the publish stage.
-public struct PublishStats: Sendable, Equatable {
-    /// Alert messages published.
-    public var published: UInt64 = 0
-    /// The last `seq` published (0: none yet).
-    public var lastSeq: UInt64 = 0
-    /// Times processing waited 100 ms for room in the publish queue.
-    public var stalls: UInt64 = 0
-
-    /// Zero counters.
-    public init() {}
-}
-
 /// A snapshot of every counter of the daemon.
 public struct PipelineStats: Sendable, Equatable {
     /// Ingest counters.
@@ -42,12 +29,17 @@ public struct PipelineStats: Sendable, Equatable {
     public var processingRejected: [RejectReason: UInt64]
     /// Frame reports processed by the engine (accepted, duplicate or rejected there).
     public var processed: UInt64
-    /// Publish counters.
-    public var publish: PublishStats
+    /// Journal and publish counters.
+    public var publish: JournalStats
+    /// Catch-up counters.
+    public var catchup = CatchUpStats()
     /// Alert messages held back by silences.
     public var silenced: UInt64 = 0
     /// Silences in force.
     public var silences: Int = 0
+    /// Frames given up as missing (`seq` gaps: dropped at a high-water mark or lost upstream), by
+    /// camera id; only cameras with some. They add up to ``EngineStats/framesMissing``.
+    public var framesMissingByCamera: [String: UInt64] = [:]
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

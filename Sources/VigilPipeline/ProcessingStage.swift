@@ -4,10 +4,13 @@ import VigilCore
 
 /// Runs the alert engine on one serial queue: every batch from ingest, and a timer that lets
 /// incidents resolve by the wall clock when feeds fall silent and cameras go offline. The
-/// engine's messages pass the silences (``AlertGate``) on their way to the publisher.
+/// engine's messages pass the silences (``AlertGate``) into the outbox, where the journal takes
+/// them, with a copy of the state right after them (``take(_:)``), never waiting for a commit. The timer
+/// also logs, at a bounded rate, the cameras whose frames went missing (ZeroMQ drops at its
+/// high-water marks without a word; the `seq` gaps are the only trace).
 ///
-/// `@unchecked Sendable`: `engine`, `gate`, `rejections`, `processed` and `rejected` are touched
-/// only on `queue` (checked with `dispatchPrecondition`).
+/// `@unchecked Sendable`: `engine`, `gate`, `rejections`, `processed`, `rejected` and the
+/// missing frames' log state are touched only on `queue` (checked with `dispatchPrecondition`).
 final class ProcessingStage: @unchecked Sendable {
     let queue = DispatchQueue(label: "vigil.processing")
     private var engine: AlertEngine
@@ -17,19 +20,42 @@ final class ProcessingStage: @unchecked Sendable {
     private var processed: UInt64 = 0
     private var rejected: [RejectReason: UInt64] = [:]
     private var timer: DispatchSourceTimer?
-    private let emit: @Sendable ([AlertEvent]) -> Void
+    /// Alerts for consumers, waiting for the journal; and whether the engine changed since the
+    /// journal last took its state.
+    private var outbox: [AlertEvent]
+    private var changed = false
+    /// Incidents consumers have seen open, with the last message they saw of each: if a restart
+    /// cannot resume the engine, these are the incidents to resolve.
+    private var visibleOpen: [String: AlertEvent]
+    private let keepsState: Bool
+    private let notify: @Sendable () -> Void
     private let logger: Logger
+    /// Per camera, the frames missing as of the last notice about them, and when it was logged.
+    private var missingLogged: [UInt64]
+    private var missingLoggedMs: Int64 = .min / 2
+    private let missingLogIntervalMs: Int64
 
+    /// Creates the stage; frames gone missing are logged at most once per
+    /// `missingLogIntervalSeconds`.
+    /// `state` is the engine, the gate and the open incidents as restored (or new); `outbox`, what
+    /// is due before anything else (the incidents a restart had to resolve). With `keepsState`,
+    /// ``take(_:)`` hands out copies of the state; `notify` tells the journal alerts are due.
     init(
-        engine: AlertEngine, silences: [Silence], silenceStore: SilenceStore?, logger: Logger, rejectionLogIntervalSeconds: Double,
-        emit: @escaping @Sendable ([AlertEvent]) -> Void
+        state: DaemonState, outbox: [AlertEvent], keepsState: Bool, silenceStore: SilenceStore?, logger: Logger, rejectionLogIntervalSeconds: Double,
+        missingLogIntervalSeconds: Double = 10, notify: @escaping @Sendable () -> Void
     ) {
-        self.engine = engine
-        gate = AlertGate(silences: silences)
+        engine = state.engine
+        gate = state.gate
+        visibleOpen = state.visibleOpen
+        self.outbox = outbox
+        self.keepsState = keepsState
+        self.notify = notify
+        let engine = state.engine
         self.silenceStore = silenceStore
         self.logger = logger
         rejections = RejectionLog(logger: logger, intervalSeconds: rejectionLogIntervalSeconds)
-        self.emit = emit
+        missingLogged = engine.framesMissingByCamera
+        missingLogIntervalMs = Int64(missingLogIntervalSeconds * 1_000)
     }
 
     /// Starts the expiry timer (every 500 ms).
@@ -43,6 +69,7 @@ final class ProcessingStage: @unchecked Sendable {
             let ended = gate.expire(nowMs: nowMs)
             if ended.expired { persistSilences() }
             send(alerts, released: ended.events, nowMs: nowMs)
+            logMissing(nowMs: nowMs)
         }
         timer.resume()
         self.timer = timer
@@ -68,6 +95,7 @@ final class ProcessingStage: @unchecked Sendable {
             }
         }
         processed += UInt64(frames.count)
+        changed = true
         engine.expire(wallNowMs: nowMs, into: &alerts)
         send(alerts, released: [], nowMs: nowMs)
     }
@@ -76,8 +104,60 @@ final class ProcessingStage: @unchecked Sendable {
     /// publisher, after the incidents a silence no longer holds back.
     private func send(_ alerts: [AlertEvent], released: [AlertEvent], nowMs: Int64) {
         guard !alerts.isEmpty || !released.isEmpty else { return }
+        changed = true
         let visible = released + gate.pass(alerts, nowMs: nowMs)
-        if !visible.isEmpty { emit(visible) }
+        guard !visible.isEmpty else { return }
+        for event in visible {
+            if event.state == .resolved { visibleOpen[event.id] = nil } else { visibleOpen[event.id] = event }
+        }
+        outbox.append(contentsOf: visible)
+        notify()
+    }
+
+    /// Whether the journal wants the state with what it takes.
+    enum StateWanted {
+        /// Only if there are alerts (their state must be journaled with them).
+        case withAlerts
+        /// Also if the engine changed since the last time.
+        case ifChanged
+        /// In any case (the last commit failed, or the daemon is stopping).
+        case always
+    }
+
+    /// Hands the journal the alerts due and, as `wanted` says (and always with alerts), a copy
+    /// of the state right after them. Runs on the queue, between batches.
+    func take(_ wanted: StateWanted) -> Handoff {
+        queue.sync {
+            let events = outbox
+            outbox.removeAll(keepingCapacity: true)
+            let withState = keepsState && (!events.isEmpty || wanted == .always || (wanted == .ifChanged && changed))
+            guard withState else { return Handoff(events: events, state: nil) }
+            changed = false
+            return Handoff(events: events, state: DaemonState(engine: engine, gate: gate, visibleOpen: visibleOpen))
+        }
+    }
+
+    /// Logs the cameras whose frames went missing since the last notice, and how many, at most
+    /// once per interval. Called by the timer, so the per-message path never pays for it.
+    private func logMissing(nowMs: Int64) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard nowMs - missingLoggedMs >= missingLogIntervalMs else { return }
+        let missing = engine.framesMissingByCamera
+        guard missing != missingLogged else { return }
+        var cameras: [(id: String, frames: UInt64)] = []
+        for camera in missing.indices where missing[camera] != missingLogged[camera] {
+            cameras.append((engine.cameras[camera].id, missing[camera] - missingLogged[camera]))
+        }
+        cameras.sort { $0.frames != $1.frames ? $0.frames > $1.frames : $0.id < $1.id }
+        missingLogged = missing
+        missingLoggedMs = nowMs
+        logger.notice(
+            "frames missing (seq gaps: dropped at a ZeroMQ high-water mark or lost upstream)",
+            metadata: [
+                "frames.missing": "\(cameras.reduce(0) { $0 + $1.frames })",
+                "frames.missing_by_camera": "\(cameras.map { "\($0.id):\($0.frames)" }.joined(separator: ","))",
+                "frames.missing_total": "\(missing.reduce(0, +))",
+            ])
     }
 
     // MARK: Silences (called from the control thread)
@@ -130,8 +210,11 @@ final class ProcessingStage: @unchecked Sendable {
         }
     }
 
-    /// Counters, read on the queue.
-    func stats() -> (engine: EngineStats, processed: UInt64, rejected: [RejectReason: UInt64], silenced: UInt64, silences: Int) {
-        queue.sync { (engine.stats, processed, rejected, gate.held, gate.silences.count) }
+    /// Counters, read on the queue; `framesMissingByCamera` names only cameras with frames missing.
+    func stats() -> (
+        engine: EngineStats, processed: UInt64, rejected: [RejectReason: UInt64], silenced: UInt64, silences: Int,
+        framesMissingByCamera: [String: UInt64]
+    ) {
+        queue.sync { (engine.stats, processed, rejected, gate.held, gate.silences.count, engine.framesMissingByCameraID) }
     }
 }

@@ -19,7 +19,8 @@ public enum StatsJSON {
             "engine": [
                 "frames_accepted": stats.engine.framesAccepted, "frames_duplicate": stats.engine.framesDuplicate,
                 "camera_restarts": stats.engine.cameraRestarts, "frames_reordered": stats.engine.framesReordered,
-                "frames_missing": stats.engine.framesMissing, "frames_held": stats.engine.framesHeld,
+                "frames_missing": stats.engine.framesMissing, "frames_missing_by_camera": stats.framesMissingByCamera,
+                "frames_held": stats.engine.framesHeld,
                 "detections": stats.engine.detections, "detections_masked": stats.engine.detectionsMasked,
                 "detections_unknown_class": stats.engine.detectionsUnknownClass, "targets_created": stats.engine.targetsCreated,
                 "tracks_fused": stats.engine.tracksFused, "targets_active": stats.engine.targetsActive,
@@ -29,7 +30,15 @@ public enum StatsJSON {
                 "cameras_offline_now": stats.engine.camerasOfflineNow, "health_incidents_open": stats.engine.healthIncidentsOpen,
                 "suppressed": stats.engine.suppressed, "inhibited": stats.engine.inhibited, "group_joins": stats.engine.groupJoins, "group_splits": stats.engine.groupSplits,
             ],
-            "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq, "stalls": stats.publish.stalls],
+            "publish": ["published": stats.publish.published, "last_seq": stats.publish.lastSeq, "heartbeats": stats.publish.heartbeats],
+            "journal": [
+                "oldest_seq": stats.publish.oldestSeq, "latest_seq": stats.publish.lastSeq, "held": stats.publish.held,
+                "held_bytes": stats.publish.heldBytes, "commits": stats.publish.commits, "failures": stats.publish.failures,
+                "pending": stats.publish.pending, "snapshots": stats.publish.snapshots, "snapshot_bytes": stats.publish.snapshotBytes,
+                "commit_ms_mean": stats.publish.commits == 0 ? 0 : Double(stats.publish.commitNsTotal / stats.publish.commits) / 1e6,
+                "commit_ms_max": Double(stats.publish.commitNsMax) / 1e6,
+            ],
+            "catchup": ["requests": stats.catchup.requests, "refused": stats.catchup.refused, "alerts_served": stats.catchup.alertsServed],
             "silences": ["active": stats.silences, "held": stats.silenced],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"ok\":false}".utf8)

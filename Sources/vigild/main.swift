@@ -31,7 +31,10 @@ struct VigilDaemon: ParsableCommand {
     @Option(name: .customLong("control-bind"), help: "Control endpoint for `vigil stats` (replaces control.bind; \"\" disables).")
     var controlBind: String?
 
-    @Option(name: .customLong("state-dir"), help: "Where silences are kept across restarts (replaces state.dir; \"\" keeps nothing).")
+    @Option(name: .customLong("catchup-bind"), help: "Catch-up endpoint for consumers (replaces catchup.bind; \"\" disables).")
+    var catchupBind: String?
+
+    @Option(name: .customLong("state-dir"), help: "Where the journal and the silences are kept across restarts (replaces state.dir; \"\" keeps nothing).")
     var stateDir: String?
 
     @Flag(help: "Mark every alert as an exercise (a drill, or a run fed by the simulator); replaces site.exercise.")
@@ -54,6 +57,7 @@ struct VigilDaemon: ParsableCommand {
         }
         if !publishBind.isEmpty { configuration.settings.publishBind = publishBind }
         if let controlBind { configuration.settings.controlBind = controlBind }
+        if let catchupBind { configuration.settings.catchupBind = catchupBind }
         if let stateDir { configuration.settings.stateDirectory = stateDir }
         if exercise { configuration.settings.engine.exercise = true }
 

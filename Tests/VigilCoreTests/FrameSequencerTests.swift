@@ -148,6 +148,79 @@ import Testing
         #expect(h.sequencer.newestTs(camera: 0) == Self.t0 + 50_100)
     }
 
+    @Test func missingFramesAreCountedPerCamera() {
+        var h = Harness()
+        // Camera 0 loses seq 2 (given up once it is 2 s past frame 3) and 6-8 (given up by the
+        // wall clock: the camera goes quiet after seq 9).
+        h.send(1, at: 100)
+        for seq in 3...25 as ClosedRange<UInt64> where !(6...8).contains(seq) { h.send(seq, at: Int64(seq) * 100) }
+        #expect(h.sequencer.missingByCamera == [1, 0])
+        h.tick(wall: 4_600)
+        #expect(h.sequencer.missingByCamera == [4, 0])
+        // Camera 1 loses 11-15; 17 and 18 arrive before 16, a reordering, not a loss.
+        for seq in [10, 16, 18, 17, 19] as [UInt64] { h.send(seq, at: Int64(seq) * 100, camera: 1, wall: 5_000) }
+        h.tick(wall: 7_000)
+        #expect(h.order[1] == [10, 16, 17, 18, 19])
+        #expect(h.sequencer.missingByCamera == [4, 5])
+        #expect(h.sequencer.missing == 9)
+        // A frame given up that turns up after all is refused, and stays counted.
+        #expect(h.send(12, at: 1_200, camera: 1, wall: 7_100) == .missedTurn(releasedSeq: 19))
+        #expect(h.sequencer.missingByCamera == [4, 5])
+    }
+
+    @Test func aRebootIsNotCountedMissing() {
+        var h = Harness()
+        // Reboots of every kind: seq 0 again with a newer ts (here seq 1 before seq 0)...
+        for seq in 500...510 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100) }
+        h.send(1, at: 52_000)
+        h.send(0, at: 51_900)
+        h.send(2, at: 52_100)
+        // ...with the clock set back...
+        for seq in 1_000...1_010 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100, camera: 1) }
+        h.send(0, at: 50_000, camera: 1)
+        h.send(1, at: 50_100, camera: 1)
+        // ...and a short run that reboots with its clock set back.
+        for seq in 3...10 as ClosedRange<UInt64> { h.send(seq, at: 52_000 + Int64(seq) * 100) }
+        h.send(0, at: 1_000, wall: 60_000)
+        h.send(1, at: 1_100, wall: 60_100)
+        h.tick(wall: 70_000)
+        #expect(h.order[0] == Array(500...510) + Array(0...10) + [0, 1])
+        #expect(h.order[1] == Array(1_000...1_010) + [0, 1])
+        #expect(h.sequencer.restarts == 3)
+        #expect(h.sequencer.missingByCamera == [0, 0])
+        #expect(h.sequencer.missing == 0)
+    }
+
+    @Test func aGapTheOldRunLeftOpenAtARebootIsMissingButTheRebootIsNot() {
+        var h = Harness()
+        for seq in 500...510 as ClosedRange<UInt64> { h.send(seq, at: Int64(seq) * 100) }
+        h.send(513, at: 51_300)  // waits for 511 and 512, which never come
+        h.send(0, at: 52_000)  // the camera reboots: the old run's gap will never fill
+        h.send(1, at: 52_100)
+        #expect(h.order[0].suffix(3) == [513, 0, 1])
+        #expect(h.sequencer.restarts == 1)
+        #expect(h.sequencer.missingByCamera == [2, 0])
+    }
+
+    @Test func duplicatesAreNotCountedMissing() {
+        var h = Harness()
+        h.send(1, at: 100)
+        h.send(1, at: 100)
+        h.send(3, at: 300)
+        h.send(3, at: 300)  // a duplicate of a held frame
+        h.send(2, at: 200)
+        h.send(2, at: 200)
+        h.send(5, at: 500)  // 4 is lost...
+        h.tick(wall: 3_000)
+        #expect(h.send(5, at: 500, wall: 3_100) == .duplicate)  // ...and a retry of 5 comes after it was given up
+        for seq in 6...8 as ClosedRange<UInt64> {
+            h.send(seq, at: Int64(seq) * 100, camera: 1)
+            #expect(h.send(seq, at: Int64(seq) * 100, camera: 1) == .duplicate)
+        }
+        #expect(h.order == [[1, 2, 3, 5], [6, 7, 8]])
+        #expect(h.sequencer.missingByCamera == [1, 0])
+    }
+
     @Test func heldFramesAreBoundedByTheWindow() {
         var h = Harness()
         h.send(1, at: 0)

@@ -16,6 +16,8 @@ import ZeroMQ
         settings.ingestBind = [try freeEndpoint()]
         settings.publishBind = [try freeEndpoint()]
         settings.controlBind = ""
+        settings.catchupBind = try freeEndpoint()
+        settings.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-state-\(UUID().uuidString)").path
         settings.rejectionLogIntervalSeconds = 3_600
         return VigilConfiguration(
             settings: settings,

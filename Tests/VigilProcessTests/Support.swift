@@ -63,14 +63,21 @@ final class Child: @unchecked Sendable {
 
 /// A running vigild on free loopback ports.
 final class RunningDaemon: @unchecked Sendable {
-    let ingest: String, alerts: String, control: String
+    let ingest: String, alerts: String, control: String, catchup: String
+    /// Its own state directory (journal, silences), so tests running side by side share nothing.
+    let stateDirectory: String
     let child: Child
 
-    init(config: String = "Config/vigild.yaml") throws {
+    init(config: String = "Config/vigild.yaml", stateDirectory: String? = nil) throws {
         ingest = try freeEndpoint()
         alerts = try freeEndpoint()
         control = try freeEndpoint()
-        child = try Child("vigild", ["--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control])
+        catchup = try freeEndpoint()
+        self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-state-\(UUID().uuidString)").path
+        child = try Child("vigild", [
+            "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--catchup-bind", catchup,
+            "--state-dir", self.stateDirectory,
+        ])
         // Ready when the control socket answers.
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {

@@ -22,12 +22,14 @@ def free_port():
 
 class Daemon:
     def __init__(self, tmp_path, config=None, state_dir=None, ports=None):
-        self.ingest, self.alerts, self.control = ports or (f"tcp://127.0.0.1:{free_port()}" for _ in range(3))
+        ports = list(ports or [])
+        ports += [f"tcp://127.0.0.1:{free_port()}" for _ in range(4 - len(ports))]
+        self.ingest, self.alerts, self.control, self.catchup = ports
         self.log = open(tmp_path / "vigild.log", "a+")
         self.process = subprocess.Popen(
             [str(BIN / "vigild"), "--config", str(config or ROOT / "Config" / "vigild.yaml"),
              "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control,
-             "--state-dir", str(state_dir or tmp_path / "state")],
+             "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state")],
             stderr=self.log, cwd=ROOT)
         self.context = zmq.Context()
         deadline = time.time() + 15

@@ -9,7 +9,7 @@
 ///
 /// Not thread-safe: one engine is owned by one serial queue (the pipeline's processing queue).
 /// It does no I/O and reads no clock: the caller passes the wall time where it matters.
-public struct AlertEngine {
+public struct AlertEngine: Sendable {
     /// The registered cameras.
     public let cameras: CameraRegistry
     /// The zones.
@@ -44,8 +44,8 @@ public struct AlertEngine {
     /// Where the targets are, for fusion.
     var grid: TargetGrid
     /// Camera track (camera index << 32 | track id) → target serial.
-    private var trackTargets: [UInt64: UInt64] = [:]
-    private var nextSerial: UInt64 = 1
+    var trackTargets: [UInt64: UInt64] = [:]
+    var nextSerial: UInt64 = 1
     /// Open incidents by key; a target names its incident's key.
     var incidents: [UInt64: Incident] = [:]
     var nextIncidentKey: UInt64 = 1
@@ -56,12 +56,12 @@ public struct AlertEngine {
     }
 
     /// Event time: the newest `ts` accepted from any camera.
-    private var eventClock: Int64 = .min
+    var eventClock: Int64 = .min
     /// Wall time at which a report was last accepted, for idle advance.
-    private var lastReportWallMs: Int64 = 0
+    var lastReportWallMs: Int64 = 0
     /// Per camera, the wall time at which its last report was accepted.
-    private var cameraReportWallMs: [Int64]
-    private var lastExpiryClock: Int64?
+    var cameraReportWallMs: [Int64]
+    var lastExpiryClock: Int64?
     /// The rules prepared for matching, and what they hold in arrays.
     let compiledRules: [CompiledRule]
     let ruleTables: RuleTables

@@ -8,11 +8,11 @@
 /// waiting longer could no longer help: the camera's newest `ts` is `maxLatenessMs` past the held
 /// frame (a missing frame would now be too late anyway), or it has waited `maxLatenessMs` of wall
 /// time (the camera went quiet), or `window` frames are held. Then the missing frames are given
-/// up (counted in ``missing``) and the held ones released in order. A frame that arrives after its
-/// turn was given up is refused as too late: frames of one camera are never processed out of
-/// order. The one exception: a frame from before the first one the sequencer saw of a camera
-/// (the daemon started while frames were in flight out of order) could not be waited for, and is
-/// processed as it comes.
+/// up (counted in ``missing``, and per camera in ``missingByCamera``) and the held ones released
+/// in order. A frame that arrives after its turn was given up is refused as too late: frames of
+/// one camera are never processed out of order. The one exception: a frame from before the first
+/// one the sequencer saw of a camera (the daemon started while frames were in flight out of
+/// order) could not be waited for, and is processed as it comes.
 ///
 /// **Duplicates.** The same `seq` with the same `ts` (a retry, a second network path) is a
 /// duplicate; the last `window` frames of each camera are remembered in a ring indexed by `seq`.
@@ -24,9 +24,10 @@
 /// **Reboots.** After a reboot `seq` starts again at 0. A frame behind the expected `seq` that is
 /// newer than what was released (or far behind, more than `window` frames) starts a new run;
 /// so does a frame near 0 (below `window`, after numbers more than `window` higher) whose `ts`
-/// is far behind (the reboot also set the clock back). The old
-/// run's held frames are released first; the new run expects `seq` 0, so its first frames are
-/// ordered too. Reboots are counted in ``restarts``.
+/// is far behind (the reboot also set the clock back). The old run's held frames are released
+/// first (the gaps before them are given up: missing); the new run expects `seq` 0, so its first
+/// frames are ordered too. Starting again is not a gap: the `seq` numbers the old run did not
+/// reach are not missing. Reboots are counted in ``restarts``.
 ///
 /// Memory: per camera, `window` × 16 bytes for the ring plus at most `window` held frames.
 /// Not thread-safe; it belongs to the engine's queue. It reads no clock: wall time is passed in.
@@ -92,6 +93,9 @@ public struct FrameSequencer: Sendable {
     public private(set) var reordered: UInt64 = 0
     /// Frames never received: `seq` numbers given up after waiting.
     public private(set) var missing: UInt64 = 0
+    /// ``missing`` per camera, indexed by camera: the frames of each camera dropped on the way
+    /// (at a ZeroMQ high-water mark, say) or lost upstream, as its `seq` gaps show them.
+    public private(set) var missingByCamera: [UInt64]
     /// Frames held now.
     public private(set) var heldCount = 0
 
@@ -99,6 +103,7 @@ public struct FrameSequencer: Sendable {
     /// and waits up to `maxLatenessMs` for a missing one.
     public init(cameraCount: Int, window: Int, maxLatenessMs: Int64) {
         cameras = Array(repeating: nil, count: cameraCount)
+        missingByCamera = Array(repeating: 0, count: cameraCount)
         self.window = max(window, 1)
         self.maxLatenessMs = maxLatenessMs
     }
@@ -212,18 +217,25 @@ public struct FrameSequencer: Sendable {
             state.newestTs - first.report.ts >= maxLatenessMs || wallNowMs - first.arrivedWallMs >= maxLatenessMs
                 || state.held.count > window
         {
-            missing += first.report.seq &- state.nextSeq
-            state.nextSeq = first.report.seq
-            releaseInTurn(&state, camera: camera, releasing: &released)
+            giveUp(before: first.report.seq, in: &state, camera: camera, releasing: &released)
         }
     }
 
-    /// A new run of the camera starts with `report`: the old run's held frames are released, and
-    /// the new run expects `seq` 0.
+    /// Gives up the frames of `camera` from the expected one up to `seq` (a held frame's, so
+    /// higher), counting them missing, and releases what is then in turn.
+    private mutating func giveUp(before seq: UInt64, in state: inout CameraState, camera: Int, releasing released: inout [Released]) {
+        let gap = seq &- state.nextSeq
+        missing += gap
+        missingByCamera[camera] += gap
+        state.nextSeq = seq
+        releaseInTurn(&state, camera: camera, releasing: &released)
+    }
+
+    /// A new run of the camera starts with `report`: the old run's held frames are released (the
+    /// gaps before them will never fill: missing), and the new run expects `seq` 0.
     private mutating func restart(_ state: inout CameraState, camera: Int, at report: FrameReport, releasing released: inout [Released]) {
         while let first = state.held.first {
-            state.nextSeq = first.report.seq
-            releaseInTurn(&state, camera: camera, releasing: &released)
+            giveUp(before: first.report.seq, in: &state, camera: camera, releasing: &released)
         }
         restarts += 1
         state.nextSeq = 0

@@ -110,3 +110,45 @@ struct Motion {
         return de * de + dn * dn <= tolerance * tolerance
     }
 }
+
+// MARK: State (here, where the private fields are)
+
+extension Motion {
+    func encode(to w: inout StateWriter) {
+        for bucket in [previous, current] {
+            w.put(bucket.second)
+            w.put(bucket.sumLat)
+            w.put(bucket.sumLon)
+            w.put(bucket.n)
+        }
+        for sample in [ring.0, ring.1, ring.2, ring.3] {
+            w.put(sample.lat)
+            w.put(sample.lon)
+            w.put(sample.second)
+        }
+        w.put(pushed)
+        w.put(velocity) { w, v in
+            w.put(v.east)
+            w.put(v.north)
+        }
+    }
+
+    init(from r: inout StateReader) throws(StateError) {
+        func bucket(_ r: inout StateReader) throws(StateError) -> Bucket {
+            var bucket = Bucket(second: try r.int64())
+            bucket.sumLat = try r.double()
+            bucket.sumLon = try r.double()
+            bucket.n = try r.double()
+            return bucket
+        }
+        func sample(_ r: inout StateReader) throws(StateError) -> Sample {
+            Sample(lat: try r.double(), lon: try r.double(), second: try r.int64())
+        }
+        self.init()
+        previous = try bucket(&r)
+        current = try bucket(&r)
+        ring = (try sample(&r), try sample(&r), try sample(&r), try sample(&r))
+        pushed = try r.int()
+        velocity = try r.optional { r throws(StateError) in (east: try r.double(), north: try r.double()) }
+    }
+}

@@ -143,3 +143,66 @@ public struct AlertGate: Sendable {
         return released.sorted { ($0.firstTs, $0.id) < ($1.firstTs, $1.id) }
     }
 }
+
+// MARK: State (here, where the private fields are)
+
+extension AlertGate {
+    /// Writes the incidents the silences hold back or follow (the silences themselves are kept
+    /// in their own file, where `vigil silence` changes them at once).
+    public func encodeState(to w: inout StateWriter) {
+        w.put(open.sorted { $0.key < $1.key }) { w, entry in
+            entry.value.latest.encode(to: &w)
+            w.put(entry.value.visible)
+        }
+    }
+
+    /// Takes the followed incidents written by ``encodeState(to:)``, keeping the silences.
+    public mutating func restoreState(from r: inout StateReader) throws(StateError) {
+        let entries = try r.array { r throws(StateError) in (try AlertEvent(from: &r), try r.bool()) }
+        open = [:]
+        for (event, visible) in entries { open[event.id] = (event, visible) }
+    }
+
+    /// Forgets the incidents it follows (their engine state is gone).
+    public mutating func forgetIncidents() {
+        open = [:]
+    }
+}
+
+extension AlertEvent {
+    /// Writes the event for a state snapshot.
+    public func encode(to w: inout StateWriter) {
+        w.put(id)
+        w.put(state.rawValue)
+        w.put(kind)
+        w.put(severity.rawValue)
+        w.put(objectClass.rawValue)
+        w.put(count)
+        w.put(sector)
+        w.put(zone)
+        w.put(lat)
+        w.put(lon)
+        w.put(direction) { $0.put($1) }
+        w.put(cameras) { $0.put($1) }
+        w.put(firstTs)
+        w.put(lastTs)
+        w.put(rule) { $0.put($1) }
+        w.put(stretch) { w, stretch in stretch.encode(to: &w) }
+        w.put(exercise)
+    }
+
+    /// Reads an event written by ``encode(to:)``.
+    public init(from r: inout StateReader) throws(StateError) {
+        let id = try r.string()
+        guard let state = State(rawValue: try r.string()) else { throw StateError("alert \(id) has no known state") }
+        let kind = try r.string()
+        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("alert \(id) has no known severity") }
+        guard let objectClass = ObjectClass(rawValue: try r.string()) else { throw StateError("alert \(id) has no known class") }
+        self.init(
+            id: id, state: state, kind: kind, severity: severity, objectClass: objectClass, count: try r.int(), sector: try r.string(),
+            zone: try r.string(), lat: try r.double(), lon: try r.double(), direction: try r.optional { r throws(StateError) in try r.string() },
+            cameras: try r.array { r throws(StateError) in try r.string() }, firstTs: try r.int64(), lastTs: try r.int64(),
+            rule: try r.optional { r throws(StateError) in try r.string() },
+            stretch: try r.optional { r throws(StateError) in try CoverageStretch(from: &r) }, exercise: try r.bool())
+    }
+}

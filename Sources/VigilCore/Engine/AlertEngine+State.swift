@@ -1,0 +1,319 @@
+/// The engine's state across a restart: what it knows of targets, incidents and cameras, written
+/// with every journal commit and read back when the daemon starts, so an incident open at a
+/// crash goes on under its id (no second `raised`) and ends with one `resolved`.
+///
+/// Kept: the targets (position, class votes, tracks, border sides, zone streaks, motion,
+/// incident), the open incidents, the cameras' health and its incidents, the counters that
+/// number targets and incidents, and the clocks. Not kept: the frame sequencer (after a restart
+/// each camera's next frame starts its run, as after a reboot) and the counters of `stats`.
+/// The grid and the track index are rebuilt from the targets.
+///
+/// Wall times move on by the time the daemon was down: its downtime is not the cameras'
+/// silence, so a camera is judged offline only after `offline_after_s` without reports since
+/// the restart. Event time is the cameras': incidents whose targets went away meanwhile resolve
+/// once the feeds (or, if every feed is silent, the wall clock) show them unseen long enough.
+///
+/// The state refers to cameras, zones, rules and kinds by their position in the configuration;
+/// ``stateFingerprint`` hashes those lists, and a state taken under another configuration is
+/// refused rather than misread.
+extension AlertEngine {
+    /// A hash of what the state's indices refer to: camera ids and sectors, zone ids, kinds and
+    /// the border lines, rule names and kinds, in order.
+    public var stateFingerprint: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xff
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        for camera in cameras.cameras { mix("camera \(camera.id) \(camera.sector)") }
+        for zone in zones.zones { mix("zone \(zone.id) \(zone.kind)") }
+        for border in zones.borderIndices { mix("border \(border)") }
+        for rule in rules { mix("rule \(rule.name) \(rule.kind ?? "-")") }
+        for kind in kinds.names { mix("kind \(kind)") }
+        return hash
+    }
+
+    /// Writes the engine's state (see the type's notes).
+    public func encodeState(to w: inout StateWriter) {
+        w.put(stateFingerprint)
+        w.put(nextSerial)
+        w.put(nextIncidentKey)
+        w.put(eventClock)
+        w.put(lastReportWallMs)
+        w.put(lastExpiryClock) { $0.put($1) }
+        w.put(startWallMs) { $0.put($1) }
+        w.put(lastHealthCheckMs)
+        w.put(cameraReportWallMs) { $0.put($1) }
+        w.put(health) { w, h in
+            w.put(h.heardWallMs) { $0.put($1) }
+            w.put(h.offline)
+            w.put(h.incident) { $0.put($1) }
+            w.put(h.exercise)
+        }
+        w.put(targets.values.sorted { $0.serial < $1.serial }) { w, target in target.encode(to: &w) }
+        w.put(incidents.sorted { $0.key < $1.key }) { w, entry in
+            w.put(entry.key)
+            entry.value.encode(to: &w)
+        }
+        w.put(healthIncidents.sorted { $0.key < $1.key }) { w, entry in
+            w.put(entry.key)
+            entry.value.encode(to: &w)
+        }
+        w.put(gapKeys) { $0.put($1) }
+    }
+
+    /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
+    /// times on to `wallNowMs`. Throws, leaving the engine as it was, if the state was taken
+    /// under another configuration or cannot be read.
+    public mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64) throws(StateError) {
+        let fingerprint = try r.uint64()
+        guard fingerprint == stateFingerprint else {
+            throw StateError("the state was taken under another configuration (cameras, zones or rules were added, removed, renamed or reordered)")
+        }
+        var restored = self
+        let shift = max(0, wallNowMs - takenWallMs)
+        restored.nextSerial = try r.uint64()
+        restored.nextIncidentKey = try r.uint64()
+        restored.eventClock = try r.int64()
+        restored.lastReportWallMs = try r.int64() + shift
+        restored.lastExpiryClock = try r.optional { r throws(StateError) in try r.int64() }
+        restored.startWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
+        restored.lastHealthCheckMs = try r.int64()
+        let reportWall = try r.array { r throws(StateError) in try r.int64() }
+        guard reportWall.count == cameras.count else { throw StateError("the state has \(reportWall.count) cameras, the configuration \(cameras.count)") }
+        restored.cameraReportWallMs = reportWall.map { $0 == 0 ? 0 : $0 + shift }
+        let health = try r.array { r throws(StateError) in
+            var h = CameraHealth()
+            h.heardWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
+            h.offline = try r.bool()
+            h.incident = try r.optional { r throws(StateError) in try r.uint64() }
+            h.exercise = try r.bool()
+            return h
+        }
+        guard health.count == cameras.count else { throw StateError("the state has the health of \(health.count) cameras, the configuration \(cameras.count)") }
+        restored.health = health
+        let targets = try r.array { r throws(StateError) in try Target(from: &r, engine: self) }
+        restored.targets = [:]
+        restored.trackTargets = [:]
+        restored.grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
+        for var target in targets {
+            target.cell = restored.grid.cell(of: target.position)
+            restored.grid.insert(target.serial, at: target.cell)
+            for track in target.tracks { restored.trackTargets[Self.trackKey(Int(track.camera), track.track)] = target.serial }
+            restored.targets[target.serial] = target
+        }
+        restored.incidents = [:]
+        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try Incident(from: &r, engine: self)) }) {
+            restored.incidents[key] = incident
+        }
+        restored.healthIncidents = [:]
+        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try HealthIncident(from: &r, engine: self)) }) {
+            restored.healthIncidents[key] = incident
+        }
+        restored.gapKeys = try r.array { r throws(StateError) in try r.uint64() }
+        guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
+        for target in restored.targets.values {
+            if let key = target.incident, restored.incidents[key] == nil { throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold") }
+        }
+        for h in restored.health { if let key = h.incident, restored.healthIncidents[key] == nil { throw StateError("a camera's offline incident \(key) is not among the health incidents") } }
+        for key in restored.gapKeys where restored.healthIncidents[key] == nil { throw StateError("gap \(key) is not among the health incidents") }
+        self = restored
+    }
+
+    /// Throws unless `index` is below `count`.
+    static func check(_ index: Int, below count: Int, _ what: String) throws(StateError) -> Int {
+        guard index >= 0 && index < count else { throw StateError("\(what) \(index) is out of range (the configuration has \(count))") }
+        return index
+    }
+}
+
+extension Target {
+    func encode(to w: inout StateWriter) {
+        w.put(serial)
+        w.put(position.lat)
+        w.put(position.lon)
+        w.put(firstTs)
+        w.put(lastTs)
+        w.put(classVotes.0)
+        w.put(classVotes.1)
+        w.put(classVotes.2)
+        w.put(classVotes.3)
+        w.put(maxConf)
+        w.put(cameras) { $0.put($1) }
+        w.put(tracks) { w, track in
+            w.put(track.camera)
+            w.put(track.track)
+            w.put(track.lastTs)
+        }
+        w.put(borderSides) { w, side in
+            w.put(side) { w, side in
+                w.put(side.side == .left)
+                w.put(side.at.lat)
+                w.put(side.at.lon)
+            }
+        }
+        w.put(crossing) { w, crossing in
+            w.put(crossing.border)
+            w.put(crossing.from == .left)
+            w.put(crossing.to == .left)
+        }
+        w.put(zoneStreaks.sorted { $0.key < $1.key }) { w, entry in
+            w.put(entry.key)
+            w.put(entry.value.frames)
+            w.put(entry.value.since)
+            w.put(entry.value.misses)
+        }
+        w.put(incident) { $0.put($1) }
+        w.put(wasSuppressed)
+        w.put(wasInhibited)
+        motion.encode(to: &w)
+        w.put(lastGroupCheckTs)
+    }
+
+    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
+        let serial = try r.uint64()
+        let position = GeoPoint(lat: try r.double(), lon: try r.double())
+        let firstTs = try r.int64(), lastTs = try r.int64()
+        let votes = (try r.double(), try r.double(), try r.double(), try r.double())
+        let maxConf = try r.double()
+        let cameraCount = engine.cameras.count
+        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
+        let tracks = try r.array { r throws(StateError) in
+            (camera: Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")), track: try r.uint32(), lastTs: try r.int64())
+        }
+        let borderSides = try r.array { r throws(StateError) in
+            try r.optional { r throws(StateError) in
+                (side: try r.bool() ? LineSide.left : LineSide.right, at: GeoPoint(lat: try r.double(), lon: try r.double()))
+            }
+        }
+        guard borderSides.count == engine.zones.borderIndices.count else {
+            throw StateError("target \(serial) has sides of \(borderSides.count) borders, the configuration \(engine.zones.borderIndices.count)")
+        }
+        self.init(
+            serial: serial, position: position, cell: 0, firstTs: firstTs, lastTs: lastTs, cameras: cameras, tracks: tracks,
+            borderSides: borderSides)
+        classVotes = votes
+        self.maxConf = maxConf
+        let borders = borderSides.count
+        crossing = try r.optional { r throws(StateError) in
+            (border: try AlertEngine.check(try r.int(), below: borders, "border"), from: try r.bool() ? LineSide.left : .right, to: try r.bool() ? LineSide.left : .right)
+        }
+        let zoneCount = engine.zones.zones.count
+        for (zone, streak) in try r.array({ r throws(StateError) in
+            (try AlertEngine.check(try r.int(), below: zoneCount, "zone"), (frames: try r.int(), since: try r.int64(), misses: try r.int()))
+        }) {
+            zoneStreaks[zone] = streak
+        }
+        incident = try r.optional { r throws(StateError) in try r.uint64() }
+        wasSuppressed = try r.bool()
+        wasInhibited = try r.bool()
+        motion = try Motion(from: &r)
+        lastGroupCheckTs = try r.int64()
+    }
+}
+
+extension Incident {
+    func encode(to w: inout StateWriter) {
+        w.put(id)
+        w.put(kind)
+        w.put(kindNumber)
+        w.put(severity.rawValue)
+        w.put(rule)
+        w.put(zone)
+        w.put(crossing) { w, crossing in
+            w.put(crossing.from == .left)
+            w.put(crossing.to == .left)
+        }
+        w.put(direction) { $0.put($1) }
+        w.put(sector)
+        w.put(objectClass.rawValue)
+        w.put(members) { $0.put($1) }
+        w.put(live)
+        w.put(cameras) { $0.put($1) }
+        w.put(firstTs)
+        w.put(lastTs)
+        w.put(position.lat)
+        w.put(position.lon)
+        w.put(lastEmittedPosition.lat)
+        w.put(lastEmittedPosition.lon)
+        w.put(lastEmittedTs)
+    }
+
+    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
+        let id = try r.string(), kind = try r.string()
+        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
+        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("incident \(id) has no known severity") }
+        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
+        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
+        let crossing = try r.optional { r throws(StateError) in
+            AlertEngine.Crossing(from: try r.bool() ? .left : .right, to: try r.bool() ? .left : .right)
+        }
+        let direction = try r.optional { r throws(StateError) in try r.string() }
+        let sector = try r.string()
+        guard let objectClass = ObjectClass(rawValue: try r.string()) else { throw StateError("incident \(id) has no known class") }
+        let members = try r.array { r throws(StateError) in try r.uint64() }
+        let live = try r.int()
+        let cameraCount = engine.cameras.count
+        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
+        self.init(
+            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, crossing: crossing, direction: direction,
+            sector: sector, objectClass: objectClass, members: members, live: live, cameras: cameras, firstTs: try r.int64(), lastTs: try r.int64(),
+            position: GeoPoint(lat: try r.double(), lon: try r.double()), lastEmittedPosition: GeoPoint(lat: try r.double(), lon: try r.double()),
+            lastEmittedTs: try r.int64())
+    }
+}
+
+extension HealthIncident {
+    func encode(to w: inout StateWriter) {
+        w.put(id)
+        w.put(kind)
+        w.put(kindNumber)
+        w.put(severity.rawValue)
+        w.put(rule)
+        w.put(zone)
+        w.put(sector)
+        w.put(cameras) { $0.put($1) }
+        w.put(firstTs)
+        w.put(lastTs)
+        w.put(position.lat)
+        w.put(position.lon)
+        w.put(stretch) { w, stretch in stretch.encode(to: &w) }
+    }
+
+    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
+        let id = try r.string(), kind = try r.string()
+        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
+        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("health incident \(id) has no known severity") }
+        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
+        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
+        let sector = try r.string()
+        let cameraCount = engine.cameras.count
+        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
+        self.init(
+            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, sector: sector, cameras: cameras,
+            firstTs: try r.int64(), lastTs: try r.int64(), position: GeoPoint(lat: try r.double(), lon: try r.double()),
+            stretch: try r.optional { r throws(StateError) in try CoverageStretch(from: &r) })
+    }
+}
+
+extension CoverageStretch {
+    func encode(to w: inout StateWriter) {
+        w.put(border)
+        w.put(fromKm)
+        w.put(toKm)
+        w.put(from.lat)
+        w.put(from.lon)
+        w.put(to.lat)
+        w.put(to.lon)
+    }
+
+    init(from r: inout StateReader) throws(StateError) {
+        self.init(
+            border: try r.int(), fromKm: try r.double(), toKm: try r.double(), from: GeoPoint(lat: try r.double(), lon: try r.double()),
+            to: GeoPoint(lat: try r.double(), lon: try r.double()))
+    }
+}

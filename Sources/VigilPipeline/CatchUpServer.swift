@@ -1,0 +1,175 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import VigilJournal
+import ZeroMQ
+
+/// Serves the journal to consumers that missed alerts, on a ROUTER socket and its own thread
+/// (the ZeroMQ guide's Clone pattern; the protocol is in the README): a request names the last
+/// `seq` the consumer has, the reply carries up to a page of the alerts after it, exactly as
+/// published.
+///
+/// One reply per request, a page at a time, so a consumer far behind pulls the journal at its
+/// own pace and ROUTER never has to drop a reply for a slow peer. The journal is read on this
+/// thread's own connection: catching up never waits for, or holds up, the writer.
+///
+/// The socket and the reader belong to the thread; `stopping` and the counters are shared.
+final class CatchUpServer: Sendable {
+    /// Alerts per reply when the request does not say, and at most.
+    static let defaultLimit = 1_000
+    static let maxLimit = 10_000
+
+    private let socket: ZMQSocket
+    private let journalPath: String?
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let counters = Mutex(CatchUpStats())
+    private let logger: Logger
+
+    /// Creates the ROUTER socket and binds `endpoint`. `journalPath` is nil when the daemon keeps
+    /// no journal: every request is then answered with an error saying so.
+    init(context: ZMQContext, endpoint: String, journalPath: String?, logger: Logger) throws(DaemonError) {
+        self.journalPath = journalPath
+        self.logger = logger
+        do {
+            socket = try ZMQSocket(context: context, type: .router)
+        } catch {
+            throw DaemonError(.socket, "cannot create the catch-up socket: \(error)")
+        }
+        do { try socket.bind(endpoint) } catch {
+            socket.close()
+            throw DaemonError(.bind, "cannot bind the catch-up endpoint \(endpoint): \(error)")
+        }
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "vigil.catchup"
+        thread.start()
+    }
+
+    /// Stops the thread, which closes the socket; returns whether it did so before `deadline`.
+    func stop(deadline: DispatchTime) -> Bool {
+        stopping.store(true, ordering: .relaxed)
+        return finished.wait(timeout: deadline) == .success
+    }
+
+    /// Requests answered, refused, and alerts served.
+    func stats() -> CatchUpStats {
+        counters.withLock { $0 }
+    }
+
+    private func run() {
+        defer { socket.close() }
+        var reader: JournalReader?
+        while !stopping.load(ordering: .relaxed) {
+            let message: [[UInt8]]
+            do {
+                guard try socket.waitForInput(timeoutMs: 100), let received = try socket.receiveMessage(dontWait: true) else { continue }
+                message = received
+            } catch {
+                logger.error("catch-up socket failed", metadata: ["error": "\(error)"])
+                return
+            }
+            // [identity, empty delimiter (REQ, or a DEALER that sends one), command, request].
+            guard message.count >= 2 else { continue }
+            let delimited = message.count >= 2 && message[1].isEmpty
+            let envelope = Array(message[0..<(delimited ? 2 : 1)])
+            let body = Array(message[envelope.count...])
+            let reply: [[UInt8]]
+            do throws(CatchUpError) {
+                let request = try CatchUpRequest(body)
+                if reader == nil, let journalPath {
+                    do { reader = try JournalReader(path: journalPath) } catch { throw CatchUpError("the journal cannot be read: \(error)") }
+                }
+                guard let reader else { throw CatchUpError("this daemon keeps no journal (state.dir is empty)") }
+                let page: JournalPage
+                do { page = try reader.page(after: request.after, limit: request.limit, prefix: request.prefix) } catch {
+                    logger.error("catch-up read failed", metadata: ["error": "\(error)"])
+                    throw CatchUpError("the journal cannot be read: \(error)")
+                }
+                reply = Self.frames(page, after: request.after)
+                counters.withLock {
+                    $0.requests += 1
+                    $0.alertsServed += UInt64(page.records.count)
+                }
+            } catch {
+                reply = [Array("error".utf8), Array(#"{"v":1,"error":"#.utf8) + Self.jsonString(error.message) + [UInt8(ascii: "}")]]
+                counters.withLock { $0.refused += 1 }
+            }
+            do { try socket.send(envelope + reply) } catch {
+                logger.error("catch-up reply failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// `catchup`, the header, then topic and payload of each alert.
+    static func frames(_ page: JournalPage, after: UInt64) -> [[UInt8]] {
+        let header = #"{"v":1,"after":\#(after),"last_seq":\#(page.lastSeq),"latest_seq":\#(page.latestSeq),"oldest_seq":\#(page.oldestSeq),"count":\#(page.records.count),"more":\#(page.more)}"#
+        var frames: [[UInt8]] = [Array("catchup".utf8), Array(header.utf8)]
+        frames.reserveCapacity(2 + page.records.count * 2)
+        for record in page.records {
+            frames.append(Array(record.topic.utf8))
+            frames.append(record.payload)
+        }
+        return frames
+    }
+
+    static func jsonString(_ text: String) -> [UInt8] {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [])) ?? Data("[\"\"]".utf8)
+        return Array(data.dropFirst().dropLast())
+    }
+}
+
+/// A catch-up request: frames `catchup` and `{"after": N, "limit": L, "prefix": "alert.critical."}`.
+/// Unknown fields are ignored, as in the wire contract, so a newer consumer can ask more of an
+/// older daemon.
+struct CatchUpRequest {
+    var after: UInt64
+    var limit: Int
+    var prefix: String
+
+    private struct Body: Decodable {
+        var after: UInt64
+        var limit: Int?
+        var prefix: String?
+    }
+
+    init(_ frames: [[UInt8]]) throws(CatchUpError) {
+        guard frames.count == 2, String(decoding: frames[0], as: UTF8.self) == "catchup" else {
+            throw CatchUpError("a request is two frames: catchup, and a JSON object such as {\"after\": 0}")
+        }
+        let body: Body
+        do { body = try JSONDecoder().decode(Body.self, from: Data(frames[1])) } catch {
+            throw CatchUpError("the request must be a JSON object whose \"after\" is the last seq you have, an integer of 0 or more")
+        }
+        after = body.after
+        limit = body.limit ?? CatchUpServer.defaultLimit
+        guard (1...CatchUpServer.maxLimit).contains(limit) else { throw CatchUpError("\"limit\" must be from 1 to \(CatchUpServer.maxLimit)") }
+        prefix = body.prefix ?? ""
+        guard prefix.utf8.count <= 256 else { throw CatchUpError("\"prefix\" must be at most 256 bytes") }
+    }
+}
+
+/// Why a catch-up request was refused.
+struct CatchUpError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Counters of the catch-up endpoint.
+public struct CatchUpStats: Sendable, Equatable {
+    /// Requests answered with a page.
+    public var requests: UInt64 = 0
+    /// Requests refused (malformed, or no journal).
+    public var refused: UInt64 = 0
+    /// Alerts sent in pages.
+    public var alertsServed: UInt64 = 0
+
+    /// Zero counters.
+    public init() {}
+}

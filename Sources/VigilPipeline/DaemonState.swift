@@ -1,0 +1,55 @@
+import VigilCore
+
+/// What the daemon must know again after a restart, as it stood right after the alerts
+/// journaled with it: the engine, the incidents the silences follow, and the incidents
+/// consumers have seen open (with the last message they saw of each).
+///
+/// A copy of values: taking it on the processing queue costs a few reference counts, and the
+/// writer encodes it on its own thread while processing goes on.
+struct DaemonState: Sendable {
+    var engine: AlertEngine
+    var gate: AlertGate
+    var visibleOpen: [String: AlertEvent]
+}
+
+/// The snapshot's bytes: a magic number and version, the wall time it was taken, then the
+/// engine, the gate and the visible incidents each as a separate blob, so that an engine state
+/// refused (taken under another configuration) still leaves the incidents consumers have open,
+/// to be resolved.
+enum DaemonStateCodec {
+    /// "VIGILST" and the format's version.
+    static let magic: UInt64 = 0x5649_4749_4c53_5401
+
+    static func encode(_ state: DaemonState, wallNowMs: Int64) -> [UInt8] {
+        var engine = StateWriter(capacity: 1_024 + state.engine.stats.targetsActive * 400)
+        state.engine.encodeState(to: &engine)
+        var gate = StateWriter(capacity: 256)
+        state.gate.encodeState(to: &gate)
+        var w = StateWriter(capacity: engine.bytes.count + gate.bytes.count + state.visibleOpen.count * 256 + 64)
+        w.put(magic)
+        w.put(wallNowMs)
+        w.put(bytes: engine.bytes)
+        w.put(bytes: gate.bytes)
+        w.put(state.visibleOpen.values.sorted { ($0.firstTs, $0.id) < ($1.firstTs, $1.id) }) { w, event in event.encode(to: &w) }
+        return w.bytes
+    }
+
+    /// The parts of a snapshot, not yet applied.
+    struct Decoded {
+        var takenWallMs: Int64
+        var engine: [UInt8]
+        var gate: [UInt8]
+        var visibleOpen: [AlertEvent]
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(StateError) -> Decoded {
+        var r = StateReader(bytes)
+        let magic = try r.uint64()
+        guard magic == Self.magic else { throw StateError("the snapshot is not in this Vigil's format (\(String(magic, radix: 16)))") }
+        let decoded = Decoded(
+            takenWallMs: try r.int64(), engine: try r.rawBytes(), gate: try r.rawBytes(),
+            visibleOpen: try r.array { r throws(StateError) in try AlertEvent(from: &r) })
+        guard r.isAtEnd else { throw StateError("the snapshot has bytes after its end") }
+        return decoded
+    }
+}

@@ -1,0 +1,283 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import VigilConfig
+import VigilCore
+import VigilJournal
+import ZeroMQ
+
+/// What the journal takes from processing at each commit: the alerts due since the last one
+/// and, when asked for, the daemon's state as it stood right after them.
+struct Handoff: Sendable {
+    var events: [AlertEvent]
+    var state: DaemonState?
+}
+
+/// Journals alert messages, then publishes them on the PUB socket; publishes heartbeats when the
+/// stream is idle; applies the journal's retention.
+///
+/// **The order that makes the stream durable.** One writer thread, in a loop:
+/// 1. It takes, on the processing queue, every alert due since its last turn and a copy of the
+///    engine and the silences' state right after them (a copy of values: processing goes on).
+/// 2. It numbers the alerts (`seq`, gap-free, continuing the journal), encodes them, and stores
+///    them with the encoded state in one SQLite transaction.
+/// 3. Only then it publishes them. A `seq` that a consumer has seen is always in the journal,
+///    and the journaled state always knows every journaled alert: after a crash, the daemon
+///    resumes from a state that matches what consumers saw.
+///
+/// Group commit: whatever piles up during one commit goes into the next, so the journal never
+/// limits throughput, and a commit costs each alert a share of one transaction. A commit that
+/// fails (a full disk) is retried with the same alerts on the next turn; they are not published
+/// meanwhile, and never dropped.
+///
+/// Slow consumers cannot slow this thread: PUB never blocks; past a subscriber's high-water mark
+/// libzmq drops for that subscriber only, who catches up from the journal (``CatchUpServer``).
+///
+/// `@unchecked Sendable`: the socket, the journal and everything not atomic or under the mutex
+/// belong to the writer thread (before ``start(take:)``, to the thread that creates the stage).
+final class JournalStage: @unchecked Sendable {
+    private let socket: ZMQSocket
+    /// The journal; nil when the daemon keeps no state (`state.dir` empty).
+    let journal: AlertJournal?
+    /// The snapshot found in the journal when it was opened.
+    let restored: JournalSnapshot?
+    private let settings: DaemonSettings
+    private let logger: Logger
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private let published = Mutex(JournalStats())
+    // The writer thread's own:
+    private var take: (@Sendable (ProcessingStage.StateWanted) -> Handoff)?
+    private var counters = JournalStats()
+    private var unjournaled: [AlertEvent] = []
+    private var lastPublishMs: Int64 = 0
+    private var lastSnapshotMs: Int64 = 0
+    private var lastRetentionMs: Int64 = 0
+    private var lastFailureLogMs: Int64 = .min / 2
+
+    /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
+    /// PUB socket and binds every endpoint; throws naming what failed.
+    init(context: ZMQContext, settings: DaemonSettings, logger: Logger) throws(DaemonError) {
+        self.settings = settings
+        self.logger = logger
+        if settings.stateDirectory.isEmpty {
+            journal = nil
+            restored = nil
+        } else {
+            let path = URL(fileURLWithPath: settings.stateDirectory).appendingPathComponent("journal.sqlite").path
+            do {
+                try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
+                let retention = JournalRetention(
+                    maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
+                let journal = try AlertJournal(path: path, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal)
+                try journal.applyRetention(nowMs: WallClock.nowMs())
+                self.journal = journal
+                restored = try journal.latestSnapshot()
+            } catch {
+                throw DaemonError(.state, "cannot open the journal \(path): \(error)")
+            }
+        }
+        counters.lastSeq = journal?.lastSeq ?? 0
+        do {
+            // LINGER: on shutdown, give subscribers a second to take what was published last.
+            socket = try ZMQSocket(context: context, type: .pub, lingerMs: 1_000)
+            try socket.setSendHighWaterMark(Int32(clamping: settings.sendHighWaterMark))
+        } catch {
+            throw DaemonError(.socket, "cannot create the alert socket: \(error)")
+        }
+        for endpoint in settings.publishBind {
+            do { try socket.bind(endpoint) } catch {
+                socket.close()
+                throw DaemonError(.bind, "cannot bind the alert endpoint \(endpoint): \(error)")
+            }
+        }
+        publishCounters()
+    }
+
+    /// Starts the writer thread, which takes its work with `take` (run on the processing queue).
+    func start(take: @escaping @Sendable (ProcessingStage.StateWanted) -> Handoff) {
+        self.take = take
+        lastPublishMs = WallClock.nowMs()
+        lastSnapshotMs = lastPublishMs
+        lastRetentionMs = lastPublishMs
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "vigil.journal"
+        thread.start()
+    }
+
+    /// Tells the writer that alerts are due.
+    func notify() {
+        wake.signal()
+    }
+
+    /// Journals and publishes what is due (with the final state), then closes the socket; returns
+    /// whether that was done before `deadline`.
+    func stop(deadline: DispatchTime) -> Bool {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+        return finished.wait(timeout: deadline) == .success
+    }
+
+    /// Closes the socket of a stage that was never started.
+    func close() {
+        socket.close()
+    }
+
+    /// Counters, as the writer last published them.
+    func stats() -> JournalStats {
+        published.withLock { $0 }
+    }
+
+    private func run() {
+        defer { socket.close() }
+        let heartbeatMs = Int64(settings.heartbeatSeconds * 1_000)
+        let snapshotMs = Int64(settings.snapshotIntervalSeconds * 1_000)
+        let tick = max(10, min(heartbeatMs, snapshotMs, 250) / 2)
+        while true {
+            _ = wake.wait(timeout: .now() + .milliseconds(Int(tick)))
+            let stop = stopping.load(ordering: .relaxed)
+            let nowMs = WallClock.nowMs()
+            commit(nowMs: nowMs, stateDue: nowMs - lastSnapshotMs >= snapshotMs, stopping: stop)
+            if stop && unjournaled.isEmpty { break }
+            if stop {
+                // The journal refuses to write (a full disk): what it refuses is not published.
+                logger.critical("stopping with alerts the journal could not take; they are not published", metadata: ["alerts": "\(unjournaled.count)"])
+                break
+            }
+            if nowMs - lastPublishMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
+            if let journal, nowMs - lastRetentionMs >= 10_000 {
+                lastRetentionMs = nowMs
+                do {
+                    let removed = try journal.applyRetention(nowMs: nowMs)
+                    if removed > 0 { logger.info("journal retention", metadata: ["removed": "\(removed)", "oldest_seq": "\(journal.oldestSeq)"]) }
+                } catch {
+                    logger.error("journal retention failed", metadata: ["error": "\(error)"])
+                }
+            }
+            publishCounters()
+        }
+        publishCounters()
+    }
+
+    /// One turn: take what is due, journal it with the state, publish it.
+    private func commit(nowMs: Int64, stateDue: Bool, stopping: Bool) {
+        guard let take else { return }
+        // Retried alerts need a state that knows them: the one taken with them was not stored.
+        let handoff = take(stopping || !unjournaled.isEmpty ? .always : stateDue ? .ifChanged : .withAlerts)
+        let events = unjournaled + handoff.events
+        guard !events.isEmpty || handoff.state != nil else { return }
+        let first = counters.lastSeq + 1
+        var records: [JournalRecord] = []
+        records.reserveCapacity(events.count)
+        for (i, event) in events.enumerated() {
+            let seq = first + UInt64(i)
+            records.append(JournalRecord(seq: seq, emittedMs: nowMs, topic: event.topic, payload: AlertEncoder.encode(event, seq: seq, emittedTs: nowMs)))
+        }
+        if let journal {
+            let started = WallClock.monotonicNs()
+            let state = handoff.state.map { DaemonStateCodec.encode($0, wallNowMs: nowMs) }
+            do {
+                try journal.append(records, snapshot: state, nowMs: nowMs)
+            } catch {
+                unjournaled = events
+                counters.failures += 1
+                if nowMs - lastFailureLogMs >= 10_000 {
+                    lastFailureLogMs = nowMs
+                    logger.error("journal commit failed; the alerts wait, unpublished", metadata: ["alerts": "\(events.count)", "error": "\(error)"])
+                }
+                return
+            }
+            let elapsedNs = WallClock.monotonicNs() - started
+            counters.commits += 1
+            counters.commitNsTotal += elapsedNs
+            counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
+            if let state {
+                lastSnapshotMs = nowMs
+                counters.snapshots += 1
+                counters.snapshotBytes = state.count
+            }
+        }
+        unjournaled = []
+        for record in records { send(record, event: events[Int(record.seq - first)]) }
+        if !records.isEmpty {
+            counters.lastSeq = records.last!.seq
+            lastPublishMs = nowMs
+        }
+    }
+
+    private func send(_ record: JournalRecord, event: AlertEvent) {
+        do {
+            // A PUB socket never blocks: past a subscriber's high-water mark libzmq drops for that subscriber only.
+            try socket.send(topic: record.topic, payload: record.payload)
+            counters.published += 1
+        } catch {
+            logger.error("alert publish failed", metadata: ["alert.id": "\(event.id)", "alert.seq": "\(record.seq)", "error": "\(error)"])
+        }
+        logger.info(
+            "alert",
+            metadata: [
+                "alert.seq": "\(record.seq)", "alert.state": "\(event.state.rawValue)", "alert.id": "\(event.id)",
+                "alert.kind": "\(event.kind)", "alert.severity": "\(event.severity.rawValue)", "alert.zone": "\(event.zone)",
+                "alert.direction": "\(event.direction ?? "-")", "alert.cameras": "\(event.cameras.joined(separator: ","))",
+            ])
+    }
+
+    /// `heartbeat` {v, latest_seq, oldest_seq, ts}: the stream is idle, not broken.
+    private func heartbeat(nowMs: Int64) {
+        let payload = #"{"v":1,"latest_seq":\#(counters.lastSeq),"oldest_seq":\#(journal?.oldestSeq ?? 0),"ts":\#(nowMs)}"#
+        do {
+            try socket.send(topic: Self.heartbeatTopic, payload: Array(payload.utf8))
+            counters.heartbeats += 1
+        } catch {
+            logger.error("heartbeat publish failed", metadata: ["error": "\(error)"])
+        }
+        lastPublishMs = nowMs
+    }
+
+    /// The heartbeat's topic: outside `alert.`, so consumers that do not subscribe to it never see it.
+    static let heartbeatTopic = "heartbeat"
+
+    private func publishCounters() {
+        var snapshot = counters
+        if let journal {
+            snapshot.oldestSeq = journal.oldestSeq
+            snapshot.held = journal.heldCount
+            snapshot.heldBytes = journal.heldBytes
+        }
+        snapshot.pending = unjournaled.count
+        published.withLock { $0 = snapshot }
+    }
+}
+
+/// Counters of the journal stage.
+public struct JournalStats: Sendable, Equatable {
+    /// Alert messages published.
+    public var published: UInt64 = 0
+    /// The last `seq` journaled and published (0: none yet, ever).
+    public var lastSeq: UInt64 = 0
+    /// The oldest `seq` the journal still holds (0: none).
+    public var oldestSeq: UInt64 = 0
+    /// Alerts held in the journal, and their bytes.
+    public var held: Int64 = 0
+    public var heldBytes: Int64 = 0
+    /// Transactions committed, failed (the alerts wait and are retried), and their time.
+    public var commits: UInt64 = 0
+    public var failures: UInt64 = 0
+    public var commitNsTotal: UInt64 = 0
+    public var commitNsMax: UInt64 = 0
+    /// State snapshots journaled, and the size of the last.
+    public var snapshots: UInt64 = 0
+    public var snapshotBytes: Int = 0
+    /// Heartbeats published.
+    public var heartbeats: UInt64 = 0
+    /// Alerts waiting for a journal that refuses them.
+    public var pending: Int = 0
+
+    /// Zero counters.
+    public init() {}
+}
