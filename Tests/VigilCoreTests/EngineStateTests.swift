@@ -1,0 +1,128 @@
+import Testing
+@testable import VigilCore
+
+/// The engine's state across a restart (`AlertEngine+State.swift`): an engine resumed from a
+/// snapshot taken at any frame goes on exactly as the engine that never stopped.
+@Suite struct EngineStateTests {
+    /// A group of four crossing, a straggler joining them, a lone walker the other way, and a
+    /// dweller in the strip: groups, joins, crossings, zone streaks and dwell times all in the state.
+    static let frames: [FrameScript.Frame] = {
+        var straggler = IncidentGroupTests.walkers(1, start: 10)
+        straggler.fromM = -75
+        straggler.toM = 125
+        straggler.lat = 36.5 + 5 / 111_000.0
+        var west = IncidentGroupTests.walkers(1, lat: 36.52)
+        west.fromM = 140
+        west.toM = -60
+        let dweller = FrameScript.Actor(objectClass: .person, fromM: 300, toM: 320, lat: 36.49, start: 0, seconds: 150)
+        return FrameScript(actors: [IncidentGroupTests.walkers(4), straggler, west, dweller], until: 220).frames()
+    }()
+
+    static func engine() -> AlertEngine {
+        AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+    }
+
+    /// Frames `range` through `engine`, each at its own `ts` as wall time, with expiry after each.
+    static func run(_ engine: inout AlertEngine, _ range: Range<Int>) -> [AlertEvent] {
+        var alerts: [AlertEvent] = []
+        for frame in frames[range] {
+            _ = engine.process(frame.report, camera: frame.camera, wallNowMs: frame.report.ts, into: &alerts)
+            engine.expire(wallNowMs: frame.report.ts, into: &alerts)
+        }
+        return alerts
+    }
+
+    static func snapshot(_ engine: AlertEngine) -> [UInt8] {
+        var w = StateWriter()
+        engine.encodeState(to: &w)
+        return w.bytes
+    }
+
+    @Test func anEngineResumedAtAnyFrameGoesOnExactlyAsTheOneThatNeverStopped() throws {
+        var whole = Self.engine()
+        let all = Self.run(&whole, 0..<Self.frames.count)
+        let incidents = IncidentSummary.of(all)
+        try #require(incidents.count >= 3, "the scene has several incidents: \(incidents)")
+        // Split points across the scene, including mid-incident ones; frames come in pairs (two
+        // cameras a tick), and a split between the two of a tick is the harder case.
+        for split in stride(from: 201, to: Self.frames.count, by: 317) {
+            var before = Self.engine()
+            var alerts = Self.run(&before, 0..<split)
+            var resumed = Self.engine()
+            var reader = StateReader(Self.snapshot(before))
+            let wall = Self.frames[split - 1].report.ts
+            try resumed.restoreState(from: &reader, takenWallMs: wall, wallNowMs: wall)
+            #expect(resumed.stats.incidentsOpen == before.stats.incidentsOpen)
+            #expect(resumed.stats.targetsActive == before.stats.targetsActive)
+            alerts += Self.run(&resumed, split..<Self.frames.count)
+            #expect(alerts == all, "resumed at frame \(split) of \(Self.frames.count)")
+        }
+    }
+
+    @Test func aStateTakenUnderAnotherConfigurationIsRefusedAndTheEngineKept() throws {
+        var before = Self.engine()
+        _ = Self.run(&before, 0..<900)
+        var other = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: Array(AlertEngineTests.rules.reversed()))
+        let fingerprint = other.stateFingerprint
+        var reader = StateReader(Self.snapshot(before))
+        #expect {
+            try other.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0)
+        } throws: { error in
+            "\(error)".contains("another configuration")
+        }
+        #expect(other.stateFingerprint == fingerprint && other.stats.targetsActive == 0)
+    }
+
+    @Test func aDamagedStateIsRefusedWhereverItIsCut() throws {
+        var before = Self.engine()
+        _ = Self.run(&before, 0..<900)
+        let bytes = Self.snapshot(before)
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 97)) {
+            var resumed = Self.engine()
+            var reader = StateReader(Array(bytes[0..<cut]))
+            #expect(throws: StateError.self) { try resumed.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0) }
+            #expect(resumed.stats.targetsActive == 0)
+        }
+        var resumed = Self.engine()
+        var reader = StateReader(bytes + [0])
+        #expect(throws: StateError.self) { try resumed.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0) }
+    }
+
+    @Test func theDaemonsDowntimeIsNotTheCamerasSilence() throws {
+        // Three cameras heard for 10 s; the daemon is then down for ten minutes, far past the
+        // 30 s after which a silent camera is offline.
+        var harness = CameraHealthTests.Harness()
+        harness.run(from: 0, to: 10, live: [0, 1, 2])
+        #expect(harness.alerts.isEmpty)
+        var w = StateWriter()
+        harness.engine.encodeState(to: &w)
+        let taken = CameraHealthTests.t0 + 10_000, back = taken + 600_000
+        var resumed = CameraHealthTests.Harness()
+        var reader = StateReader(w.bytes)
+        try resumed.engine.restoreState(from: &reader, takenWallMs: taken, wallNowMs: back)
+        var alerts: [AlertEvent] = []
+        resumed.engine.expire(wallNowMs: back + 1_000, into: &alerts)
+        #expect(alerts.isEmpty, "\(alerts.map(\.kind))")
+        // Cameras that stay silent after the restart are offline 30 s after it.
+        resumed.engine.expire(wallNowMs: back + 31_000, into: &alerts)
+        #expect(alerts.filter { $0.kind == "camera_offline" }.count == 3, "\(alerts.map(\.kind))")
+    }
+
+    @Test func theGateKeepsTheIncidentsItHoldsBack() throws {
+        let event = AlertEvent(
+            id: "al-1", state: .raised, kind: "intrusion", severity: .high, objectClass: .person, count: 2, sector: "S01", zone: "strip",
+            lat: 36.5, lon: 42.001, direction: nil, cameras: ["cam-a"], firstTs: 1, lastTs: 2, rule: "strip",
+            stretch: CoverageStretch(border: 0, fromKm: 1, toKm: 2.5, from: GeoPoint(lat: 36, lon: 42), to: GeoPoint(lat: 36.1, lon: 42)), exercise: true)
+        let silence = Silence(id: "si-1", zone: "strip", createdMs: 0, expiresMs: 10_000, comment: "drill")
+        var gate = AlertGate(silences: [silence])
+        #expect(gate.pass([event], nowMs: 5).isEmpty)
+        var w = StateWriter()
+        gate.encodeState(to: &w)
+        var resumed = AlertGate(silences: [silence])
+        var reader = StateReader(w.bytes)
+        try resumed.restoreState(from: &reader)
+        #expect(reader.isAtEnd)
+        // The silence ends: the held incident is published as raised, with every field kept.
+        #expect(resumed.expire(nowMs: 10_000).events == [event])
+    }
+}
