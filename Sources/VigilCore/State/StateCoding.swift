@@ -18,13 +18,20 @@ public struct StateWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends `value` in 8 bytes.
     public mutating func put(_ value: Int64) { put(UInt64(bitPattern: value)) }
+    /// Appends `value` in 8 bytes.
     public mutating func put(_ value: Int) { put(Int64(value)) }
+    /// Appends `value` in 8 bytes.
     public mutating func put(_ value: Int32) { put(Int64(value)) }
+    /// Appends `value` in 8 bytes.
     public mutating func put(_ value: UInt32) { put(UInt64(value)) }
+    /// Appends `value`'s bits in 8 bytes (NaN and the sign of zero kept).
     public mutating func put(_ value: Double) { put(value.bitPattern) }
+    /// Appends one byte, 0 or 1.
     public mutating func put(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
+    /// Appends the UTF-8 length, then the bytes.
     public mutating func put(_ value: String) {
         put(value.utf8.count)
         bytes.append(contentsOf: value.utf8)
@@ -63,6 +70,7 @@ public struct StateReader {
     /// Whether every byte was read.
     public var isAtEnd: Bool { offset == bytes.count }
 
+    /// Reads 8 bytes.
     public mutating func uint64() throws(StateError) -> UInt64 {
         guard bytes.count - offset >= 8 else { throw StateError("the state ends early, at byte \(offset)") }
         var value: UInt64 = 0
@@ -71,28 +79,34 @@ public struct StateReader {
         return value
     }
 
+    /// Reads 8 bytes.
     public mutating func int64() throws(StateError) -> Int64 { Int64(bitPattern: try uint64()) }
 
+    /// Reads 8 bytes; throws if the value does not fit.
     public mutating func int() throws(StateError) -> Int {
         let value = try int64()
         guard let int = Int(exactly: value) else { throw StateError("\(value) at byte \(offset - 8) is out of range") }
         return int
     }
 
+    /// Reads 8 bytes; throws if the value does not fit.
     public mutating func int32() throws(StateError) -> Int32 {
         let value = try int64()
         guard let int = Int32(exactly: value) else { throw StateError("\(value) at byte \(offset - 8) is out of range") }
         return int
     }
 
+    /// Reads 8 bytes; throws if the value does not fit.
     public mutating func uint32() throws(StateError) -> UInt32 {
         let value = try uint64()
         guard let int = UInt32(exactly: value) else { throw StateError("\(value) at byte \(offset - 8) is out of range") }
         return int
     }
 
+    /// Reads 8 bytes as a double's bits.
     public mutating func double() throws(StateError) -> Double { Double(bitPattern: try uint64()) }
 
+    /// Reads one byte, which must be 0 or 1.
     public mutating func bool() throws(StateError) -> Bool {
         guard offset < bytes.count else { throw StateError("the state ends early, at byte \(offset)") }
         defer { offset += 1 }
@@ -111,22 +125,26 @@ public struct StateReader {
         return count
     }
 
+    /// Reads a length and that many bytes of UTF-8.
     public mutating func string() throws(StateError) -> String {
         let count = try count()
         defer { offset += count }
         return String(decoding: bytes[offset..<(offset + count)], as: UTF8.self)
     }
 
+    /// Reads a length and that many bytes.
     public mutating func rawBytes() throws(StateError) -> [UInt8] {
         let count = try count()
         defer { offset += count }
         return Array(bytes[offset..<(offset + count)])
     }
 
+    /// Reads a presence byte, then the value with `read` when present.
     public mutating func optional<T>(_ read: (inout StateReader) throws(StateError) -> T) throws(StateError) -> T? {
         try bool() ? try read(&self) : nil
     }
 
+    /// Reads a count, then that many values with `read`.
     public mutating func array<T>(_ read: (inout StateReader) throws(StateError) -> T) throws(StateError) -> [T] {
         let count = try count()
         var values: [T] = []
