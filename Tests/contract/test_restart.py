@@ -45,28 +45,26 @@ def settings(tmp_path, rules=None):
     return path
 
 
-def raise_crossing(daemon):
-    """A person walks across at km 558; returns once the crossing is raised (before it resolves)."""
+def raise_crossing(tmp_path, config, state):
+    """A daemon sees a person walk across at km 558 and is stopped (SIGTERM) once the crossing is
+    raised, before it resolves. Returns the raised alert and the daemon's endpoints."""
+    daemon = Daemon(tmp_path, config=config, state_dir=state)
     consumer = Consumer(daemon.context, daemon.alerts)
     try:
         walk_across(daemon.context, daemon.ingest, 558.0, RABIA, int(time.time() * 1000) - 45_000)
         consumer.drain(5.0, until=lambda alerts: any(a["state"] == "raised" for a in alerts))
         raised = [a for a in consumer.alerts if a["state"] == "raised"]
         assert len(raised) == 1 and raised[0]["kind"] == "border_crossing", consumer.alerts
-        return raised[0]
     finally:
         consumer.socket.close()
+        assert daemon.stop() == 0
+        daemon.context.term()
+    return raised[0], (daemon.ingest, daemon.alerts, daemon.control, daemon.catchup)
 
 
 def test_a_stop_in_the_middle_of_an_incident_resumes_it_with_no_second_raised(tmp_path):
     config, state = settings(tmp_path), tmp_path / "state"
-    first = Daemon(tmp_path, config=config, state_dir=state)
-    try:
-        raised = raise_crossing(first)
-    finally:
-        ports = (first.ingest, first.alerts, first.control, first.catchup)
-        assert first.stop() == 0
-        first.context.term()
+    raised, ports = raise_crossing(tmp_path, config, state)
 
     again = Daemon(tmp_path, config=config, state_dir=state, ports=ports)
     try:
@@ -91,13 +89,7 @@ def test_a_stop_in_the_middle_of_an_incident_resumes_it_with_no_second_raised(tm
 
 def test_a_changed_configuration_resolves_the_incidents_consumers_had_open(tmp_path):
     config, state = settings(tmp_path), tmp_path / "state"
-    first = Daemon(tmp_path, config=config, state_dir=state)
-    try:
-        raised = raise_crossing(first)
-    finally:
-        ports = (first.ingest, first.alerts, first.control, first.catchup)
-        first.stop()
-        first.context.term()
+    raised, ports = raise_crossing(tmp_path, config, state)
 
     # A rule renamed: the engine's state names rules by position and is not to be trusted.
     rules = tmp_path / "rules.yaml"
