@@ -31,14 +31,15 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap
+	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos
 
-## bench: throughput of vigild against a zero-work ZeroMQ forwarder, and the parser against JSONDecoder.
+## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal.
 bench: setup
 	$(SWIFT) build -c release
 	$(RELEASE)/vigil-bench parse
 	$(RELEASE)/vigil-bench zones
 	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
+	$(RELEASE)/vigil-bench journal --bin $(RELEASE)
 
 clean:
 	rm -rf .build

@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "VigilCore", "VigilConfig", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/vigil-bench"

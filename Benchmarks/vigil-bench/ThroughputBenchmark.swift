@@ -119,7 +119,11 @@ struct ThroughputBenchmark: ParsableCommand {
     private func runVigild(_ messages: [LoadGenerator.Message], context: ZMQContext) throws -> Trial {
         let ingest = "tcp://127.0.0.1:\(basePort + 2)", alerts = "tcp://127.0.0.1:\(basePort + 3)", control = "tcp://127.0.0.1:\(basePort + 4)"
         let process = try spawn(
-            "\(bin)/vigild", ["--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error"])
+            "\(bin)/vigild", [
+                "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
+                // A journal of its own each trial (the product journals every alert), no catch-up endpoint.
+                "--catchup-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-state-\(UUID().uuidString)").path,
+            ])
         defer { process.terminate(); process.waitUntilExit() }
         Thread.sleep(forTimeInterval: 0.5)
         let (pub, start) = try publish(messages, to: ingest, context: context)

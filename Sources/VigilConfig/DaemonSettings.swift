@@ -31,7 +31,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var publishBind: [String] = ["tcp://127.0.0.1:7602"]
     /// ZMQ_SNDHWM of the alert socket, messages per subscriber. Default 100,000.
     public var sendHighWaterMark: Int = 100_000
-    /// With no alert published for this long, a `heartbeat` is published. Default 1 s.
+    /// A `heartbeat` is published this often, alerts or not. Default 1 s.
     public var heartbeatSeconds: Double = 1
     /// The catch-up (ROUTER) endpoint: consumers ask for the alerts after a `seq`. Default
     /// `tcp://127.0.0.1:7604`; empty disables.

@@ -54,6 +54,9 @@ public final class JournalReader {
             page.records.append(JournalRecord(seq: seq, emittedMs: rows.int64(1), topic: topic, payload: rows.blob(3)))
             if page.records.count == limit { break }
         }
+        // Nothing left after `after` though the journal went further: retention removed the
+        // rest, and this page covers it (a consumer must not be told to ask again for ever).
+        if page.lastSeq == after && latest > after { page.lastSeq = latest }
         return page
     }
 }

@@ -179,7 +179,8 @@ public final class Daemon: Sendable {
         let processed = processing.stats()
         return PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
-            publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences)
+            publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
+            framesMissingByCamera: processed.framesMissingByCamera)
     }
 
     private static func answer(_ command: String, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?) -> [UInt8] {

@@ -14,8 +14,8 @@ struct Handoff: Sendable {
     var state: DaemonState?
 }
 
-/// Journals alert messages, then publishes them on the PUB socket; publishes heartbeats when the
-/// stream is idle; applies the journal's retention.
+/// Journals alert messages, then publishes them on the PUB socket; publishes a heartbeat every
+/// interval; applies the journal's retention.
 ///
 /// **The order that makes the stream durable.** One writer thread, in a loop:
 /// 1. It takes, on the processing queue, every alert due since its last turn and a copy of the
@@ -52,7 +52,7 @@ final class JournalStage: @unchecked Sendable {
     private var take: (@Sendable (ProcessingStage.StateWanted) -> Handoff)?
     private var counters = JournalStats()
     private var unjournaled: [AlertEvent] = []
-    private var lastPublishMs: Int64 = 0
+    private var lastHeartbeatMs: Int64 = 0
     private var lastSnapshotMs: Int64 = 0
     private var lastRetentionMs: Int64 = 0
     private var lastFailureLogMs: Int64 = .min / 2
@@ -99,9 +99,9 @@ final class JournalStage: @unchecked Sendable {
     /// Starts the writer thread, which takes its work with `take` (run on the processing queue).
     func start(take: @escaping @Sendable (ProcessingStage.StateWanted) -> Handoff) {
         self.take = take
-        lastPublishMs = WallClock.nowMs()
-        lastSnapshotMs = lastPublishMs
-        lastRetentionMs = lastPublishMs
+        lastHeartbeatMs = WallClock.nowMs()
+        lastSnapshotMs = lastHeartbeatMs
+        lastRetentionMs = lastHeartbeatMs
         let thread = Thread { [self] in
             run()
             finished.signal()
@@ -149,7 +149,7 @@ final class JournalStage: @unchecked Sendable {
                 logger.critical("stopping with alerts the journal could not take; they are not published", metadata: ["alerts": "\(unjournaled.count)"])
                 break
             }
-            if nowMs - lastPublishMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
+            if nowMs - lastHeartbeatMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
             if let journal, nowMs - lastRetentionMs >= 10_000 {
                 lastRetentionMs = nowMs
                 do {
@@ -204,10 +204,7 @@ final class JournalStage: @unchecked Sendable {
         }
         unjournaled = []
         for record in records { send(record, event: events[Int(record.seq - first)]) }
-        if !records.isEmpty {
-            counters.lastSeq = records.last!.seq
-            lastPublishMs = nowMs
-        }
+        if let last = records.last { counters.lastSeq = last.seq }
     }
 
     private func send(_ record: JournalRecord, event: AlertEvent) {
@@ -227,7 +224,8 @@ final class JournalStage: @unchecked Sendable {
             ])
     }
 
-    /// `heartbeat` {v, latest_seq, oldest_seq, ts}: the stream is idle, not broken.
+    /// `heartbeat` {v, latest_seq, oldest_seq, ts}, every interval whatever else is published: a
+    /// consumer subscribed to part of the stream hears it too, and tells silence from a broken link.
     private func heartbeat(nowMs: Int64) {
         let payload = #"{"v":1,"latest_seq":\#(counters.lastSeq),"oldest_seq":\#(journal?.oldestSeq ?? 0),"ts":\#(nowMs)}"#
         do {
@@ -236,7 +234,7 @@ final class JournalStage: @unchecked Sendable {
         } catch {
             logger.error("heartbeat publish failed", metadata: ["error": "\(error)"])
         }
-        lastPublishMs = nowMs
+        lastHeartbeatMs = nowMs
     }
 
     /// The heartbeat's topic: outside `alert.`, so consumers that do not subscribe to it never see it.

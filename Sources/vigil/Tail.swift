@@ -5,8 +5,10 @@ import VigilCore
 import ZeroMQ
 
 /// `vigil tail`: subscribes to the alert stream and prints each alert as one line: the JSON as
-/// published, or an OASIS CAP 1.2 XML document. With `--stdin` it converts alert NDJSON read from
-/// standard input instead (another command's output, a recording).
+/// published, or an OASIS CAP 1.2 XML document. With `--resume STATEFILE` it also catches up from
+/// the daemon's journal and keeps its position in STATEFILE, so that across its own restarts it
+/// prints every alert exactly once (``ResumingTail``). With `--stdin` it converts alert NDJSON
+/// read from standard input instead (another command's output, a recording).
 struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print alerts as they are published, one per line: NDJSON, or CAP 1.2 XML.",
@@ -22,6 +24,20 @@ struct Tail: ParsableCommand {
             alert messages, one JSON object a line, from standard input instead of subscribing, e.g. \
             `vigil tail --format cap --stdin < alerts.ndjson`; a line that is not an alert message is reported \
             on standard error with its line number and skipped, and the exit status is then 65.
+
+            --resume STATEFILE follows the README's consumer algorithm: subscribe (to the filters and to heartbeat), \
+            then ask --catchup for every alert after the seq saved in STATEFILE, page by page, then read the \
+            subscription, catching up again whenever a seq jumps or a heartbeat's latest_seq is not the position. \
+            After each batch of lines is written, STATEFILE is replaced atomically with the last seq and, when \
+            standard output is a regular file, its device, inode and size; a restart cuts that same file back to \
+            the recorded size (lines written but not recorded are printed again), so even after SIGKILL every alert \
+            is printed exactly once (append with >>). When standard output is a pipe the guarantee is at least \
+            once: a batch written in the microseconds before a kill can come again; drop any seq at or below the \
+            last you have. A journal that ends before the saved seq (reset) is reported and read from its start; \
+            alerts removed by retention are reported with their range; neither alerts nor heartbeats for 5 \
+            --heartbeat-s intervals is reported once ("no heartbeat from vigild for N s"). With filters, each \
+            catch-up request carries the prefixes' longest common prefix and the alerts are filtered locally. A \
+            STATEFILE that cannot be read exits 66, one that is not a position 65; one that cannot be written 73.
             """)
 
     /// What each alert is printed as.
@@ -34,6 +50,15 @@ struct Tail: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "vigild's alert endpoint.")
     var endpoint = "tcp://127.0.0.1:7602"
+
+    @Option(help: "vigild's catch-up endpoint (with --resume).")
+    var catchup = "tcp://127.0.0.1:7604"
+
+    @Option(help: ArgumentHelp("Catch up from the journal and keep the position in this file: every alert exactly once across restarts.", valueName: "statefile"))
+    var resume: String?
+
+    @Option(name: .customLong("heartbeat-s"), help: "vigild's publish.heartbeat_s; with --resume, 5 intervals without a word from vigild are reported.")
+    var heartbeatSeconds: Double = 1
 
     @Option(help: "Only these severities (repeatable): critical, high, medium, low.")
     var severity: [String] = []
@@ -67,6 +92,9 @@ struct Tail: ParsableCommand {
             throw ValidationError("sector \"\(name)\" is not an identifier ([A-Za-z0-9_-]{1,64})")
         }
         if stdin && seconds != nil { throw ValidationError("--seconds applies to the subscription, not to --stdin") }
+        if stdin && resume != nil { throw ValidationError("--resume applies to the subscription, not to --stdin") }
+        if resume?.isEmpty == true { throw ValidationError("--resume needs a file name") }
+        guard heartbeatSeconds > 0 && heartbeatSeconds.isFinite else { throw ValidationError("--heartbeat-s must be positive") }
         if format == .cap {
             if let problem = cap.options.problem { throw ValidationError(problem) }
         } else if cap.isUsed {
@@ -89,6 +117,11 @@ struct Tail: ParsableCommand {
         var printer = Printer(writer: format == .cap ? CAPWriter(options: cap.options) : nil)
         if stdin {
             try convertStandardInput(&printer)
+        } else if let resume {
+            var tail = ResumingTail(
+                alertEndpoint: endpoint, catchUpEndpoint: catchup, statePath: resume, prefixes: prefixes, count: count, seconds: seconds,
+                heartbeatSeconds: heartbeatSeconds)
+            try Failure.exiting { try tail.run(&printer) }
         } else {
             try subscribe(&printer)
         }
@@ -111,6 +144,7 @@ struct Tail: ParsableCommand {
             } catch {
                 Self.warn("vigil: alert on \(String(decoding: message[0], as: UTF8.self)) skipped: \(error)")
             }
+            try Failure.exiting { _ = try printer.flush() }
         }
     }
 
@@ -130,6 +164,7 @@ struct Tail: ParsableCommand {
                 Self.warn("vigil: standard input line \(lineNumber) skipped: \(error)")
                 skipped += 1
             }
+            try Failure.exiting { _ = try printer.flush() }
         }
         if skipped > 0 {
             Self.warn("vigil: \(skipped) line(s) of standard input were not alert messages")
@@ -140,11 +175,29 @@ struct Tail: ParsableCommand {
 
 extension Tail {
     /// Writes alerts to standard output, one line each: the JSON as it came, or a CAP document.
+    /// Lines are held until ``flush()``, which writes them with one write(2) call.
     struct Printer {
         /// The CAP writer for `--format cap`, nil for JSON.
         var writer: CAPWriter?
-        /// Alerts printed so far.
+        /// Alerts printed so far (including those held for the next ``flush()``).
         private(set) var printed = 0
+        /// Lines not yet written.
+        private var pending: [UInt8] = []
+
+        /// A printer writing JSON, or CAP with `writer`.
+        init(writer: CAPWriter?) {
+            self.writer = writer
+        }
+
+        /// Writes the lines held, all at once; returns whether there were any. A ``Failure``
+        /// (74) when standard output refuses them.
+        @discardableResult
+        mutating func flush() throws(Failure) -> Bool {
+            guard !pending.isEmpty else { return false }
+            try StandardOutputFile.append(pending)
+            pending.removeAll(keepingCapacity: true)
+            return true
+        }
 
         /// Prints an alert message as received; only CAP output needs it decoded.
         mutating func print(_ payload: [UInt8]) throws(WireAlertError) {
@@ -165,7 +218,8 @@ extension Tail {
         }
 
         private mutating func emit(_ line: [UInt8]) {
-            FileHandle.standardOutput.write(Data(line + [UInt8(ascii: "\n")]))
+            pending.append(contentsOf: line)
+            pending.append(UInt8(ascii: "\n"))
             printed += 1
         }
     }

@@ -77,6 +77,9 @@ import VigilJournal
         #expect(journal.oldestSeq == 5 && journal.heldCount == 6)
         #expect(try journal.applyRetention(nowMs: 10_000) == 6)
         #expect(journal.oldestSeq == 0 && journal.heldCount == 0 && journal.heldBytes == 0)
+        // A consumer at seq 3 is told the rest is covered (gone), not to ask again for ever.
+        let gone = try JournalReader(path: path).page(after: 3, limit: 10)
+        #expect(gone.records.isEmpty && gone.lastSeq == 10 && gone.latestSeq == 10 && gone.oldestSeq == 0 && !gone.more)
         let reopened = try AlertJournal(path: path)
         #expect(reopened.lastSeq == 10 && reopened.oldestSeq == 0)
         try reopened.append(Self.records(11...11, emittedMs: 20_000), nowMs: 0)

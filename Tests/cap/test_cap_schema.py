@@ -390,7 +390,8 @@ class Session:
         with open(self.log, "w") as log_file:
             self.vigild = subprocess.Popen(
                 [str(binary("vigild")), "--config", str(config), "--ingest-bind", self.ingest, "--publish-bind",
-                 self.alerts, "--control-bind", self.control, *flags], stderr=log_file, cwd=ROOT)
+                 self.alerts, "--control-bind", self.control, "--catchup-bind", "", "--state-dir", str(tmp_path / "state"),
+                 *flags], stderr=log_file, cwd=ROOT)
         self.processes.append(self.vigild)
         try:
             wait_for_ping(self.control, self.vigild, self.log)

@@ -4,11 +4,12 @@ the daemon knows only from the gaps in each camera's `seq`: it counts the frames
 camera in `stats` (`engine.frames_missing_by_camera`, cameras with none left out) and logs them
 at a bounded rate. A pyzmq gateway makes the gaps."""
 import re
+import subprocess
 import time
 
 import zmq
 
-from conftest import Daemon, config_with
+from conftest import BIN, ROOT, Daemon, config_with
 from test_contract import load
 
 SECTORS = {f["properties"]["id"]: f["properties"]["sector"] for f in load("cameras.geojson")["features"]}
@@ -62,6 +63,14 @@ def stats_when(daemon, predicate, seconds):
         time.sleep(0.05)
 
 
+def vigil_stats_missing(daemon):
+    """`vigil stats --missing`: one line per camera with frames missing."""
+    done = subprocess.run([str(BIN / "vigil"), "stats", "--missing", "--endpoint", daemon.control],
+                          capture_output=True, text=True, timeout=20, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
 def missing_logged(daemon):
     """Per camera, the frames the daemon's notices said went missing, summed over the notices."""
     logged = {}
@@ -88,6 +97,7 @@ def test_seq_gaps_are_counted_per_camera_and_logged(tmp_path):
         next_09 = gateway.join(daemon, "cam-rabia-09", t0)
         before = stats_when(daemon, lambda s: s["engine"]["frames_held"] == 0, seconds=5)
         assert before and before["engine"]["frames_missing_by_camera"] == {}, before
+        assert vigil_stats_missing(daemon) == ["no frames missing"]
 
         t0 += 1_000
         frames = {  # camera: [(seq, ts)]
@@ -114,6 +124,7 @@ def test_seq_gaps_are_counted_per_camera_and_logged(tmp_path):
         assert engine["frames_duplicate"] - before["engine"]["frames_duplicate"] == retries, stats
         assert engine["frames_accepted"] - before["engine"]["frames_accepted"] == sum(map(len, frames.values())), stats
         assert stats["rejected"] == {}, stats
+        assert vigil_stats_missing(daemon) == ["cam-rabia-03  9", "cam-rabia-04  8"]
 
         # The notices (at most one per 10 s) add up to the same counts, camera by camera.
         deadline = time.time() + 15

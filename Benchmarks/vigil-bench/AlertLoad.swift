@@ -1,0 +1,110 @@
+import Foundation
+import VigilCore
+
+/// Frame reports that make alerts, for the journal benchmark: every registered camera in turn
+/// reports `vehiclesPerCamera` vehicles, each driving straight across the border ahead of it.
+///
+/// Each vehicle starts 44 m on one side of the line and moves 2 m a frame (about 19 m/s at the
+/// camera's ~9.5 frames a second) to 44 m on the other side, where it leaves the view; a new
+/// vehicle, on a new track, starts on the same path `period` frames after the last one started.
+/// Crossing is confirmed 30 m past the line (`tracking.crossing_confirm_m`), at the vehicle's 38th
+/// frame, so each vehicle raises one `border_crossing` (critical) in the frame that shows it 30 m
+/// across, and its incident resolves 30 s of event time after it left. A camera's vehicles drive
+/// 150 m apart along the line, so they are never fused or grouped; the slots are staggered so
+/// that the alerts of one camera are spread over its frames.
+///
+/// Event time: frame `i` (the `i`-th message sent, cameras in turn) carries
+/// `ts = startMs + i * spacingMs`, a value no other frame of the run has. A `raised` alert's
+/// `last_ts` is the event time of the frame that raised it, so ``frameIndex(lastTs:)`` finds the
+/// frame, and with it the moment it was sent.
+struct AlertLoad {
+    /// One message, as published by a gateway.
+    struct Message {
+        var topic: [UInt8]
+        var payload: [UInt8]
+    }
+
+    /// Frames between the starts of two vehicles on one path.
+    static let period = 50
+    /// Frames a vehicle is in view.
+    static let frames = 44
+
+    /// The messages, in sending order (empty when made with `count` 0: see ``message(_:)``).
+    var messages: [Message] = []
+    /// Event time of message 0, epoch ms.
+    let startMs: Int64
+    /// Event time between two consecutive messages, ms.
+    let spacingMs: Int64
+    /// The cameras, in the configuration's order (message `i` is from camera `i % cameras.count`).
+    let cameraIds: [String]
+    /// Cameras for which the border is out of reach (they send frames with no detection).
+    let camerasWithoutBorder: Int
+    private let topics: [[UInt8]]
+    private let vehiclesPerCamera: Int
+    /// Per camera, per vehicle slot, the points 44 m either side of the line where its vehicles
+    /// enter and leave the view.
+    private let paths: [[(from: GeoPoint, to: GeoPoint)]]
+
+    /// Makes `count` messages from `cameras` with `vehiclesPerCamera` vehicles each; message 0
+    /// carries event time `startMs`, each next one `spacingMs` later.
+    init(count: Int, cameras: [Camera], border: Polyline, vehiclesPerCamera: Int, startMs: Int64, spacingMs: Int64) {
+        self.startMs = startMs
+        self.spacingMs = spacingMs
+        self.vehiclesPerCamera = vehiclesPerCamera
+        cameraIds = cameras.map(\.id)
+        topics = cameras.map { Array("det.\($0.sector).\($0.id)".utf8) }
+        var paths: [[(from: GeoPoint, to: GeoPoint)]] = []
+        var without = 0
+        for camera in cameras {
+            guard let near = border.proximity(of: camera.position) else {
+                paths.append([])
+                without += 1
+                continue
+            }
+            paths.append(
+                (0..<vehiclesPerCamera).map { slot in
+                    let along = near.along + (Double(slot) - Double(vehiclesPerCamera - 1) / 2) * 150
+                    return (border.point(along: along, offset: 44, side: .left), border.point(along: along, offset: 44, side: .right))
+                })
+        }
+        self.paths = paths
+        camerasWithoutBorder = without
+        messages.reserveCapacity(count)
+        for i in 0..<count { messages.append(message(i)) }
+    }
+
+    /// Message `i` of the load.
+    func message(_ i: Int) -> Message {
+        let c = i % cameraIds.count, frame = i / cameraIds.count
+        var payload = #"{"v":1,"camera":""# + cameraIds[c] + #"","seq":"# + String(frame + 1) + #","ts":"#
+        payload += String(startMs + Int64(i) * spacingMs) + #","detections":["#
+        var first = true
+        for (slot, path) in paths[c].enumerated() {
+            let phase = frame + slot * Self.period / max(vehiclesPerCamera, 1)
+            let step = phase % Self.period
+            guard step < Self.frames else { continue }
+            let track = (phase / Self.period) * vehiclesPerCamera + slot + 1
+            let t = Double(step) / Double(Self.frames)
+            let lat = path.from.lat + (path.to.lat - path.from.lat) * t
+            let lon = path.from.lon + (path.to.lon - path.from.lon) * t
+            if !first { payload += "," }
+            first = false
+            payload += #"{"track":"# + String(track) + #","class":"vehicle","conf":0.88,"lat":"#
+            payload += String(format: "%.6f", lat) + #","lon":"# + String(format: "%.6f", lon) + #","temp_c":41.5,"speed_mps":19.0}"#
+        }
+        payload += "]}"
+        return Message(topic: topics[c], payload: Array(payload.utf8))
+    }
+
+    /// The index of the message whose event time is `lastTs`, if one can have it.
+    func frameIndex(lastTs: Int64) -> Int? {
+        let offset = lastTs - startMs
+        guard offset >= 0, offset % spacingMs == 0 else { return nil }
+        return Int(offset / spacingMs)
+    }
+
+    /// Average payload size, bytes.
+    var averagePayloadBytes: Int {
+        messages.reduce(0) { $0 + $1.payload.count } / max(messages.count, 1)
+    }
+}
