@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
+import VigilCore
 import VigilJournal
 import ZeroMQ
 
@@ -98,7 +99,10 @@ final class CatchUpServer: Sendable {
                     $0.alertsServed += UInt64(page.records.count)
                 }
             } catch {
-                reply = [Array("error".utf8), Array(#"{"v":1,"error":"#.utf8) + Self.jsonString(error.message) + [UInt8(ascii: "}")]]
+                var body = Array(#"{"v":1,"error":"#.utf8)
+                JSONString.append(error.message, to: &body)
+                body.append(UInt8(ascii: "}"))
+                reply = [Array("error".utf8), body]
                 counters.withLock { $0.refused += 1 }
             }
             do { try socket.send(envelope + reply) } catch {
@@ -117,11 +121,6 @@ final class CatchUpServer: Sendable {
             frames.append(record.payload)
         }
         return frames
-    }
-
-    static func jsonString(_ text: String) -> [UInt8] {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [])) ?? Data("[\"\"]".utf8)
-        return Array(data.dropFirst().dropLast())
     }
 }
 
