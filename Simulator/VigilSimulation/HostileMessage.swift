@@ -64,7 +64,7 @@ public struct HostileMessage: Sendable {
             case .wrongSector: .wrongSector
             case .futureTimestamp: .futureTimestamp
             case .oversize: .oversize
-            case .singleFrame: .badTopic
+            case .singleFrame: .wrongFrameCount
             }
         }
     }

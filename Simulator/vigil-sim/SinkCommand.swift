@@ -45,7 +45,7 @@ struct SinkCommand: ParsableCommand {
                 let count = try sink.drain(timeoutMs: 50) { frameCount, _, payload in
                     bytes += payload.count
                     guard frameCount == 2 else {
-                        rejected[.badTopic, default: 0] += 1
+                        rejected[.wrongFrameCount, default: 0] += 1
                         return
                     }
                     do throws(FrameReportError) {

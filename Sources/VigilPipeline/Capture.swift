@@ -25,7 +25,7 @@ import Darwin
 // - A message of other than two frames is recorded, not skipped: `frames` gives its number of
 //   frames, with its first frame as the topic and its second (if any) as the payload; frames past
 //   the second are not kept. The daemon rejects such a message for its frame count alone
-//   (`bad_topic`), and so does a replay. `frames` is absent for the usual two.
+//   (`wrong_frame_count`), and so does a replay. `frames` is absent for the usual two.
 // - Readers ignore keys they do not know.
 
 /// The first line of a capture: where and since when it was recorded.

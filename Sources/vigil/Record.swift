@@ -14,7 +14,7 @@ struct Record: ParsableCommand {
             one line per message received: {"recv_ms":...,"topic":"...","payload":"..."}, the payload byte for byte \
             as a JSON string (payload_b64 when it is not UTF-8), after a header line {"vigil_capture":1,...}. A \
             message of other than two frames is recorded too, with "frames":N and its first two frames; the \
-            daemon and `vigil replay` reject it as bad_topic. recv_ms is the wall clock at receipt, epoch ms.
+            daemon and `vigil replay` reject it as wrong_frame_count. recv_ms is the wall clock at receipt, epoch ms.
 
             Gateways publish to the daemon; to record what they send, bind an endpoint they also connect to, or \
             connect to gateways that bind. Stops after --seconds, after --count messages, or on SIGINT or \

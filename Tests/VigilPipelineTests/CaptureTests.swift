@@ -167,8 +167,8 @@ import ZeroMQ
         let validator = FrameValidator(cameras: Self.cameras)
         let cases: [(frames: [[UInt8]], expected: RejectReason?)] = [
             ([Array("det.S01.cam-b".utf8), Self.report("cam-b")], nil),
-            ([Array("det.S01.cam-a".utf8)], .badTopic),
-            ([Array("det.S01.cam-a".utf8), Self.report("cam-a"), Array("extra".utf8)], .badTopic),
+            ([Array("det.S01.cam-a".utf8)], .wrongFrameCount),
+            ([Array("det.S01.cam-a".utf8), Self.report("cam-a"), Array("extra".utf8)], .wrongFrameCount),
             ([Array("det.S01".utf8), Self.report("cam-a")], .badTopic),
             ([Array("alert.S01.cam-a".utf8), Self.report("cam-a")], .badTopic),
             ([Array("det.S01.cam a".utf8), Self.report("cam-a")], .badTopic),
@@ -255,7 +255,7 @@ import ZeroMQ
         #expect(summary.messages == UInt64(messages.count))
         #expect(summary.accepted == 121)
         #expect(summary.duplicates == 1)
-        #expect(summary.rejected == [.badJSON: 1, .badTopic: 1])
+        #expect(summary.rejected == [.badJSON: 1, .wrongFrameCount: 1])
         #expect(summary.raised == 1 && summary.updated == 0 && summary.resolved == 1)
         #expect(summary.openIncidents.isEmpty)
         #expect(summary.expiryTicks == UInt64((messages.last!.receivedMs - messages[0].receivedMs) / Replayer.expiryIntervalMs))

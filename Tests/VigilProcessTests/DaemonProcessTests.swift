@@ -91,7 +91,7 @@ import ZeroMQ
         #expect(crossings.first?.value.filter { $0["state"] as? String == "raised" }.count == 1)
         let stats = try daemon.request("stats")
         let rejected = stats["rejected"] as? [String: Int] ?? [:]
-        for reason in ["bad_json", "bad_value", "missing_field", "wrong_type", "bad_version", "unknown_camera", "wrong_sector", "future_ts", "oversize", "bad_topic"] {
+        for reason in ["bad_json", "bad_value", "missing_field", "wrong_type", "bad_version", "unknown_camera", "wrong_sector", "future_ts", "oversize", "wrong_frame_count"] {
             #expect((rejected[reason] ?? 0) > 0, "rejections counted as \(reason): \(rejected)")
         }
         #expect(daemon.child.stop() == 0)

@@ -31,7 +31,11 @@ import VigilSimulation
         while received.messages < summary.sent {
             let count = try sink.drain(timeoutMs: 2_000) { frameCount, topicBytes, payload in
                 let topic = String(decoding: topicBytes, as: UTF8.self).split(separator: ".").map(String.init)
-                guard frameCount == 2, topic.count == 3, topic[0] == "det" else {
+                guard frameCount == 2 else {
+                    received.rejected[.wrongFrameCount, default: 0] += 1
+                    return
+                }
+                guard topic.count == 3, topic[0] == "det" else {
                     received.rejected[.badTopic, default: 0] += 1
                     return
                 }

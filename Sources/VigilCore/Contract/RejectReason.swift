@@ -4,7 +4,9 @@
 public enum RejectReason: String, Sendable, CaseIterable, Hashable {
     /// The payload is larger than the contract's 64 KiB.
     case oversize
-    /// The message is not two frames, or its topic is not `det.<sector>.<camera>`.
+    /// The message is not two frames (topic, payload): one frame, or three and more.
+    case wrongFrameCount = "wrong_frame_count"
+    /// The topic is not `det.<sector>.<camera>`.
     case badTopic = "bad_topic"
     /// The payload is not valid JSON (syntax, encoding, truncation, NaN, ...).
     case badJSON = "bad_json"
@@ -28,6 +30,9 @@ public enum RejectReason: String, Sendable, CaseIterable, Hashable {
     case futureTimestamp = "future_ts"
     /// `ts` lies further behind its camera's progress than the lateness bound.
     case tooLate = "too_late"
+    /// `seq` jumps ahead of its camera's run by more frames than the camera could have taken in
+    /// the event time between them (a wild or hostile counter, not a gap of lost frames).
+    case seqJump = "seq_jump"
 }
 
 /// A frame report that broke the contract: the reason it is counted under and a detail for the log.

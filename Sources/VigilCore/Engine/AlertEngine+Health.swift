@@ -94,7 +94,7 @@ extension AlertEngine {
     }
 
     /// The event time of the last frame heard from `camera`; the engine's start for a camera never heard.
-    private func lastHeardTs(of camera: Int) -> Int64 {
+    func lastHeardTs(of camera: Int) -> Int64 {
         sequencer.newestTs(camera: camera) ?? startWallMs ?? 0
     }
 

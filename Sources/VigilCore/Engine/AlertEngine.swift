@@ -113,7 +113,8 @@ public struct AlertEngine: Sendable {
         cameraReportWallMs = Array(repeating: 0, count: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
-        sequencer = FrameSequencer(cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs)
+        sequencer = FrameSequencer(
+            cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs, maxFrameRate: settings.maxFrameRate)
         released.reserveCapacity(16)
     }
 
@@ -127,17 +128,30 @@ public struct AlertEngine: Sendable {
         case rejected(FrameReportError)
     }
 
+    /// The times the engine works in: Unix epoch milliseconds from 0 to 2^53, the range the
+    /// contract's parser accepts for `ts`. Every time the engine holds lies in it (a wall clock
+    /// given from outside, a recorded one in a replay, is clamped into it; a `ts` outside the
+    /// window around the wall clock is refused), so sums and differences of a few of them can
+    /// never overflow, whatever a peer sends.
+    public static let timeRange: ClosedRange<Int64> = 0...(1 << 53)
+
     /// Processes one validated frame report from registered camera `camera` (an index into
     /// ``cameras``), appending the alert messages it causes to `alerts`.
+    ///
+    /// A `ts` more than ``EngineSettings/maxFutureSkewMs`` ahead of `wallNowMs` is `future_ts`,
+    /// one more than ``EngineSettings/maxBacklogMs`` behind it is `bad_value`; the engine's other
+    /// refusals come from the ``FrameSequencer`` (`too_late`, `seq_jump`).
     public mutating func process(
         _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
     ) -> Admission {
+        let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
         if startWallMs == nil { startWallMs = wallNowMs }
         health[camera].exercise = report.exercise
-        defer { heard(camera: camera, wallNowMs: wallNowMs, ts: report.ts, into: &alerts) }
-        if report.ts > wallNowMs + settings.maxFutureSkewMs {
-            return .rejected(FrameReportError(.futureTimestamp, "ts \(report.ts) is \(report.ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)"))
-        }
+        // A camera that sends is alive, even when what it sends is refused; but only an accepted
+        // frame's `ts` is event time.
+        var acceptedTs: Int64?
+        defer { heard(camera: camera, wallNowMs: wallNowMs, ts: acceptedTs ?? lastHeardTs(of: camera), into: &alerts) }
+        if let refusal = refusal(ofTs: report.ts, wallNowMs: wallNowMs) { return .rejected(refusal) }
         switch sequencer.admit(report, camera: camera, wallNowMs: wallNowMs, releasing: &released) {
         case .duplicate:
             counters.framesDuplicate += 1
@@ -146,15 +160,41 @@ public struct AlertEngine: Sendable {
             return .rejected(FrameReportError(.tooLate, "ts \(report.ts) is \(behind) ms behind camera \(report.camera)'s newest frame (allowed: \(settings.maxLatenessMs) ms)"))
         case .missedTurn(let releasedSeq):
             return .rejected(FrameReportError(.tooLate, "seq \(report.seq) of camera \(report.camera) arrived after its turn: frames up to seq \(releasedSeq) were already processed"))
+        case .seqJump(let expected, let allowed):
+            return .rejected(
+                FrameReportError(
+                    .seqJump,
+                    "seq \(report.seq) of camera \(report.camera) is \(report.seq - expected) frames ahead of the expected \(expected); at most \(allowed) fit in the time since its last frame"
+                ))
         case .released, .held:
             break
         }
         counters.framesAccepted += 1
+        acceptedTs = report.ts
         lastReportWallMs = wallNowMs
         cameraReportWallMs[camera] = wallNowMs
         if report.ts > eventClock { eventClock = report.ts }
         processReleased(into: &alerts)
         return .accepted
+    }
+
+    /// Why a frame at `ts` is refused by the wall clock, if it is: too far ahead (`future_ts`),
+    /// or further behind than any backlog (`bad_value`).
+    private func refusal(ofTs ts: Int64, wallNowMs: Int64) -> FrameReportError? {
+        guard Self.timeRange.contains(ts) else {
+            return FrameReportError(.badValue, "ts \(ts) is not an epoch time from 0 to \(Self.timeRange.upperBound) ms")
+        }
+        if ts > wallNowMs + settings.maxFutureSkewMs {
+            return FrameReportError(
+                .futureTimestamp, "ts \(ts) is \(ts - wallNowMs) ms ahead of the daemon's clock (allowed: \(settings.maxFutureSkewMs) ms)")
+        }
+        if ts < wallNowMs - settings.maxBacklogMs {
+            return FrameReportError(
+                .badValue,
+                "ts \(ts) is \((wallNowMs - ts) / 86_400_000) days behind the daemon's clock; no backlog is older than \(settings.maxBacklogMs / 3_600_000) h (time.max_backlog_h)"
+            )
+        }
+        return nil
     }
 
     /// Processes the frames the sequencer released, in their order.
@@ -193,6 +233,7 @@ public struct AlertEngine: Sendable {
     /// stale tracks and targets. Call it after each batch and on a timer: when no report has
     /// arrived for `idleAdvanceAfterMs` of wall time, event time advances with the wall clock.
     public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+        let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
         checkHealth(wallNowMs: wallNowMs, into: &alerts)
         guard eventClock != .min else { return }
         sequencer.releaseOverdue(wallNowMs: wallNowMs, releasing: &released)

@@ -9,6 +9,14 @@ public struct EngineSettings: Sendable, Equatable {
     /// newest `ts`, or arriving after its turn was given up, is rejected (`too_late`). In-order
     /// feeds never wait; a lost frame delays its camera's next frames by up to this. Default 2 s.
     public var maxLatenessMs: Int64 = 2_000
+    /// A report whose `ts` lies more than this behind the daemon's clock is refused (`bad_value`):
+    /// a backlog after a link outage is real data, a capture time months or decades away from any
+    /// clock is not. Default 30 days.
+    public var maxBacklogMs: Int64 = 30 * 86_400_000
+    /// The most frames a second a camera takes. A forward `seq` step larger than the camera could
+    /// have taken in the event time since its last frame (plus `dedupWindow`) is no gap of lost
+    /// frames but a wild counter: refused (`seq_jump`), never counted missing. Default 100.
+    public var maxFrameRate: Int = 100
     /// Frames remembered per camera to recognise a duplicate `(camera, seq)`. Default 1024.
     public var dedupWindow: Int = 1_024
     /// A new camera track joins an existing target of a compatible class if it is this close… Default 60 m.

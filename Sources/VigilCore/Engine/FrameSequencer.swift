@@ -29,6 +29,15 @@
 /// frames are ordered too. Starting again is not a gap: the `seq` numbers the old run did not
 /// reach are not missing. Reboots are counted in ``restarts``.
 ///
+/// **Wild jumps.** A camera takes at most `maxFrameRate` frames a second, so a frame whose `seq`
+/// lies further ahead of the expected one than the camera could have taken in the event time
+/// since the frame released last (plus `window` for clock jitter) is no gap of lost frames: it is
+/// refused (``Verdict/seqJump(expected:allowed:)``), and nothing of it is counted missing. A
+/// camera whose numbering really moved (a gateway that renumbered its frames without a reboot)
+/// is followed after one frame: a frame that continues the refused one (its `seq` + 1, not older)
+/// starts a new run there. Every count stays true under hostile input: the gaps counted missing
+/// are bounded by the camera's frame rate, and the counters saturate rather than trap.
+///
 /// Memory: per camera, `window` × 16 bytes for the ring plus at most `window` held frames.
 /// Not thread-safe; it belongs to the engine's queue. It reads no clock: wall time is passed in.
 public struct FrameSequencer: Sendable {
@@ -45,6 +54,9 @@ public struct FrameSequencer: Sendable {
         /// Arrived after its turn: the camera's later frames were already released (it waited for
         /// this one no longer than the lateness bound). Carries the `seq` released last.
         case missedTurn(releasedSeq: UInt64)
+        /// `seq` is further ahead of the expected one than `allowed` frames, the most the camera
+        /// could have taken since the frame released last.
+        case seqJump(expected: UInt64, allowed: UInt64)
     }
 
     /// A frame ready for processing, in its camera's order.
@@ -80,11 +92,14 @@ public struct FrameSequencer: Sendable {
         var slots: [Slot]
         /// Early frames, ascending by `seq`; usually empty.
         var held: [Held] = []
+        /// The last frame refused as a wild jump: a frame that continues it starts a new run.
+        var jumpedTo: Slot?
     }
 
     private var cameras: [CameraState?]
     private let window: Int
     private let maxLatenessMs: Int64
+    private let maxFrameRate: UInt64
     /// Cameras with held frames, so the wall-time check skips the rest.
     private var camerasHolding = 0
     /// Camera reboots recognised (`seq` starting again).
@@ -99,13 +114,26 @@ public struct FrameSequencer: Sendable {
     /// Frames held now.
     public private(set) var heldCount = 0
 
-    /// Creates a sequencer for `cameraCount` cameras that remembers `window` frames per camera
-    /// and waits up to `maxLatenessMs` for a missing one.
-    public init(cameraCount: Int, window: Int, maxLatenessMs: Int64) {
+    /// Frames refused as wild `seq` jumps.
+    public private(set) var jumps: UInt64 = 0
+
+    /// Creates a sequencer for `cameraCount` cameras that remembers `window` frames per camera,
+    /// waits up to `maxLatenessMs` for a missing one, and takes cameras to shoot at most
+    /// `maxFrameRate` frames a second.
+    public init(cameraCount: Int, window: Int, maxLatenessMs: Int64, maxFrameRate: Int = 100) {
         cameras = Array(repeating: nil, count: cameraCount)
         missingByCamera = Array(repeating: 0, count: cameraCount)
         self.window = max(window, 1)
-        self.maxLatenessMs = maxLatenessMs
+        self.maxLatenessMs = max(maxLatenessMs, 0)
+        self.maxFrameRate = UInt64(max(maxFrameRate, 1))
+    }
+
+    /// The most frames a camera can have taken after one at `fromTs` up to one at `ts`, so the
+    /// largest forward `seq` step that is still a gap of lost frames: `window` (clock jitter
+    /// between frames) plus `maxFrameRate` a second of event time between them.
+    func allowedStep(fromTs: Int64, toTs ts: Int64) -> UInt64 {
+        let elapsedMs = UInt64(clamping: ts.subtractingSaturating(fromTs))
+        return UInt64(window).addingSaturating((elapsedMs / 1_000 + 1).multipliedSaturating(by: maxFrameRate))
     }
 
     /// The newest event time admitted from `camera`, if any.
@@ -130,12 +158,12 @@ public struct FrameSequencer: Sendable {
         // A `seq` this run already had, with another `ts`: by the contract, (camera, seq) names
         // one frame while a camera runs, so this is a new run whatever its clock says.
         let seqReused = slot.seq == seq && slot.ts != ts
-        if ts < state.newestTs - maxLatenessMs {
+        if ts < state.newestTs.subtractingSaturating(maxLatenessMs) {
             // Too late, unless the camera restarted with its clock set back: `seq` starts again
             // near 0 (below the window) after numbers more than a window higher, or repeats one
             // of this run's (a short run: a camera that only sent heartbeats, say).
             guard seqReused || (seq < UInt64(window) && state.highestSeq > seq + UInt64(window)) else {
-                return .tooLate(behindMs: state.newestTs - ts)
+                return .tooLate(behindMs: state.newestTs.subtractingSaturating(ts))
             }
             restart(&state, camera: camera, at: report, releasing: &released)
         } else if seq < state.firstSeq && ts <= state.firstTs {
@@ -151,10 +179,23 @@ public struct FrameSequencer: Sendable {
                 return .missedTurn(releasedSeq: state.nextSeq &- 1)
             }
             restart(&state, camera: camera, at: report, releasing: &released)
-        } else if seq > state.nextSeq &+ UInt64(window) && ts <= state.releasedTs {
+        } else if seqReused && seq != state.nextSeq && state.held.contains(where: { $0.report.seq == seq }) {
+            // Ahead of the expected frame, and a frame held with the same `seq` has another `ts`:
+            // two runs' frames under one number, a new run by the contract.
+            restart(&state, camera: camera, at: report, releasing: &released)
+        } else if seq > state.nextSeq.addingSaturating(UInt64(window)) && ts <= state.releasedTs {
             // Far ahead in `seq` yet older than what was released: a straggler of the run
             // before a reboot.
             return .missedTurn(releasedSeq: state.nextSeq &- 1)
+        } else if seq - state.nextSeq > allowedStep(fromTs: state.releasedTs, toTs: ts) {
+            // Further ahead than the camera could have shot since: not lost frames, a wild
+            // counter. Followed only when the next frame continues it.
+            guard let jumpedTo = state.jumpedTo, seq == jumpedTo.seq &+ 1, ts >= jumpedTo.ts else {
+                state.jumpedTo = Slot(seq: seq, ts: ts)
+                jumps = jumps.addingSaturating(1)
+                return .seqJump(expected: state.nextSeq, allowed: allowedStep(fromTs: state.releasedTs, toTs: ts))
+            }
+            restart(&state, camera: camera, at: report, releasing: &released)
         }
         state.slots[slotIndex] = Slot(seq: seq, ts: ts)
         state.newestTs = max(state.newestTs, ts)
@@ -214,7 +255,8 @@ public struct FrameSequencer: Sendable {
     /// Gives up the gap before the first held frame while waiting longer cannot help.
     private mutating func giveUpWaiting(_ state: inout CameraState, camera: Int, wallNowMs: Int64, releasing released: inout [Released]) {
         while let first = state.held.first,
-            state.newestTs - first.report.ts >= maxLatenessMs || wallNowMs - first.arrivedWallMs >= maxLatenessMs
+            state.newestTs.subtractingSaturating(first.report.ts) >= maxLatenessMs
+                || wallNowMs.subtractingSaturating(first.arrivedWallMs) >= maxLatenessMs
                 || state.held.count > window
         {
             giveUp(before: first.report.seq, in: &state, camera: camera, releasing: &released)
@@ -224,23 +266,28 @@ public struct FrameSequencer: Sendable {
     /// Gives up the frames of `camera` from the expected one up to `seq` (a held frame's, so
     /// higher), counting them missing, and releases what is then in turn.
     private mutating func giveUp(before seq: UInt64, in state: inout CameraState, camera: Int, releasing released: inout [Released]) {
-        let gap = seq &- state.nextSeq
-        missing += gap
-        missingByCamera[camera] += gap
+        // Held frames are above the expected `seq` (each number held once), so this is the gap.
+        let gap = seq.subtractingSaturating(state.nextSeq)
+        missing = missing.addingSaturating(gap)
+        missingByCamera[camera] = missingByCamera[camera].addingSaturating(gap)
         state.nextSeq = seq
         releaseInTurn(&state, camera: camera, releasing: &released)
     }
 
     /// A new run of the camera starts with `report`: the old run's held frames are released (the
-    /// gaps before them will never fill: missing), and the new run expects `seq` 0.
+    /// gaps before them will never fill: missing), and the new run expects `seq` 0, so that its
+    /// first frames are ordered too; or, when `report` is more than a window past 0 (a run that
+    /// starts somewhere else: a renumbered camera, a wild counter), it starts at `report`, whose
+    /// `seq` says nothing of frames lost before it.
     private mutating func restart(_ state: inout CameraState, camera: Int, at report: FrameReport, releasing released: inout [Released]) {
         while let first = state.held.first {
             giveUp(before: first.report.seq, in: &state, camera: camera, releasing: &released)
         }
-        restarts += 1
-        state.nextSeq = 0
-        state.firstSeq = 0
-        state.firstTs = .min
+        restarts = restarts.addingSaturating(1)
+        state.jumpedTo = nil
+        state.nextSeq = report.seq <= UInt64(window) ? 0 : report.seq
+        state.firstSeq = state.nextSeq
+        state.firstTs = state.nextSeq == 0 ? .min : report.ts
         state.highestSeq = report.seq
         state.newestTs = report.ts
         state.releasedTs = report.ts
