@@ -18,8 +18,10 @@ import VigilCore
 /// inside then. The event takes the kind and severity of the best rule starting to match at that
 /// moment (highest severity, first listed on a tie).
 ///
-/// **Expectation.** An event is *silent* when a suppressing rule matches any fact of the actor at
-/// that moment (animals), or when it is a crossing no alert rule matches. One actor is one
+/// **Expectation.** An event is *silent* when a suppressing rule that covers its event (`cross`
+/// for a crossing; `enter`, `dwell` or `loiter` for a zone event, see ``Rule/covers(_:)``)
+/// matches any fact of the actor at that moment (animals), or when it is a crossing no alert
+/// rule matches. One actor is one
 /// target and one incident for the whole pass, and an incident's kind changes only when its
 /// severity rises; so an event is *hidden* when an earlier event of the same actor (in the same
 /// pass, silent ones apart) already had its kind, or a severity at least as high: the daemon may
@@ -36,25 +38,22 @@ struct TruthRules {
         case inside(ZoneVisit, seconds: Double)
     }
 
-    /// Whether `rule` matches `fact` for an actor of `objectClass` and `conf`.
-    func matches(_ rule: Rule, _ fact: Fact, _ objectClass: ObjectClass, conf: Double) -> Bool {
+    /// Whether `rule` matches `fact` for an actor of `objectClass` and `conf`; with `anyEvent`,
+    /// whatever the events the rule covers (a suppression's zone says where, its events what).
+    func matches(_ rule: Rule, _ fact: Fact, _ objectClass: ObjectClass, conf: Double, anyEvent: Bool = false) -> Bool {
         // Camera events (offline, coverage gaps) are judged apart; schedules, group sizes, camera
         // prefixes and inhibitions are not modelled here: the default rules use them only where
         // no scenario's actor goes (towns by day) or for groups, which the truth scores by count.
-        guard rule.event?.isHealth != true, rule.classes?.contains(objectClass) ?? true, conf >= rule.minConf else { return false }
+        guard !rule.isHealthRule, rule.classes?.contains(objectClass) ?? true, conf >= rule.minConf else { return false }
         switch fact {
         case .cross(let zoneID):
-            guard rule.event == nil || rule.event == .cross else { return false }
+            guard anyEvent || rule.covers(.cross) else { return false }
             return (rule.zoneID == nil || rule.zoneID == zoneID) && (rule.zoneKind == nil || rule.zoneKind == .border)
         case .inside(let visit, let seconds):
             guard (rule.zoneID == nil || rule.zoneID == visit.zoneID) && (rule.zoneKind == nil || rule.zoneKind == visit.zoneKind)
             else { return false }
-            switch rule.event {
-            case nil, .enter: return true
-            case .dwell: return seconds >= rule.afterSeconds
-            case .loiter: return visit.loiteringS.map { seconds >= $0 } ?? false
-            case .cross, .cameraOffline, .coverageGap: return false
-            }
+            return anyEvent || rule.covers(.enter) || (rule.covers(.dwell) && seconds >= rule.afterSeconds)
+                || (rule.covers(.loiter) && visit.loiteringS.map { seconds >= $0 } ?? false)
         }
     }
 
@@ -69,30 +68,32 @@ struct TruthRules {
         return best
     }
 
-    /// Whether a suppressing rule matches any of `facts`.
-    func suppresses(_ facts: [Fact], _ objectClass: ObjectClass, conf: Double) -> Bool {
-        rules.contains { rule in rule.action == .suppress && facts.contains { matches(rule, $0, objectClass, conf: conf) } }
+    /// Whether a suppressing rule that covers `event` matches any of `facts`.
+    func suppresses(_ event: RuleEvent, _ facts: [Fact], _ objectClass: ObjectClass, conf: Double) -> Bool {
+        rules.contains { rule in
+            rule.action == .suppress && rule.covers(event) && facts.contains { matches(rule, $0, objectClass, conf: conf, anyEvent: true) }
+        }
     }
 
     /// The moments, seconds after the entry, at which an alert rule starts to match `visit` for
     /// the actor, with the best rule starting then.
-    func zoneEvents(_ visit: ZoneVisit, _ objectClass: ObjectClass, conf: Double) -> [(delay: Double, kind: String, severity: Severity)] {
-        var starts: [Double: [Int]] = [:]
+    func zoneEvents(_ visit: ZoneVisit, _ objectClass: ObjectClass, conf: Double) -> [(delay: Double, event: RuleEvent, kind: String, severity: Severity)] {
+        var starts: [Double: (event: RuleEvent, rules: [Int])] = [:]
         for (index, rule) in rules.enumerated() {
             guard case .alert = rule.action else { continue }
-            let delay: Double?
-            switch rule.event {
-            case nil, .enter: delay = 0
-            case .dwell: delay = rule.afterSeconds
-            case .loiter: delay = visit.loiteringS
-            case .cross, .cameraOffline, .coverageGap: delay = nil
-            }
-            guard let delay, visit.enteredS + delay < visit.leftS,
+            // The first moment one of the events it covers is true of the visit.
+            let moments: [(RuleEvent, Double?)] = [(.enter, 0), (.dwell, rule.afterSeconds), (.loiter, visit.loiteringS)]
+            guard let (event, delay) = moments.compactMap({ (event, delay) in delay.map { (event, $0) } })
+                .filter({ rule.covers($0.0) }).min(by: { $0.1 < $1.1 }),
+                visit.enteredS + delay < visit.leftS,
                 matches(rule, .inside(visit, seconds: delay), objectClass, conf: conf)
             else { continue }
-            starts[delay, default: []].append(index)
+            starts[delay, default: (event, [])].rules.append(index)
         }
-        return starts.keys.sorted().compactMap { delay in best(of: starts[delay] ?? []).map { (delay, $0.kind, $0.severity) } }
+        return starts.keys.sorted().compactMap { delay in
+            let start = starts[delay]!
+            return best(of: start.rules).map { (delay, start.event, $0.kind, $0.severity) }
+        }
     }
 
     /// The severity of a crossing of border zone `zoneID`, or `nil` when no alert rule matches it.
@@ -133,7 +134,7 @@ extension Simulator {
                 let silent =
                     !world.rules.isEmpty
                     && (severity == nil
-                        || judge.suppresses(facts(at: actorEvent.time) + [.cross(zoneID: zoneID)], actor.objectClass, conf: actor.conf))
+                        || judge.suppresses(.cross, facts(at: actorEvent.time) + [.cross(zoneID: zoneID)], actor.objectClass, conf: actor.conf))
                 mine.append(
                     event(
                         kind: TrueEvent.borderCrossing, time: actorEvent.time, position: actorEvent.position, direction: "\(from)->\(to)",
@@ -146,7 +147,7 @@ extension Simulator {
                         event(
                             kind: start.kind, time: time, position: start.delay == 0 ? visit.entryPosition : trajectory.pathPoint(at: time),
                             zoneID: visit.zoneID, severity: start.severity,
-                            silent: judge.suppresses(facts(at: time), actor.objectClass, conf: actor.conf)))
+                            silent: judge.suppresses(start.event, facts(at: time), actor.objectClass, conf: actor.conf)))
                 }
             }
             truth += hideRepeats(mine)

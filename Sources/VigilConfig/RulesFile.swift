@@ -10,7 +10,9 @@ import VigilCore
 ///   night: {from: "18:00", to: "06:00"}
 /// rules:
 ///   - name: crossing              # each rule: name, matchers, and one action
-///     event: cross                # cross | enter | dwell | loiter | camera_offline | coverage_gap
+///     event: cross                # cross | enter | dwell | loiter | camera_offline | coverage_gap, or a list:
+///                                 # [enter, dwell, loiter]; a suppress rule silences only the events it
+///                                 # covers (naming none: every target event but cross)
 ///     zone: iq-sy-border          # a zone id, or zone_kind: border | strip | buffer | restricted | town | mask
 ///     classes: [person, vehicle]
 ///     min_conf: 0.5
@@ -68,14 +70,28 @@ public enum RulesFile {
     private static func rule(_ item: YAMLValue, zones: [Zone], schedules: [String: Schedule]) throws(ConfigError) -> Rule {
         let map = try item.mapping(allowed: ruleKeys)
         let name = try map.string("name", default: item.path)
-        var event: RuleEvent?
-        if map.has("event") { event = RuleEvent(rawValue: try map["event"].choice(RuleEvent.allCases.map(\.rawValue))) }
-        if event?.isHealth == true {
+        var events: [RuleEvent]?
+        if map.has("event") {
+            let value = map["event"]
+            let names = RuleEvent.allCases.map(\.rawValue)
+            var list: [RuleEvent] = []
+            for item in value.isSequence ? try value.sequence() : [value] {
+                let event = RuleEvent(rawValue: try item.choice(names))!
+                guard !list.contains(event) else { throw item.error("\(event.rawValue) is listed twice") }
+                list.append(event)
+            }
+            guard !list.isEmpty else { throw value.error("expected an event or a list of events: \(names.joined(separator: " | "))") }
+            if list.contains(where: \.isHealth) && !list.allSatisfy(\.isHealth) {
+                throw value.error("mixes camera events (camera_offline, coverage_gap) with target events; make them two rules")
+            }
+            events = list
+        }
+        if let events, events.allSatisfy(\.isHealth) {
             for key in ["classes", "min_conf", "after_s", "min_count", "escalate"] where map.has(key) {
-                throw map[key].error("does not apply to event \(event!.rawValue): a camera event has no target")
+                throw map[key].error("does not apply to event \(events.map(\.rawValue).joined(separator: ", ")): a camera event has no target")
             }
         }
-        if map.has("after_s") && event != .dwell { throw map["after_s"].error("applies to event dwell only") }
+        if map.has("after_s") && !(events?.contains(.dwell) ?? false) { throw map["after_s"].error("applies to event dwell only") }
         var zoneID: String?
         if map.has("zone") {
             let id = try map["zone"].string()
@@ -138,7 +154,7 @@ public enum RulesFile {
         var repeatInterval: Double?
         if map.has("repeat_interval_s") { repeatInterval = try map["repeat_interval_s"].double(in: 0...86_400) }
         return Rule(
-            name: name, event: event, zoneID: zoneID, zoneKind: zoneKind, classes: classes, minConf: minConf, afterSeconds: after,
+            name: name, events: events, zoneID: zoneID, zoneKind: zoneKind, classes: classes, minConf: minConf, afterSeconds: after,
             minCount: minCount, cameras: cameras, schedule: schedule, action: action, escalations: escalations, inhibits: inhibits,
             repeatIntervalSeconds: repeatInterval)
     }

@@ -23,7 +23,7 @@ struct RulesCommands: ParsableCommand {
             print("\(configuration.rules.count) rules, schedules in \(configuration.siteTime.name); evaluated in this order:")
             for (i, rule) in configuration.rules.enumerated() {
                 var matchers: [String] = []
-                if let event = rule.event { matchers.append("event \(event.rawValue)") }
+                if let events = rule.events { matchers.append("event \(events.map(\.rawValue).joined(separator: ","))") }
                 if let zone = rule.zoneID { matchers.append("zone \(zone)") }
                 if let kind = rule.zoneKind { matchers.append("zone_kind \(kind.rawValue)") }
                 if let classes = rule.classes { matchers.append("classes \(classes.map(\.rawValue).sorted().joined(separator: ","))") }
@@ -31,7 +31,7 @@ struct RulesCommands: ParsableCommand {
                 if rule.minCount > 1 { matchers.append("min_count \(rule.minCount)") }
                 if let cameras = rule.cameras { matchers.append("cameras \(cameras.joined(separator: ","))") }
                 if rule.schedule != nil { matchers.append("scheduled") }
-                if rule.event == .dwell { matchers.append("after_s \(rule.afterSeconds)") }
+                if rule.covers(.dwell) && rule.afterSeconds > 0 { matchers.append("after_s \(rule.afterSeconds)") }
                 var action: String
                 switch rule.action {
                 case .suppress: action = "suppress"
@@ -41,7 +41,12 @@ struct RulesCommands: ParsableCommand {
                 if !rule.inhibits.isEmpty { action += ", inhibits \(rule.inhibits.joined(separator: ","))" }
                 print("  [\(i)] \(rule.name): \(matchers.isEmpty ? "everything" : matchers.joined(separator: ", ")) -> \(action)")
             }
-            print("precedence: any matching suppress rule wins; inhibited kinds are out; then the highest severity, first listed on a tie")
+            print(
+                "precedence: a matching suppress rule silences the events it covers (not cross unless it names it); inhibited kinds are out; then the highest severity, first listed on a tie"
+            )
+            let warnings = RuleWarnings.crossingBlockers(configuration.rules)
+            for warning in warnings { print("warning: \(warning)") }
+            if warnings.isEmpty { print("no rule can keep a border crossing from being raised") }
         }
     }
 

@@ -107,7 +107,7 @@ private func loadError(_ files: [String: String]) throws -> ConfigError? {
         #expect(rules["town-at-night"]?.repeatIntervalSeconds == 60)
         #expect(rules["crossing"]?.inhibits == ["intrusion"])
         #expect(rules["restricted-area"]?.escalations == [.init(minCount: 3, severity: .high)])
-        #expect(rules["camera-offline"]?.event == .cameraOffline)
+        #expect(rules["camera-offline"]?.events == [.cameraOffline])
         #expect(rules["coverage-gap"]?.action == .alert(kind: "coverage_gap", severity: .critical))
         #expect(configuration.settings.engine.offlineAfterMs == 30_000)
     }

@@ -44,7 +44,9 @@ import Testing
     }
 
     @Test func aScheduledSuppressionSilencesOnlyInItsWindow() {
-        let quietNights = Rule(name: "quiet", classes: [.person], schedule: Schedule(windows: [.init(from: 18 * 60, to: 6 * 60)]), action: .suppress)
+        // It names cross: a suppression that names no event never silences a crossing.
+        let quietNights = Rule(
+            name: "quiet", event: .cross, classes: [.person], schedule: Schedule(windows: [.init(from: 18 * 60, to: 6 * 60)]), action: .suppress)
         var h = Self.harness([quietNights, Self.crossing], siteTime: Self.baghdad)
         h.walk(.person, from: -60, to: 200, start: 0, seconds: 40)
         #expect(h.alerts.isEmpty)

@@ -62,46 +62,51 @@ extension AlertEngine {
         let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         var outcomes: [RuleExplanation.Outcome] = []
         var matched: [(rule: Int, fact: Fact)] = []
+        /// Why rule `r`'s matchers of the target itself fail, if they do.
+        func failure(_ r: Int) -> String? {
+            let rule = rules[r], compiled = compiledRules[r]
+            if !compiled.isTargetRule { return "a camera rule (\(rule.events!.map(\.rawValue).joined(separator: ", ")))" }
+            if !compiled.matches(objectClass) {
+                return "class \(objectClass.rawValue) is not one of \(rule.classes!.map(\.rawValue).sorted().joined(separator: ", "))"
+            }
+            if target.maxConf < compiled.minConf { return "best confidence \(Self.hundredths(target.maxConf)) is below min_conf \(compiled.minConf)" }
+            if !ruleTables.matches(r, cameras: target.cameras) {
+                return "seen by \(target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")); none starts with \(rule.cameras!.joined(separator: " or "))"
+            }
+            if !ruleTables.applies(r, at: target.lastTs, in: siteTime) { return "outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)" }
+            if size < compiled.minCount, firstFact(matching: r) != nil { return "a group of \(size) is below min_count \(compiled.minCount)" }
+            return nil
+        }
+        // The suppressions first, as evaluate takes them: they silence the events they cover.
+        var silenced: UInt8 = 0
         var suppressedBy: String?
+        for r in rules.indices where compiledRules[r].severity == nil && failure(r) == nil && firstFact(matching: r, anyEvent: true) != nil {
+            silenced |= compiledRules[r].eventMask
+            suppressedBy = suppressedBy ?? rules[r].name
+        }
         for (r, rule) in rules.enumerated() {
             let compiled = compiledRules[r]
             func fail(_ reason: String) { outcomes.append(.init(rule: rule.name, matched: false, reason: reason)) }
-            if !compiled.isTargetRule {
-                fail("a camera rule (\(rule.event!.rawValue))")
+            if let reason = failure(r) {
+                fail(reason)
                 continue
             }
-            if !compiled.matches(objectClass) {
-                fail("class \(objectClass.rawValue) is not one of \(rule.classes!.map(\.rawValue).sorted().joined(separator: ", "))")
-                continue
-            }
-            if target.maxConf < compiled.minConf {
-                fail("best confidence \(Self.hundredths(target.maxConf)) is below min_conf \(compiled.minConf)")
-                continue
-            }
-            if !ruleTables.matches(r, cameras: target.cameras) {
-                fail("seen by \(target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")); none starts with \(rule.cameras!.joined(separator: " or "))")
-                continue
-            }
-            if !ruleTables.applies(r, at: target.lastTs, in: siteTime) {
-                fail("outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)")
-                continue
-            }
-            guard let fact = firstFact(matching: r) else {
-                var wanted = rule.event.map { "event \($0.rawValue)" } ?? "any event"
+            let suppresses = compiled.severity == nil
+            guard let fact = suppresses ? firstFact(matching: r, anyEvent: true) : firstFact(matching: r, silenced: silenced) else {
+                if firstFact(matching: r) != nil {
+                    fail("what it matches (\(Self.events(of: rule))) is silenced by \(suppressedBy ?? "a suppression")")
+                    continue
+                }
+                var wanted = "event \(Self.events(of: rule))"
                 if let zone = rule.zoneID { wanted += " in zone \(zone)" }
                 if let kind = rule.zoneKind { wanted += " in a \(kind.rawValue) zone" }
-                if rule.event == .dwell { wanted += " for \(Self.rounded(rule.afterSeconds)) s" }
+                if rule.covers(.dwell) && rule.afterSeconds > 0 { wanted += " (dwell for \(Self.rounded(rule.afterSeconds)) s)" }
                 fail("no fact is \(wanted)")
                 continue
             }
-            if size < compiled.minCount {
-                fail("a group of \(size) is below min_count \(compiled.minCount)")
-                continue
-            }
             let what = describe(facts[fact])
-            if compiled.severity == nil {
-                outcomes.append(.init(rule: rule.name, matched: true, reason: "\(what): suppresses"))
-                suppressedBy = suppressedBy ?? rule.name
+            if suppresses {
+                outcomes.append(.init(rule: rule.name, matched: true, reason: "\(what): silences \(Self.events(of: rule))"))
                 continue
             }
             let severity = rule.severity(count: size)!
@@ -109,7 +114,7 @@ extension AlertEngine {
             matched.append((r, facts[fact]))
         }
         var verdict: String
-        if let suppressedBy {
+        if matched.isEmpty, let suppressedBy {
             verdict = "suppressed by \(suppressedBy)"
         } else {
             // Inhibition, as evaluate does it: by the matching rules and the open incident's kind.
@@ -154,6 +159,11 @@ extension AlertEngine {
         case .dwell, .loiter: return "\(fact.event.rawValue) \(zone) \(Self.rounded(fact.dwellSeconds)) s"
         case .cameraOffline, .coverageGap: return fact.event.rawValue
         }
+    }
+
+    /// The events rule `rule` covers, as a list: `cross`, `enter, dwell, loiter`.
+    static func events(of rule: Rule) -> String {
+        RuleEvent.allCases.filter { rule.covers($0) }.map(\.rawValue).joined(separator: ", ")
     }
 
     private static func hundredths(_ value: Double) -> String {

@@ -158,7 +158,7 @@ extension AlertEngine {
         var best: (rule: Int, severity: Severity)?
         for r in compiledRules.indices {
             let rule = compiledRules[r]
-            guard rule.event == event, ruleTables.matches(r, cameras: eventCameras), ruleTables.applies(r, at: ts, in: siteTime) else { continue }
+            guard rule.covers(event), ruleTables.matches(r, cameras: eventCameras), ruleTables.applies(r, at: ts, in: siteTime) else { continue }
             if let id = rule.zone, id != zone { continue }
             if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
             guard let severity = rule.severity else {

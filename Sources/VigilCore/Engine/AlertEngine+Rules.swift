@@ -25,8 +25,8 @@ extension AlertEngine {
     }
 
     /// Evaluates the rules in order against what is true of `target` now (see ``Rule`` for the
-    /// precedence: any suppression wins; inhibited kinds are out; else the highest severity,
-    /// first listed on a tie).
+    /// precedence: a matching suppression silences the events it covers; inhibited kinds are
+    /// out; else the highest severity, first listed on a tie).
     ///
     /// On the per-detection path: it fills reused buffers of facts and matches, and matches
     /// compiled rules with plain loops, so it allocates and retains nothing. The group's size is
@@ -35,24 +35,23 @@ extension AlertEngine {
         evaluationInhibited = false
         collectFacts(target)
         guard !facts.isEmpty else { return .none }
-        let objectClass = target.objectClass, maxConf = target.maxConf
         var count: Int?
-        matches.removeAll(keepingCapacity: true)
-        for r in compiledRules.indices {
-            // Cheapest first: class and confidence, then the facts; cameras and the schedule (a
-            // local time) only for rules that got that far.
-            guard compiledRules[r].isTargetRule, compiledRules[r].matches(objectClass), maxConf >= compiledRules[r].minConf,
-                let fact = firstFact(matching: r), !compiledRules[r].hasCameras || ruleTables.matches(r, cameras: target.cameras),
-                !compiledRules[r].hasSchedule || ruleTables.applies(r, at: target.lastTs, in: siteTime)
-            else { continue }
-            if compiledRules[r].minCount > 1 {
-                let size = count ?? groupSize(of: target)
-                count = size
-                guard size >= compiledRules[r].minCount else { continue }
+        // The suppressions first, wherever they are listed: they decide which events are silent.
+        var silenced: UInt8 = 0
+        var suppressor: Int?
+        if hasSuppressions {
+            for r in compiledRules.indices where compiledRules[r].severity == nil {
+                guard applies(r, to: target), firstFact(matching: r, anyEvent: true) != nil, fitsGroup(r, target, &count) else { continue }
+                silenced |= compiledRules[r].eventMask
+                suppressor = suppressor ?? r
             }
-            guard compiledRules[r].severity != nil else { return .suppressed(rule: r) }
+        }
+        matches.removeAll(keepingCapacity: true)
+        for r in compiledRules.indices where compiledRules[r].severity != nil {
+            guard applies(r, to: target), let fact = firstFact(matching: r, silenced: silenced), fitsGroup(r, target, &count) else { continue }
             matches.append((r, fact))
         }
+        guard !matches.isEmpty else { return suppressor.map { .suppressed(rule: $0) } ?? .none }
         guard !matches.isEmpty else { return .none }
         evaluationInhibited = hasInhibitions && dropInhibited(target)
         var best: (rule: Int, severity: Severity, fact: Int)?
@@ -126,11 +125,35 @@ extension AlertEngine {
         return pa != pb ? pa > pb : a < b
     }
 
-    func firstFact(matching r: Int) -> Int? {
+    /// Whether rule `r`'s matchers of the target itself pass: a target rule, class and
+    /// confidence, then cameras and schedule (a local time) only for rules that got that far.
+    @inline(__always)
+    private func applies(_ r: Int, to target: borrowing Target) -> Bool {
+        let rule = compiledRules[r]
+        return rule.isTargetRule && rule.matches(target.objectClass) && target.maxConf >= rule.minConf
+            && (!rule.hasCameras || ruleTables.matches(r, cameras: target.cameras))
+            && (!rule.hasSchedule || ruleTables.applies(r, at: target.lastTs, in: siteTime))
+    }
+
+    /// Whether the target's group is large enough for rule `r`; counts it once, into `count`.
+    @inline(__always)
+    private func fitsGroup(_ r: Int, _ target: borrowing Target, _ count: inout Int?) -> Bool {
+        guard compiledRules[r].minCount > 1 else { return true }
+        let size = count ?? groupSize(of: target)
+        count = size
+        return size >= compiledRules[r].minCount
+    }
+
+    /// The first fact (highest zone priority) rule `r` matches, leaving out the facts whose event
+    /// a suppression silenced. With `anyEvent`, a fact of any event will do: a suppression says
+    /// where the target is with its zone and what is silent there with its events (a crossing in
+    /// a town is silenced by a town rule that names `cross`, though the crossing's fact is the
+    /// border's).
+    func firstFact(matching r: Int, silenced: UInt8 = 0, anyEvent: Bool = false) -> Int? {
         let rule = compiledRules[r]
         for i in facts.indices {
             let fact = facts[i]
-            if let event = rule.event, event != fact.event { continue }
+            if !(anyEvent || rule.covers(fact.event)) || silenced & fact.event.bit != 0 { continue }
             if let zone = rule.zone, zone != fact.zone { continue }
             if let kind = rule.zoneKind, kind != zones.zones[fact.zone].kind { continue }
             if fact.event == .dwell && fact.dwellSeconds < rule.afterSeconds { continue }

@@ -86,6 +86,8 @@ public struct AlertEngine: Sendable {
     let kinds: KindTable
     let kindInhibits: [[Int]]
     let hasInhibitions: Bool
+    /// Whether any target rule suppresses.
+    let hasSuppressions: Bool
 
     /// Creates an engine.
     public init(
@@ -107,6 +109,7 @@ public struct AlertEngine: Sendable {
         for (r, rule) in compiledRules.enumerated() where rule.kind >= 0 { inhibits[rule.kind].append(contentsOf: tables.inhibits[r]) }
         kindInhibits = inhibits
         hasInhibitions = compiledRules.contains(where: \.inhibitsAny)
+        hasSuppressions = compiledRules.contains { $0.severity == nil && $0.isTargetRule }
         matches.reserveCapacity(16)
         coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
         health = Array(repeating: CameraHealth(), count: cameras.count)

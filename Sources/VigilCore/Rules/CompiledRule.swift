@@ -5,7 +5,8 @@ struct CompiledRule {
     /// Why a compiled rule can never match: it names a zone that does not exist.
     static let noZone = -2
 
-    let event: RuleEvent?
+    /// Bit ``RuleEvent/bit`` set: the rule covers that event (``Rule/covers(_:)``).
+    let eventMask: UInt8
     /// Index of the zone the rule names; `nil`: any; ``noZone``: a zone not in the set.
     let zone: Int?
     let zoneKind: ZoneKind?
@@ -30,7 +31,7 @@ struct CompiledRule {
     let repeatIntervalMs: Int64
 
     init(_ rule: Rule, zones: [Zone], kinds: KindTable, defaultRepeatIntervalMs: Int64) {
-        event = rule.event
+        eventMask = RuleEvent.allCases.reduce(0) { rule.covers($1) ? $0 | $1.bit : $0 }
         zone = rule.zoneID.map { id in zones.firstIndex { $0.id == id } ?? Self.noZone }
         zoneKind = rule.zoneKind
         var mask: UInt8 = 0
@@ -51,7 +52,13 @@ struct CompiledRule {
     }
 
     /// Whether the rule concerns targets (not camera health).
-    var isTargetRule: Bool { !(event?.isHealth ?? false) }
+    var isTargetRule: Bool { eventMask & Self.targetEvents != 0 }
+
+    /// Whether the rule covers `event`.
+    @inline(__always)
+    func covers(_ event: RuleEvent) -> Bool { eventMask & event.bit != 0 }
+
+    static let targetEvents = RuleEvent.allCases.reduce(UInt8(0)) { $1.isHealth ? $0 : $0 | $1.bit }
 
     @inline(__always)
     func matches(_ objectClass: ObjectClass) -> Bool {

@@ -16,6 +16,19 @@ public enum RuleEvent: String, Sendable, CaseIterable, Hashable {
     /// Whether the event concerns cameras rather than targets. A rule that names no event
     /// matches every target event and no camera event: health rules name theirs.
     public var isHealth: Bool { self == .cameraOffline || self == .coverageGap }
+
+    /// The event's bit in a mask of events.
+    @inlinable
+    public var bit: UInt8 {
+        switch self {
+        case .cross: 1 << 0
+        case .enter: 1 << 1
+        case .dwell: 1 << 2
+        case .loiter: 1 << 3
+        case .cameraOffline: 1 << 4
+        case .coverageGap: 1 << 5
+        }
+    }
 }
 
 /// One rule: what it matches and what it does. Rules are evaluated in the order of the file.
@@ -24,8 +37,17 @@ public enum RuleEvent: String, Sendable, CaseIterable, Hashable {
 /// kind), the target's class and best confidence, the size of its group, the cameras, and the
 /// schedule (local time of day and weekday at the site, of the event's time).
 ///
+/// **Events.** A rule covers the events it names (`event: cross`, or a list such as
+/// `event: [enter, dwell, loiter]`). An alert rule that names none covers every target event; a
+/// suppressing rule that names none covers every target event but `cross`: no rule silences a
+/// border crossing unless it says so.
+///
 /// **Precedence**, in order:
-/// 1. If any matching rule suppresses, nothing is raised or escalated for the target (or camera).
+/// 1. A suppressing rule matches a target by its matchers (its zone or zone kind says where the
+///    target is: any fact there will do) and silences the events it covers, whatever zone they
+///    are in: no alert rule fires on them for the target (or camera). Events it does not cover
+///    go on: a person crossing inside a town by day is a crossing, whatever the town rule says,
+///    unless it names `cross`.
 /// 2. Inhibition: a kind that a matching rule inhibits, or that the open incident's kind
 ///    inhibits, is out of the running (a crossing inhibits the strip intrusion of the same person).
 /// 3. Of the matching alert rules left, the one with the highest severity decides kind and
@@ -57,8 +79,8 @@ public struct Rule: Sendable, Equatable {
 
     /// The rule's name, for logs, alerts (`rule`) and `vigil rules test`.
     public var name: String
-    /// The event matched; `nil` matches any target event (never a camera event).
-    public var event: RuleEvent?
+    /// The events the rule covers, in the order given; `nil`: see ``covers(_:)``.
+    public var events: [RuleEvent]?
     /// The zone id matched; `nil` matches any.
     public var zoneID: String?
     /// The zone kind matched; `nil` matches any.
@@ -89,13 +111,13 @@ public struct Rule: Sendable, Equatable {
 
     /// Creates a rule.
     public init(
-        name: String, event: RuleEvent? = nil, zoneID: String? = nil, zoneKind: ZoneKind? = nil,
+        name: String, event: RuleEvent? = nil, events: [RuleEvent]? = nil, zoneID: String? = nil, zoneKind: ZoneKind? = nil,
         classes: Set<ObjectClass>? = nil, minConf: Double = 0, afterSeconds: Double = 0, minCount: Int = 1,
         cameras: [String]? = nil, schedule: Schedule? = nil, action: Action, escalations: [Escalation] = [],
         inhibits: [String] = [], repeatIntervalSeconds: Double? = nil
     ) {
         self.name = name
-        self.event = event
+        self.events = events ?? event.map { [$0] }
         self.zoneID = zoneID
         self.zoneKind = zoneKind
         self.classes = classes
@@ -109,6 +131,16 @@ public struct Rule: Sendable, Equatable {
         self.inhibits = inhibits
         self.repeatIntervalSeconds = repeatIntervalSeconds
     }
+
+    /// Whether the rule covers `event`: it names it; or, naming no event, `event` is a target
+    /// event (and not `cross`, for a suppressing rule).
+    public func covers(_ event: RuleEvent) -> Bool {
+        if let events { return events.contains(event) }
+        return !event.isHealth && (kind != nil || event != .cross)
+    }
+
+    /// Whether the rule concerns camera events (it names only those).
+    public var isHealthRule: Bool { events.map { !$0.isEmpty && $0.allSatisfy(\.isHealth) } ?? false }
 
     /// The kind the rule alerts with; `nil` for a suppressing rule.
     public var kind: String? {
