@@ -127,7 +127,7 @@ extension DaemonSettings {
 
         let incidents = try root["incidents"].mapping(allowed: [
             "resolve_after_ms", "position_update_interval_ms", "position_update_min_move_m", "group_radius_m", "group_velocity_tolerance_mps",
-            "group_split_m",
+            "group_split_m", "group_formation_ms",
         ])
         e.resolveAfterMs = Int64(try incidents.int("resolve_after_ms", default: Int(e.resolveAfterMs), in: 1_000...86_400_000))
         e.positionUpdateIntervalMs = Int64(try incidents.int("position_update_interval_ms", default: Int(e.positionUpdateIntervalMs), in: 0...86_400_000))
@@ -135,6 +135,7 @@ extension DaemonSettings {
         e.groupRadiusM = try incidents.double("group_radius_m", default: e.groupRadiusM, in: 0...1_000)
         e.groupVelocityToleranceMps = try incidents.double("group_velocity_tolerance_mps", default: e.groupVelocityToleranceMps, in: 0...100)
         e.groupSplitM = try incidents.double("group_split_m", default: e.groupSplitM, in: 0...10_000)
+        e.groupFormationMs = Int64(try incidents.int("group_formation_ms", default: Int(e.groupFormationMs), in: 0...60_000))
 
         let health = try root["health"].mapping(allowed: ["offline_after_s", "min_gap_m"])
         e.offlineAfterMs = Int64(try health.double("offline_after_s", default: Double(e.offlineAfterMs) / 1_000, in: 0.5...86_400) * 1_000)

@@ -107,3 +107,51 @@ import Testing
         #expect(abs(velocity.east - 1.5) < 0.6 && abs(velocity.north) < 0.6, "\(velocity)")
     }
 }
+
+/// Groups that form after the first sighting (rule 2a): issue 13 found a pair walking into a
+/// restricted zone 2 s apart raised as two incidents.
+@Suite struct LateGroupTests {
+    typealias H = AlertEngineTests.Harness
+
+    /// The restricted depot of ``AlertEngineTests/restrictedHarness()`` with the default rules'
+    /// inertia: people walking east into it, `gapS` apart, each `stepM` behind the one before.
+    static func file(of count: Int, gapS: Double, stepM: Double = 3, speed: Double = 1.4) -> [AlertEvent] {
+        var h = AlertEngineTests.restrictedHarness()
+        var t = 0.0
+        while t < 90 {
+            var detections: [(track: UInt32, ObjectClass, GeoPoint)] = []
+            for i in 0..<count {
+                let start = Double(i) * gapS
+                guard t >= start else { continue }
+                // Coming into view 5 m before the depot (1,900–2,100 m east of the line), walking
+                // east through it: inside before anyone's velocity is known.
+                let x = 1_895 + (t - start) * speed
+                detections.append((UInt32(10 + i), .person, AlertEngineTests.at(x, lat: 36.5 + Double(i % 2) * stepM / 111_000)))
+            }
+            h.frame(camera: 0, at: t, detections)
+            t += 0.1
+        }
+        h.heartbeats(until: 160, from: 90)
+        return h.alerts
+    }
+
+    @Test func aPairTwoSecondsApartIsOneIncidentOfTwo() {
+        let incidents = IncidentSummary.of(Self.file(of: 2, gapS: 2))
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 2)
+        #expect(incidents.first?.raised == 1 && incidents.first?.resolved == 1)
+    }
+
+    @Test func aFileOfFiveOverTenSecondsIsOneIncidentOfFive() {
+        let incidents = IncidentSummary.of(Self.file(of: 5, gapS: 2.5))
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 5)
+    }
+
+    @Test func someoneWhoComesAlongLaterIsHisOwnIncident() {
+        // The second 30 s behind: far from the first when he enters; two incidents.
+        let incidents = IncidentSummary.of(Self.file(of: 2, gapS: 30))
+        #expect(incidents.count == 2, "\(incidents)")
+        #expect(incidents.allSatisfy { $0.count == 1 })
+    }
+}

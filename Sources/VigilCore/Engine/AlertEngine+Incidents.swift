@@ -11,6 +11,15 @@
 ///    that incident (the nearest such member's) instead of raising its own: a straggler who
 ///    crosses a few seconds after the group, or a person who walks up and joins it. Its
 ///    joining is news: an `updated` message with the new `count`.
+/// 2a. Groups form after the first sighting too. A target seen for too short a time to have a
+///    velocity (``Motion``: about 4 s) cannot be said to move with anyone yet; when it is within
+///    ``EngineSettings/groupRadiusM`` of a live member of an open incident (compatible class), it
+///    raises nothing of its own for up to ``EngineSettings/groupFormationMs`` (3 s) of its
+///    event time: if its velocity becomes known and matches, it joins by rule 2; if it is still
+///    that close when the time is up, it joins (a person who stays within a few metres of an
+///    intruder for 3 s is with him); otherwise it raises its own. So a pair that walks into a
+///    restricted zone 2 s apart is one incident with `count` 2, raised at once for the first and
+///    updated for the second, never a second incident for the same event.
 /// 3. `count` is the number of distinct targets the incident has involved, and never falls: a
 ///    member who walks out of view is still counted.
 /// 4. A member farther than ``EngineSettings/groupSplitM`` from every other live member has split
@@ -72,12 +81,14 @@ extension AlertEngine {
         let alerting = self.alerting(verdict)
         guard let key = target.incident else {
             if let alerting {
-                if let group = groupToJoin(target) {
-                    join(&target, group, alerting, into: &alerts)
-                } else {
-                    raise(&target, alerting, into: &alerts)
+                switch groupFor(target) {
+                case .join(let group): join(&target, group, alerting, into: &alerts)
+                case .wait: break
+                case .none: raise(&target, alerting, into: &alerts)
                 }
-            } else if case .none = verdict, groupCheckDue, !incidents.isEmpty, !target.wasSuppressed, let group = groupToJoin(target) {
+            } else if case .none = verdict, groupCheckDue || target.motion.velocity == nil, !incidents.isEmpty, !target.wasSuppressed,
+                case .join(let group) = groupFor(target)
+            {
                 join(&target, group, nil, into: &alerts)
             }
             return
@@ -221,6 +232,38 @@ extension AlertEngine {
             found.append(serial)
         }
         return found.sorted()
+    }
+
+    /// What a target in no incident does about the groups near it (rules 2 and 2a).
+    enum GroupDecision {
+        /// Join this open incident.
+        case join(UInt64)
+        /// Too young to tell, and close to an open incident's member: raise nothing yet.
+        case wait
+        /// No group: its own incident, if its rules alert.
+        case none
+    }
+
+    /// Rule 2, then rule 2a for a target whose velocity is not known yet.
+    private func groupFor(_ target: Target) -> GroupDecision {
+        if let key = groupToJoin(target) { return .join(key) }
+        guard target.motion.velocity == nil, let key = nearestIncidentMember(target) else { return .none }
+        return target.lastTs - target.firstTs < settings.groupFormationMs ? .wait : .join(key)
+    }
+
+    /// The open incident of the nearest live member within the group radius, of a compatible
+    /// class (rule 2a), whatever its velocity.
+    private func nearestIncidentMember(_ target: Target) -> UInt64? {
+        var best: (key: UInt64, distance: Double)?
+        grid.forEachNear(target.position) { serial in
+            guard let other = targets[serial], let key = other.incident, target.isCompatible(with: other.objectClass),
+                other.isCompatible(with: target.objectClass)
+            else { return }
+            let distance = target.position.distance(to: other.position)
+            guard distance <= settings.groupRadiusM else { return }
+            if distance < best?.distance ?? .infinity || (distance == best?.distance && key < best!.key) { best = (key, distance) }
+        }
+        return best?.key
     }
 
     /// The open incident `target` should join (rule 2): that of the nearest live member moving with it.

@@ -46,6 +46,11 @@ public struct EngineSettings: Sendable, Equatable {
     public var groupRadiusM: Double = 25
     /// …moving alike: velocities (over the last 3 s) differing by at most this. Default 1 m/s.
     public var groupVelocityToleranceMps: Double = 1
+    /// A target too young to have a velocity, this close (``groupRadiusM``) to a live member of an
+    /// open incident, waits up to this long (event time since it was first seen) before it
+    /// raises an incident of its own: enough to tell whether it is with them; still that close
+    /// then, it joins. Default 3 s.
+    public var groupFormationMs: Int64 = 3_000
     /// A member farther than this from every other member of its group splits off. Default 100 m.
     public var groupSplitM: Double = 100
     /// When no report at all arrives for this long (wall clock), event time is advanced by the
