@@ -4,8 +4,9 @@ SWIFT ?= swift
 PYTHON ?= python3
 RELEASE := .build/release
 SPEED ?= 10
+FUZZ_SECONDS ?= 60
 
-.PHONY: setup build release demo test test-swift test-python bench clean
+.PHONY: setup build release demo test test-swift test-python fuzz bench clean
 
 ## setup: install what the project needs from Debian and PyPI (idempotent; run as root or with sudo).
 setup:
@@ -23,8 +24,9 @@ release:
 demo: setup release
 	@bash scripts/demo.sh $(SPEED)
 
-## test: every test: Swift (core, ZeroMQ, config, simulator, processes) and Python (contract, config tools).
-test: setup test-swift test-python
+## test: every test: Swift (core, ZeroMQ, config, simulator, processes) and Python (contract, config tools),
+## then a short run of the engine's fuzz target.
+test: setup test-swift test-python fuzz
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -32,6 +34,10 @@ test-swift:
 
 test-python: build
 	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos
+
+## fuzz: the engine's fuzz target (libFuzzer + AddressSanitizer) for FUZZ_SECONDS; the long run: scripts/fuzz.sh engine-long.
+fuzz:
+	@bash scripts/fuzz.sh engine $(FUZZ_SECONDS)
 
 ## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal.
 bench: setup

@@ -86,6 +86,10 @@ let package = Package(
             ],
             path: "Benchmarks/vigil-bench"
         ),
+        // The engine's fuzz harness: byte strings decoded into frame reports and clock steps,
+        // driven through validation, the engine and the silences (the libFuzzer entry point,
+        // Fuzz/engine, is built only by scripts/fuzz.sh).
+        .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
@@ -95,6 +99,8 @@ let package = Package(
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.
         .testTarget(name: "VigilProcessTests", dependencies: ["ZeroMQ"]),
+        // Every file of the engine's fuzz corpus, run as a regression test.
+        .testTarget(name: "VigilFuzzTests", dependencies: ["VigilFuzz"]),
     ],
     swiftLanguageModes: [.v6]
 )
