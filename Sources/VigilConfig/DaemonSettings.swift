@@ -137,8 +137,10 @@ extension DaemonSettings {
         e.groupSplitM = try incidents.double("group_split_m", default: e.groupSplitM, in: 0...10_000)
         e.groupFormationMs = Int64(try incidents.int("group_formation_ms", default: Int(e.groupFormationMs), in: 0...60_000))
 
-        let health = try root["health"].mapping(allowed: ["offline_after_s", "min_gap_m"])
+        let health = try root["health"].mapping(allowed: ["offline_after_s", "offline_group_window_s", "min_gap_m"])
         e.offlineAfterMs = Int64(try health.double("offline_after_s", default: Double(e.offlineAfterMs) / 1_000, in: 0.5...86_400) * 1_000)
+        e.offlineGroupWindowMs = Int64(
+            try health.double("offline_group_window_s", default: Double(e.offlineGroupWindowMs) / 1_000, in: 0...3_600) * 1_000)
         e.coverageGapMinM = try health.double("min_gap_m", default: e.coverageGapMinM, in: 0...100_000)
         let site = try root["site"].mapping(allowed: ["exercise"])
         e.exercise = try site.bool("exercise", default: e.exercise)

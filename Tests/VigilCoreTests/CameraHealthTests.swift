@@ -120,3 +120,45 @@ import Testing
         #expect(h.engine.stats.camerasOfflineNow == 2)
     }
 }
+
+/// No alert storms (issue 13): cameras that fall silent together are one incident listing them.
+@Suite struct OfflineGroupTests {
+    typealias Harness = CameraHealthTests.Harness
+
+    @Test func camerasThatFallSilentTogetherAreOneIncidentResolvedWithTheLast() throws {
+        var h = Harness()
+        h.run(from: 0, to: 10, live: [0, 1, 2])
+        h.run(from: 10, to: 45, live: [])  // the gateway died: all three silent from 10 s
+        let offline = h.alerts.filter { $0.kind == "camera_offline" }
+        #expect(offline.map(\.state) == [.raised], "\(offline)")
+        let raised = try #require(offline.first)
+        #expect(raised.cameras == ["cam-0", "cam-1", "cam-2"] && raised.count == 3)
+        #expect(raised.lat == 36.52, "the centre of its cameras")
+        // Two come back: still open; the third: resolved, once.
+        h.run(from: 45, to: 50, live: [0, 2])
+        #expect(h.alerts.filter { $0.kind == "camera_offline" && $0.state == .resolved }.isEmpty)
+        h.run(from: 50, to: 55, live: [0, 1, 2])
+        #expect(h.alerts.filter { $0.kind == "camera_offline" }.map(\.state) == [.raised, .resolved])
+        #expect(h.engine.stats.camerasOffline == 3 && h.engine.stats.camerasReturned == 3)
+    }
+
+    @Test func aCameraThatFailsAloneIsItsOwnIncidentAndALaterOneIsAnother() {
+        var h = Harness()
+        h.run(from: 0, to: 10, live: [0, 1, 2])
+        h.run(from: 10, to: 30, live: [0, 2])  // cam-1 silent from 10 s
+        h.run(from: 30, to: 60, live: [2])  // cam-0 silent from 30 s: 20 s later, not together
+        let raised = h.alerts.filter { $0.kind == "camera_offline" && $0.state == .raised }
+        #expect(raised.map(\.cameras) == [["cam-1"], ["cam-0"]])
+    }
+
+    @Test func aCameraFallingSilentJustAfterTheOthersJoinsTheirIncident() {
+        var h = Harness()
+        h.run(from: 0, to: 10, live: [0, 1, 2])
+        h.run(from: 10, to: 12, live: [2])  // cam-0 and cam-1 silent from 10 s, cam-2 from 12 s
+        h.run(from: 12, to: 45, live: [])
+        let offline = h.alerts.filter { $0.kind == "camera_offline" }
+        #expect(offline.map(\.state) == [.raised, .updated])
+        #expect(offline.map(\.cameras) == [["cam-0", "cam-1"], ["cam-0", "cam-1", "cam-2"]])
+        #expect(Set(offline.map(\.id)).count == 1)
+    }
+}

@@ -16,9 +16,17 @@
 /// from: the engine's start, wall time). A gap is inhibited when each of its cameras has an open
 /// incident whose kind inhibits the gap's kind (`inhibits: [coverage_gap]` on the offline rule).
 ///
-/// An offline camera's incident has `count` 1, class `unknown` and the camera's position; a
-/// gap's has the number of cameras that would cover it, the middle of the stretch, and the
-/// stretch itself (`stretch` in the alert).
+/// **No alert storms.** When a gateway or its link dies, every camera behind it falls silent at
+/// once. Cameras whose silence began within ``EngineSettings/offlineGroupWindowMs`` of each
+/// other (and whose offline rule and severity agree) are one `camera_offline` incident that
+/// lists them, the way Alertmanager groups alerts by labels: raised once with all the cameras
+/// found silent together, updated when another joins it, resolved when the last of them is back.
+/// A camera that fails alone is its own incident. The border they leave uncovered is in the
+/// `coverage_gap` incidents beside it.
+///
+/// An offline incident has `count` the number of its cameras, class `unknown` and the centre of
+/// its cameras; a gap's has the number of cameras that would cover it, the middle of the
+/// stretch, and the stretch itself (`stretch` in the alert).
 struct HealthIncident {
     let id: String
     let kind: String
@@ -54,10 +62,16 @@ extension AlertEngine {
         counters.camerasReturned += 1
         if let key = health[camera].incident {
             health[camera].incident = nil
-            if var incident = healthIncidents.removeValue(forKey: key) {
+            // Resolved with the last of its cameras back.
+            if var incident = healthIncidents[key] {
                 incident.lastTs = max(incident.lastTs, ts)
-                alerts.append(message(.resolved, incident))
-                counters.resolved += 1
+                if incident.cameras.contains(where: { health[Int($0)].incident == key }) {
+                    healthIncidents[key] = incident
+                } else {
+                    healthIncidents[key] = nil
+                    alerts.append(message(.resolved, incident))
+                    counters.resolved += 1
+                }
             }
         }
         updateGaps(ts: ts, into: &alerts)
@@ -66,31 +80,79 @@ extension AlertEngine {
     /// Finds the cameras that have gone silent for the offline timeout; called from ``expire``.
     mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
         if startWallMs == nil { startWallMs = wallNowMs }
+        let offlineBefore = counters.camerasOffline
         // expire runs after every batch; a look at every camera a quarter of a second is plenty.
         guard !zones.zones.isEmpty, wallNowMs - lastHealthCheckMs >= 250 || wallNowMs < lastHealthCheckMs else { return }
         lastHealthCheckMs = wallNowMs
-        var changed = false
+        // The cameras found silent now, with the rule that alerts on each; grouped below.
+        var silent: [(camera: Int, rule: Int, severity: Severity, zone: Int, since: Int64)] = []
         for camera in health.indices where !health[camera].offline {
             let since = health[camera].heardWallMs ?? startWallMs!
             guard wallNowMs - since >= settings.offlineAfterMs else { continue }
             health[camera].offline = true
             counters.camerasOffline += 1
-            changed = true
-            let ts = lastHeardTs(of: camera)
             let zone = coverage.borderZone(of: camera) ?? zones.borderIndices.first ?? 0
-            guard let (rule, severity) = healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: ts) else { continue }
+            guard let (rule, severity) = healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera)) else { continue }
+            silent.append((camera, rule, severity, zone, since))
+        }
+        let changed = counters.camerasOffline != offlineBefore
+        // Each joins an open incident of cameras that fell silent with it, or one raised now with
+        // the others found with it.
+        var raisedNow: [UInt64] = []
+        for found in silent.sorted(by: { ($0.since, $0.camera) < ($1.since, $1.camera) }) {
+            let camera = found.camera
+            let near = healthIncidents.keys.sorted().first { key in
+                guard let incident = healthIncidents[key], incident.stretch == nil, incident.rule == found.rule,
+                    incident.severity == found.severity, let since = silentSince(of: incident)
+                else { return false }
+                return abs(found.since - since) <= settings.offlineGroupWindowMs
+            }
+            if let key = near {
+                var incident = healthIncidents[key]!
+                incident.cameras.append(Int32(camera))
+                incident.lastTs = max(incident.lastTs, lastHeardTs(of: camera))
+                incident.position = centre(of: incident.cameras)
+                healthIncidents[key] = incident
+                health[camera].incident = key
+                if !raisedNow.contains(key) {
+                    alerts.append(message(.updated, incident))
+                    counters.updated += 1
+                }
+                continue
+            }
+            let ts = lastHeardTs(of: camera)
             let key = nextIncidentKey
             nextIncidentKey += 1
-            let incident = HealthIncident(
-                id: Self.incidentID(camera: cameras[camera].id, serial: key, firstTs: ts), kind: rules[rule].kind!,
-                kindNumber: compiledRules[rule].kind, severity: severity, rule: rule, zone: zone, sector: cameras[camera].sector,
-                cameras: [Int32(camera)], firstTs: ts, lastTs: ts, position: cameras[camera].position, stretch: nil)
-            healthIncidents[key] = incident
+            healthIncidents[key] = HealthIncident(
+                id: Self.incidentID(camera: cameras[camera].id, serial: key, firstTs: ts), kind: rules[found.rule].kind!,
+                kindNumber: compiledRules[found.rule].kind, severity: found.severity, rule: found.rule, zone: found.zone,
+                sector: cameras[camera].sector, cameras: [Int32(camera)], firstTs: ts, lastTs: ts, position: cameras[camera].position,
+                stretch: nil)
             health[camera].incident = key
-            alerts.append(message(.raised, incident))
+            raisedNow.append(key)
+        }
+        for key in raisedNow {
+            alerts.append(message(.raised, healthIncidents[key]!))
             counters.raised += 1
         }
         if changed { updateGaps(ts: nil, into: &alerts) }
+    }
+
+    /// When the silence of an offline incident's cameras began (wall time): the earliest last
+    /// report of those still offline in it; `nil` for a gap, or once all are back.
+    private func silentSince(of incident: HealthIncident) -> Int64? {
+        var earliest: Int64?
+        for camera in incident.cameras where health[Int(camera)].offline {
+            let since = health[Int(camera)].heardWallMs ?? startWallMs ?? 0
+            earliest = min(earliest ?? since, since)
+        }
+        return earliest
+    }
+
+    /// The centre of `cameraIndices`' positions.
+    private func centre(of cameraIndices: [Int32]) -> GeoPoint {
+        let points = cameraIndices.map { cameras[Int($0)].position }
+        return GeoPoint(lat: points.map(\.lat).reduce(0, +) / Double(points.count), lon: points.map(\.lon).reduce(0, +) / Double(points.count))
     }
 
     /// The event time of the last frame heard from `camera`; the engine's start for a camera never heard.

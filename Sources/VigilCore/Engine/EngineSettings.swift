@@ -61,6 +61,9 @@ public struct EngineSettings: Sendable, Equatable {
     /// time, is offline (`camera_offline`); one never heard from counts from the engine's start.
     /// Default 30 s.
     public var offlineAfterMs: Int64 = 30_000
+    /// Cameras whose silence began within this long of each other are one `camera_offline`
+    /// incident that lists them (a gateway or its link died), not one incident each. Default 5 s.
+    public var offlineGroupWindowMs: Int64 = 5_000
     /// Coverage gaps shorter than this are not raised (`coverage_gap`). Default 100 m.
     public var coverageGapMinM: Double = 100
     /// Marks every alert as an exercise (`"exercise": true`, CAP status `Exercise`): a daemon fed
