@@ -23,7 +23,9 @@ public struct CAPDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `YYYY-MM-DDThh:mm:ss-00:00`, e.g. `2026-11-20T09:53:01-00:00`.
     public var description: String {
         let days = Self.floorDivide(secondsSince1970, 86_400)
-        let secondOfDay = secondsSince1970 - days * 86_400
+        // The floor remainder, without `days * 86_400`, which overflows near Int64.min.
+        let remainder = secondsSince1970 % 86_400
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         let (year, month, day) = Self.civilDate(daysSince1970: days)
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
             + "\(pad(secondOfDay / 3_600, 2)):\(pad(secondOfDay % 3_600 / 60, 2)):\(pad(secondOfDay % 60, 2))"
@@ -37,10 +39,15 @@ public struct CAPDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The proleptic Gregorian date of a day counted from 1970-01-01 (day 0), after Howard
     /// Hinnant's `civil_from_days` (eras of 400 years, years starting on 1 March).
+    ///
+    /// Total over `Int64`: the shift to 0000-03-01 is applied to the day within the era, so no
+    /// step overflows.
     static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468  // days from 0000-03-01
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097  // 0...146096
+        // days + 719_468 (days from 0000-03-01), split into eras of 146,097 days.
+        let remainder = days % 146_097
+        let shiftedDayOfEra = (remainder < 0 ? remainder + 146_097 : remainder) + 719_468  // 719,468...865,564
+        let era = floorDivide(days, 146_097) + shiftedDayOfEra / 146_097
+        let dayOfEra = shiftedDayOfEra % 146_097  // 0...146096
         let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365  // 0...399
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // 0...365, from 1 March
         let monthFromMarch = (5 * dayOfYear + 2) / 153  // 0...11

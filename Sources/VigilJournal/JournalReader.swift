@@ -35,7 +35,12 @@ public final class JournalReader {
 
     /// Up to `limit` alerts after `after` whose topic starts with `prefix` (every alert when it
     /// is empty), read in one transaction so the bounds and the alerts agree.
+    ///
+    /// Total over its arguments: `after` may be any `UInt64` (past `Int64.max`, beyond any `seq`
+    /// SQLite can hold, the page is empty and covers nothing more); a `limit` below 1 is taken
+    /// as 1 (a page of none would claim to cover the rest of the journal).
     public func page(after: UInt64, limit: Int, prefix: String = "") throws(JournalError) -> JournalPage {
+        let limit = max(1, limit)
         try db.execute("BEGIN")
         defer { try? db.execute("COMMIT") }
         defer { bounds.reset() }
@@ -43,7 +48,10 @@ public final class JournalReader {
         let latest = UInt64(bitPattern: bounds.int64(0)), oldest = UInt64(bitPattern: bounds.int64(1))
         var page = JournalPage(records: [], lastSeq: after, latestSeq: latest, oldestSeq: oldest)
         let prefixBytes = Array(prefix.utf8)
-        rows.bind(1, Int64(bitPattern: after))
+        // A `seq` is an SQLite integer, at most Int64.max: nothing lies after a larger `after`
+        // (its bit pattern, negative, would ask for everything).
+        guard let storedAfter = Int64(exactly: after) else { return page }
+        rows.bind(1, storedAfter)
         rows.bind(2, Int64(prefix.isEmpty ? limit : max(limit, Self.maxScan)))
         defer { rows.reset() }
         while try rows.step("read alerts after seq \(after)") {

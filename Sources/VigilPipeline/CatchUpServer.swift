@@ -20,6 +20,11 @@ final class CatchUpServer: Sendable {
     /// Alerts per reply when the request does not say, and at most.
     static let defaultLimit = 1_000
     static let maxLimit = 10_000
+    /// The largest request frame taken (a request is about 100 bytes). A peer that sends a
+    /// larger frame is disconnected by libzmq before it is read into memory (ZMQ_MAXMSGSIZE); it
+    /// is also the largest frame `receiveMessage` keeps whole, so no frame reaches the request
+    /// reader emptied.
+    static let maxRequestBytes: Int64 = 1 << 20
 
     private let socket: ZMQSocket
     private let journalPath: String?
@@ -37,6 +42,10 @@ final class CatchUpServer: Sendable {
             socket = try ZMQSocket(context: context, type: .router)
         } catch {
             throw DaemonError(.socket, "cannot create the catch-up socket: \(error)")
+        }
+        do { try socket.setMaxMessageSize(Self.maxRequestBytes) } catch {
+            socket.close()
+            throw DaemonError(.socket, "cannot configure the catch-up socket: \(error)")
         }
         do { try socket.bind(endpoint) } catch {
             socket.close()
@@ -127,30 +136,66 @@ final class CatchUpServer: Sendable {
 /// A catch-up request: frames `catchup` and `{"after": N, "limit": L, "prefix": "alert.critical."}`.
 /// Unknown fields are ignored, as in the wire contract, so a newer consumer can ask more of an
 /// older daemon.
+///
+/// Every value a peer can send is either taken or refused with a message naming the field:
+/// `after` is any whole number from 0 to 2^64 - 1 (a number written with a fraction or an
+/// exponent is taken when its value is whole, `1.0` or `1e3`, as JSON readers do); a negative,
+/// fractional or larger `after`, or one beyond any double (`1e400`), is refused, and so is a
+/// `limit` outside 1...10,000 or a `prefix` over 256 bytes.
 struct CatchUpRequest {
     var after: UInt64
     var limit: Int
     var prefix: String
 
-    private struct Body: Decodable {
-        var after: UInt64
-        var limit: Int?
-        var prefix: String?
-    }
+    /// The longest `prefix` taken, in bytes of UTF-8.
+    static let maxPrefixBytes = 256
 
     init(_ frames: [[UInt8]]) throws(CatchUpError) {
         guard frames.count == 2, String(decoding: frames[0], as: UTF8.self) == "catchup" else {
             throw CatchUpError("a request is two frames: catchup, and a JSON object such as {\"after\": 0}")
         }
         let body: Body
-        do { body = try JSONDecoder().decode(Body.self, from: Data(frames[1])) } catch {
+        do { body = try JSONDecoder().decode(Body.self, from: Data(frames[1])) } catch let error as CatchUpError {
+            throw error
+        } catch let refusal as WholeNumberField.Refusal {
+            throw CatchUpError(refusal.description)
+        } catch {
             throw CatchUpError("the request must be a JSON object whose \"after\" is the last seq you have, an integer of 0 or more")
         }
         after = body.after
         limit = body.limit ?? CatchUpServer.defaultLimit
         guard (1...CatchUpServer.maxLimit).contains(limit) else { throw CatchUpError("\"limit\" must be from 1 to \(CatchUpServer.maxLimit)") }
         prefix = body.prefix ?? ""
-        guard prefix.utf8.count <= 256 else { throw CatchUpError("\"prefix\" must be at most 256 bytes") }
+        guard prefix.utf8.count <= Self.maxPrefixBytes else { throw CatchUpError("\"prefix\" must be at most \(Self.maxPrefixBytes) bytes") }
+    }
+
+    /// The JSON object, each number read exactly: a field of the wrong kind throws a
+    /// ``CatchUpError`` that names it and says what it holds, so a consumer learns what to fix.
+    private struct Body: Decodable {
+        var after: UInt64
+        var limit: Int?
+        var prefix: String?
+
+        private enum CodingKeys: String, CodingKey { case after, limit, prefix }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            guard fields.contains(.after) else {
+                throw CatchUpError("the request has no \"after\": give the last seq you have, 0 for everything held")
+            }
+            after = try WholeNumberField.decode(
+                UInt64.self, .after, in: fields, expected: "the last seq you have, a whole number from 0 to \(UInt64.max)"
+            ).get()
+            if fields.contains(.limit), !(try fields.decodeNil(forKey: .limit)) {
+                limit = try WholeNumberField.decode(Int.self, .limit, in: fields, expected: "a whole number from 1 to \(CatchUpServer.maxLimit)").get()
+            }
+            if fields.contains(.prefix), !(try fields.decodeNil(forKey: .prefix)) {
+                guard let text = try? fields.decode(String.self, forKey: .prefix) else {
+                    throw CatchUpError("\"prefix\" must be a string, the start of the topics wanted (\"alert.critical.\")")
+                }
+                prefix = text
+            }
+        }
     }
 }
 

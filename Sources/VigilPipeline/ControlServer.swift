@@ -15,6 +15,12 @@ final class ControlServer: Sendable {
     private let answer: @Sendable (String) -> [UInt8]
     private let logger: Logger
 
+    /// The largest request frame taken (`silence add` with a long comment is a few KiB). A peer
+    /// that sends a larger frame is disconnected by libzmq before it is read into memory
+    /// (ZMQ_MAXMSGSIZE); it is also the largest frame `receiveMessage` keeps whole, so no
+    /// request reaches the commands emptied.
+    static let maxRequestBytes: Int64 = 1 << 20
+
     init(context: ZMQContext, endpoint: String, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
         self.answer = answer
         self.logger = logger
@@ -22,6 +28,10 @@ final class ControlServer: Sendable {
             socket = try ZMQSocket(context: context, type: .rep)
         } catch {
             throw DaemonError(.socket, "cannot create the control socket: \(error)")
+        }
+        do { try socket.setMaxMessageSize(Self.maxRequestBytes) } catch {
+            socket.close()
+            throw DaemonError(.socket, "cannot configure the control socket: \(error)")
         }
         do { try socket.bind(endpoint) } catch {
             socket.close()

@@ -24,10 +24,25 @@ import VigilCore
 /// At the end of the capture no further time is simulated: incidents still open stay open and
 /// are listed in ``ReplaySummary/openIncidents``.
 ///
+/// Recorded times are wall-clock readings, taken from the capture as they are: ``run(_:onMessage:onAlert:)``
+/// refuses a `recv_ms` outside ``recordedTimeRange`` (naming the line), and a gap in recorded
+/// time costs at most ``maxSimulatedGapMs`` of timer ticks, so neither a clock stepped by years
+/// nor a hand-written `recv_ms` can make a replay trap or run for ever.
+///
 /// Not thread-safe: one replay is owned by one thread.
 public struct Replayer {
     /// The processing stage's expiry timer period, in recorded time.
     public static let expiryIntervalMs: Int64 = 500
+
+    /// The recorded times a replay runs the engine at: epoch ms from 1970 to 2^53 (the year
+    /// 287,396), the range the contract's parser takes for event times.
+    public static let recordedTimeRange: ClosedRange<Int64> = 0...(1 << 53)
+
+    /// The longest stretch of recorded time without messages whose timer ticks are run one by
+    /// one: 2 days, twice the longest timeout the configuration allows (a day). The ticks due
+    /// after it in the same gap are run as one, at the last of them (the engine, idle that long,
+    /// has nothing left to time out), and counted in ``ReplaySummary/expiryTicksSkipped``.
+    public static let maxSimulatedGapMs: Int64 = 2 * 86_400_000
 
     /// An alert produced by the replay, numbered and stamped as the publisher would.
     public struct Alert: Sendable, Equatable {
@@ -110,17 +125,35 @@ public struct Replayer {
         validator = FrameValidator(cameras: engine.cameras)
     }
 
-    /// Replays every message of `reader`, then ``finish(onAlert:)``.
+    /// Replays every message of `reader`, then ``finish(onAlert:)``. A message whose `recv_ms`
+    /// is outside ``recordedTimeRange`` stops the replay with an error naming its line (see
+    /// ``checked(_:from:)``).
     public mutating func run(
         _ reader: CaptureReader, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void
     ) throws(CaptureError) {
-        while let message = try reader.next() { feed(message, onMessage: onMessage, onAlert: onAlert) }
+        while let message = try reader.next() { feed(try Self.checked(message, from: reader), onMessage: onMessage, onAlert: onAlert) }
         finish(onAlert: onAlert)
+    }
+
+    /// `message`, just read from `reader`, when its `recv_ms` is in ``recordedTimeRange``; else
+    /// an error naming the file and line: a capture may hold any 64-bit `recv_ms` (it keeps what
+    /// it is given), but a replay runs the engine's clock at it.
+    public static func checked(_ message: CapturedMessage, from reader: CaptureReader) throws(CaptureError) -> CapturedMessage {
+        guard recordedTimeRange.contains(message.receivedMs) else {
+            throw CaptureError(
+                file: reader.path == "-" ? "<stdin>" : reader.path, line: reader.lineNumber,
+                "recv_ms \(message.receivedMs) is not a time a replay can run at: expected epoch ms from "
+                    + "\(recordedTimeRange.lowerBound) to \(recordedTimeRange.upperBound)")
+        }
+        return message
     }
 
     /// Replays one message: the expiry due before it (the end of the previous batch, the timer's
     /// ticks), then the message itself. `onMessage` is called once for it, after the alerts it
     /// caused; `onAlert` for each alert, in `seq` order.
+    ///
+    /// A `recv_ms` outside ``recordedTimeRange`` is taken as the nearest end of it (callers that
+    /// read a capture refuse such a message first, with ``checked(_:from:)``).
     public mutating func feed(_ message: CapturedMessage, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void) {
         counters.messages += 1
         let ordinal = counters.messages
@@ -129,12 +162,20 @@ public struct Replayer {
             onMessage(ProcessedMessage(ordinal: ordinal, message: message, frame: nil, outcome: .notSubscribed))
             return
         }
-        let now = message.receivedMs
+        let now = min(max(message.receivedMs, Self.recordedTimeRange.lowerBound), Self.recordedTimeRange.upperBound)
         if counters.firstReceivedMs == nil { counters.firstReceivedMs = now }
         counters.lastReceivedMs = now
         if let open = batch, open.receivedMs != now || open.count >= batchSize { endBatch(onAlert: onAlert) }
+        // `now` and every tick stay within a few intervals of `recordedTimeRange`: no overflow.
         var tick = nextTickMs ?? now + Self.expiryIntervalMs
+        let lastOneByOne = tick + Self.maxSimulatedGapMs
         while tick <= now {
+            if tick > lastOneByOne {
+                // The rest of a long gap: on to the last tick due, on the timer's grid.
+                let skipped = (now - tick) / Self.expiryIntervalMs
+                counters.expiryTicksSkipped += UInt64(skipped)
+                tick += skipped * Self.expiryIntervalMs
+            }
             counters.expiryTicks += 1
             engine.expire(wallNowMs: tick, into: &pending)
             emit(emittedTs: tick, onAlert: onAlert)
@@ -237,6 +278,9 @@ public struct ReplaySummary: Sendable, Equatable {
     public var batches: UInt64 = 0
     /// Expiry timer ticks simulated.
     public var expiryTicks: UInt64 = 0
+    /// Expiry timer ticks not run one by one: those due more than ``Replayer/maxSimulatedGapMs``
+    /// into a gap of recorded time without messages (run as one, the last of them).
+    public var expiryTicksSkipped: UInt64 = 0
     /// `recv_ms` of the first and last message received (subscribed).
     public var firstReceivedMs: Int64?, lastReceivedMs: Int64?
     /// The incidents still open, each as its latest message, in the order they were raised.

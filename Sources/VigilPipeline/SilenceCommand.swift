@@ -13,7 +13,9 @@ enum SilenceCommand {
         switch parts.count > 1 ? parts[1] : "" {
         case "add" where parts.count == 3:
             let request: SilenceJSON
-            do { request = try JSONDecoder().decode(SilenceJSON.self, from: Data(parts[2].utf8)) } catch {
+            do { request = try JSONDecoder().decode(SilenceJSON.self, from: Data(parts[2].utf8)) } catch let refusal as WholeNumberField.Refusal {
+                return failure("silence add: \(refusal)")
+            } catch {
                 return failure("silence add: expected a JSON object with expires_ms and at least one of camera, zone, kind, severity: \(error)")
             }
             switch processing.addSilence(request) {

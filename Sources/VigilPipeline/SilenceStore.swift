@@ -60,6 +60,25 @@ struct SilenceJSON: Codable, Equatable {
         case expiresMs = "expires_ms"
     }
 
+    /// Reads the JSON form. The times must be whole numbers of epoch ms that fit 64 bits;
+    /// another value (`1e400`, `9223372036854775808`, `1.5`, a string) is refused with a
+    /// ``WholeNumberField/Refusal`` that names the field and says what it holds.
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        id = try fields.decodeIfPresent(String.self, forKey: .id)
+        camera = try fields.decodeIfPresent(String.self, forKey: .camera)
+        zone = try fields.decodeIfPresent(String.self, forKey: .zone)
+        kind = try fields.decodeIfPresent(String.self, forKey: .kind)
+        severity = try fields.decodeIfPresent(String.self, forKey: .severity)
+        comment = try fields.decodeIfPresent(String.self, forKey: .comment)
+        let time = "epoch milliseconds, a whole number from \(Int64.min) to \(Int64.max)"
+        if fields.contains(.createdMs), !(try fields.decodeNil(forKey: .createdMs)) {
+            createdMs = try WholeNumberField.decode(Int64.self, CodingKeys.createdMs, in: fields, expected: time).get()
+        }
+        guard fields.contains(.expiresMs) else { throw WholeNumberField.Refusal("\"expires_ms\" is required: when the silence ends, \(time)") }
+        expiresMs = try WholeNumberField.decode(Int64.self, CodingKeys.expiresMs, in: fields, expected: time).get()
+    }
+
     init(_ silence: Silence) {
         id = silence.id
         camera = silence.camera
@@ -72,6 +91,8 @@ struct SilenceJSON: Codable, Equatable {
     }
 
     /// The silence, checked: identifiers where ids are expected, a known severity, a matcher.
+    /// A new silence (`nowMs` given, from the control socket) is created now, whatever
+    /// `created_ms` the request says; a stored one keeps its own.
     func silence(id newID: String? = nil, nowMs: Int64? = nil) throws(SilenceError) -> Silence {
         for (name, value) in [("camera", camera), ("zone", zone), ("kind", kind)] {
             if let value, !Identifier.isValid(value) { throw SilenceError("\(name) \"\(value)\" is not an identifier ([A-Za-z0-9_-]{1,64})") }
@@ -85,7 +106,7 @@ struct SilenceJSON: Codable, Equatable {
         }
         guard let silenceID = newID ?? id else { throw SilenceError("a stored silence has no id") }
         let silence = Silence(
-            id: silenceID, camera: camera, zone: zone, kind: kind, severity: level, createdMs: createdMs ?? nowMs ?? 0, expiresMs: expiresMs,
+            id: silenceID, camera: camera, zone: zone, kind: kind, severity: level, createdMs: nowMs ?? createdMs ?? 0, expiresMs: expiresMs,
             comment: comment ?? "")
         guard silence.hasMatchers else { throw SilenceError("a silence needs at least one matcher: camera, zone, kind or severity") }
         if let nowMs, expiresMs <= nowMs { throw SilenceError("expires_ms \(expiresMs) is not in the future") }

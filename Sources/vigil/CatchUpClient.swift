@@ -209,7 +209,7 @@ struct TailPosition: Equatable {
         case .failure(let error) where error.code == ENOENT: return nil
         case .failure(let error): throw Failure("cannot read the state file \(path): \(String(cString: strerror(error.code)))", code: 66)
         }
-        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(data)), stored.v == 1 else {
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(data)), stored.v == 1, (stored.stdout?.size ?? 0) >= 0 else {
             throw Failure(
                 "the state file \(path) is not a vigil tail position (expected {\"v\":1,\"last_seq\":N,\"stdout\":...}); "
                     + "remove it to start from the oldest alert vigild holds", code: 65)
@@ -370,8 +370,18 @@ struct ResumingTail {
         self.statePath = statePath
         self.prefixes = prefixes
         self.count = count
-        self.deadlineNs = seconds.map { WallClock.monotonicNs() + UInt64($0 * 1e9) }
+        self.deadlineNs = seconds.map { Self.deadline(afterSeconds: $0, from: WallClock.monotonicNs()) }
         self.heartbeatSeconds = heartbeatSeconds
+    }
+
+    /// The monotonic time `seconds` after `nowNs`, saturating: a negative or NaN `seconds` is
+    /// now, one too large for the clock (`1e300`, infinity) is never.
+    static func deadline(afterSeconds seconds: Double, from nowNs: UInt64) -> UInt64 {
+        guard seconds > 0 else { return nowNs }
+        let ns = seconds * 1e9
+        guard ns < 0x1p64 else { return .max }
+        let (sum, overflow) = nowNs.addingReportingOverflow(UInt64(ns))
+        return overflow ? .max : sum
     }
 
     /// The prefix sent with catch-up requests: the longest common prefix of ``prefixes``, cut
@@ -475,7 +485,9 @@ struct ResumingTail {
                 try commit(&printer)
                 continue
             }
-            if page.oldestSeq > after + 1 {
+            // `oldestSeq - 1 > after`, not `oldestSeq > after + 1`: `after` may be UInt64.max
+            // (a daemon's reply or the state file can say so), and nothing lies after it.
+            if page.oldestSeq > 0, page.oldestSeq - 1 > after {
                 note("alerts \(after + 1) to \(page.oldestSeq - 1) were removed from vigild's journal by retention and cannot be printed")
             } else if page.oldestSeq == 0, page.latestSeq > after {
                 // The journal holds nothing: everything up to latest_seq is gone. (vigild then answers
@@ -533,7 +545,7 @@ struct ResumingTail {
                 continue
             }
             if seq <= position.lastSeq { continue }
-            if seq > position.lastSeq + 1 {
+            if seq - position.lastSeq > 1 {  // seq > lastSeq here; lastSeq + 1 overflows at UInt64.max
                 behind = true
                 break receiving
             }

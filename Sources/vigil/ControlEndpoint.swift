@@ -11,6 +11,10 @@ struct ControlEndpoint: ParsableArguments {
     @Option(help: "Give up after this many seconds.")
     var timeout: Double = 3
 
+    func validate() throws {
+        guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
+    }
+
     /// Sends `command` and returns the reply's bytes; a ``Failure`` (69) when nobody answers.
     func reply(_ command: String) throws -> [UInt8] {
         let context = try ZMQContext()

@@ -89,7 +89,7 @@ struct Replay: ParsableCommand {
         var lines: [String] = []
         var span = ""
         if let first = summary.firstReceivedMs, let last = summary.lastReceivedMs {
-            span = String(format: ", %.1f s of recorded time", Double(last - first) / 1_000)
+            span = String(format: ", %.1f s of recorded time", (Double(last) - Double(first)) / 1_000)
         }
         lines.append("\(file): \(summary.messages) messages\(span)")
         let rejected = rejections(summary)
@@ -99,6 +99,11 @@ struct Replay: ParsableCommand {
         if summary.notSubscribed > 0 { frames += ", not subscribed \(summary.notSubscribed)" }
         lines.append(frames)
         lines.append("  alerts \(summary.alerts): raised \(summary.raised), updated \(summary.updated), resolved \(summary.resolved)")
+        if summary.expiryTicksSkipped > 0 {
+            lines.append(
+                "  \(summary.expiryTicksSkipped) timer ticks run as one: recorded time jumped more than "
+                    + "\(Replayer.maxSimulatedGapMs / 3_600_000) h without a message")
+        }
         if summary.openIncidents.isEmpty {
             lines.append("  open at the end: none")
         } else {

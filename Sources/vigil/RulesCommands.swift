@@ -98,7 +98,7 @@ struct RulesCommands: ParsableCommand {
             var pendingAlerts: [Replayer.Alert] = []
             do {
                 while let message = try reader.next() {
-                    replayer.feed(message, onMessage: { processed in
+                    replayer.feed(try Replayer.checked(message, from: reader), onMessage: { processed in
                         guard !followed.isEmpty, let frame = processed.frame else { return }
                         for (camera, track) in followed where frame.report.camera == camera && frame.report.detections.contains(where: { $0.track == track }) {
                             seen.insert("\(camera):\(track)")

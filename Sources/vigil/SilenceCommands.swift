@@ -38,12 +38,17 @@ struct SilenceCommands: ParsableCommand {
             let expires: Int64
             if let duration {
                 guard let ms = Self.milliseconds(duration) else { throw ValidationError("--for \(duration): expected a number with s, m, h or d, e.g. 2h") }
-                expires = nowMs + ms
+                let (sum, overflow) = nowMs.addingReportingOverflow(ms)
+                guard !overflow else { throw ValidationError("--for \(duration): too long; the end would be past the year 292,000,000") }
+                expires = sum
             } else {
                 guard let date = ISO8601DateFormatter().date(from: until!) else {
                     throw ValidationError("--until \(until!): expected an ISO 8601 time such as 2026-11-25T06:00:00+03:00")
                 }
-                expires = Int64(date.timeIntervalSince1970 * 1_000)
+                guard let ms = Int64(exactly: (date.timeIntervalSince1970 * 1_000).rounded(.towardZero)) else {
+                    throw ValidationError("--until \(until!): not a time vigild can hold")
+                }
+                expires = ms
             }
             var body: [String: Any] = ["expires_ms": expires, "comment": comment]
             if let camera { body["camera"] = camera }
@@ -56,9 +61,10 @@ struct SilenceCommands: ParsableCommand {
             print(silence["id"] as? String ?? "?")
         }
 
-        /// `90s`, `30m`, `2h`, `1d` in milliseconds.
+        /// `90s`, `30m`, `2h`, `1d` in milliseconds; nil for anything else, and for a duration
+        /// that is not positive or does not fit 64 bits of milliseconds (`1e300d`, `infd`, `nanh`).
         static func milliseconds(_ text: String) -> Int64? {
-            guard let unit = text.last, let value = Double(text.dropLast()), value > 0 else { return nil }
+            guard let unit = text.last, let value = Double(text.dropLast()), value > 0, value.isFinite else { return nil }
             let scale: Double
             switch unit {
             case "s": scale = 1_000
@@ -67,7 +73,7 @@ struct SilenceCommands: ParsableCommand {
             case "d": scale = 86_400_000
             default: return nil
             }
-            return Int64(value * scale)
+            return Int64(exactly: (value * scale).rounded(.towardZero))
         }
     }
 

@@ -95,6 +95,7 @@ struct Tail: ParsableCommand {
         if stdin && resume != nil { throw ValidationError("--resume applies to the subscription, not to --stdin") }
         if resume?.isEmpty == true { throw ValidationError("--resume needs a file name") }
         guard heartbeatSeconds > 0 && heartbeatSeconds.isFinite else { throw ValidationError("--heartbeat-s must be positive") }
+        if let seconds, !(seconds >= 0 && seconds.isFinite) { throw ValidationError("--seconds must be a number of seconds, 0 or more") }
         if format == .cap {
             if let problem = cap.options.problem { throw ValidationError(problem) }
         } else if cap.isUsed {

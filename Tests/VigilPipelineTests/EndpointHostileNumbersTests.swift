@@ -1,0 +1,339 @@
+import Foundation
+import Logging
+import Testing
+import VigilConfig
+import VigilCore
+import VigilJournal
+import ZeroMQ
+
+@testable import VigilPipeline
+
+/// Numbers from peers (issue 12): catch-up requests, control requests and capture lines carry
+/// values anywhere in (and beyond) their types; each is taken or refused with its own message,
+/// and none traps the daemon or a replay.
+@Suite struct EndpointHostileNumbersTests {
+    // MARK: Catch-up requests
+
+    static func request(_ json: String) throws(CatchUpError) -> CatchUpRequest {
+        try CatchUpRequest([Array("catchup".utf8), Array(json.utf8)])
+    }
+
+    static func refusal(_ frames: [[UInt8]]) -> String? {
+        do {
+            _ = try CatchUpRequest(frames)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    static let afterExpected = #""after" must be the last seq you have, a whole number from 0 to 18446744073709551615; got"#
+    static let limitExpected = #""limit" must be a whole number from 1 to 10000; got"#
+
+    /// Every `after` the decoder can meet, with the refusal it gets. Before issue 12 each was
+    /// "the request must be a JSON object whose "after" is …", whatever was wrong with it.
+    static let refusedRequests: [(json: String, message: String)] = [
+        (#"{"after":-1}"#, "\(afterExpected) the negative number -1"),
+        (#"{"after":-9223372036854775809}"#, "\(afterExpected) the negative number -9223372036854775809"),
+        (#"{"after":18446744073709551616}"#, "\(afterExpected) 18446744073709551616, which is too large"),
+        (#"{"after":1e30}"#, "\(afterExpected) 1000000000000000000000000000000, which is too large"),
+        (#"{"after":1.5}"#, "\(afterExpected) the fraction 1.5"),
+        (#"{"after":1e400}"#, "\(afterExpected) a number beyond any integer or double"),
+        (#"{"after":-1e400}"#, "\(afterExpected) a number beyond any integer or double"),
+        (#"{"after":"5"}"#, "\(afterExpected) a string"),
+        (#"{"after":true}"#, "\(afterExpected) true or false"),
+        (#"{"after":null}"#, "\(afterExpected) null"),
+        (#"{"after":[1]}"#, "\(afterExpected) an array"),
+        (#"{"after":{"seq":1}}"#, "\(afterExpected) an object"),
+        (#"{"limit":5}"#, #"the request has no "after": give the last seq you have, 0 for everything held"#),
+        (#"{"after":0,"limit":0}"#, #""limit" must be from 1 to 10000"#),
+        (#"{"after":0,"limit":10001}"#, #""limit" must be from 1 to 10000"#),
+        (#"{"after":0,"limit":-9223372036854775808}"#, #""limit" must be from 1 to 10000"#),
+        (#"{"after":0,"limit":9223372036854775808}"#, "\(limitExpected) 9223372036854775808, which is too large"),
+        (#"{"after":0,"limit":-9223372036854775809}"#, "\(limitExpected) -9223372036854775809, which is too small"),
+        (#"{"after":0,"limit":2.5}"#, "\(limitExpected) the fraction 2.5"),
+        (#"{"after":0,"limit":1e400}"#, "\(limitExpected) a number beyond any integer or double"),
+        (#"{"after":0,"limit":"10"}"#, "\(limitExpected) a string"),
+        (#"{"after":0,"prefix":5}"#, #""prefix" must be a string, the start of the topics wanted ("alert.critical.")"#),
+        (#"{"after":0,"prefix":"\#(String(repeating: "a", count: 257))"}"#, #""prefix" must be at most 256 bytes"#),
+        (#"{"after":0,"prefix":"\#(String(repeating: "é", count: 500_000))"}"#, #""prefix" must be at most 256 bytes"#),
+    ]
+
+    @Test func eachHostileAfterLimitOrPrefixIsRefusedWithWhatIsWrong() {
+        for (json, message) in Self.refusedRequests {
+            #expect(Self.refusal([Array("catchup".utf8), Array(json.utf8)]) == message, "\(json.prefix(80))")
+        }
+    }
+
+    @Test func whatIsNotARequestIsRefusedAsSuch() {
+        let frames = #"a request is two frames: catchup, and a JSON object such as {"after": 0}"#
+        let object = #"the request must be a JSON object whose "after" is the last seq you have, an integer of 0 or more"#
+        let cases: [([[UInt8]], String)] = [
+            ([], frames),
+            ([[]], frames),
+            ([[], []], frames),
+            ([Array("catchup".utf8)], frames),
+            ([Array("catchup".utf8), Array("{}".utf8), []], frames),
+            (Array(repeating: Array("catchup".utf8), count: 10_000), frames),
+            ([Array("CATCHUP".utf8), Array(#"{"after":0}"#.utf8)], frames),
+            ([Array("catchup".utf8), []], object),
+            ([Array("catchup".utf8), Array("[1]".utf8)], object),
+            ([Array("catchup".utf8), Array("5".utf8)], object),
+            ([Array("catchup".utf8), Array("{\"after\":".utf8)], object),
+            ([Array("catchup".utf8), [0xFF, 0xFE, 0x00]], object),
+        ]
+        for (request, message) in cases { #expect(Self.refusal(request) == message, "\(request.count) frames") }
+    }
+
+    @Test func everyAfterFromZeroToUInt64MaxIsTakenAsWrittenOrAsItsWholeValue() throws {
+        #expect(try Self.request(#"{"after":18446744073709551615}"#).after == .max)
+        #expect(try Self.request(#"{"after":9223372036854775808}"#).after == UInt64(Int64.max) + 1)
+        #expect(try Self.request(#"{"after":-0}"#).after == 0)
+        #expect(try Self.request(#"{"after":1.0}"#).after == 1)
+        #expect(try Self.request(#"{"after":1e3}"#).after == 1_000)
+        let full = try Self.request(#"{"after":7,"limit":10000,"prefix":"alert.critical.","newer_field":1e400}"#)
+        #expect(full.after == 7 && full.limit == 10_000 && full.prefix == "alert.critical.", "unknown fields are ignored, whatever they hold")
+        let defaults = try Self.request(#"{"after":0,"limit":null,"prefix":null}"#)
+        #expect(defaults.limit == CatchUpServer.defaultLimit && defaults.prefix == "")
+        #expect(try Self.request(#"{"after":0,"prefix":"\#(String(repeating: "a", count: 256))"}"#).prefix.utf8.count == 256)
+    }
+
+    /// The catch-up endpoint on a real ROUTER socket and journal: each hostile request gets the
+    /// two frames `error` and its message, an `after` past Int64.max an empty page (it was
+    /// served the whole journal), a frame over the limit a disconnection, and the endpoint goes
+    /// on serving.
+    @Test func theCatchUpEndpointAnswersHostileRequestsAndGoesOn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-hostile-\(UUID().uuidString).sqlite").path
+        try AlertJournal(path: path).append(
+            (1...5).map { JournalRecord(seq: $0, emittedMs: 1_000, topic: "alert.high.S01.z", payload: Array("{\"seq\":\($0)}".utf8)) }, nowMs: 0)
+        let endpoint = try DaemonTests.freeEndpoint()
+        let context = try ZMQContext()
+        let server = try CatchUpServer(context: context, endpoint: endpoint, journalPath: path, logger: Logger(label: "test"))
+        server.start()
+        defer { _ = server.stop(deadline: .now() + 2) }
+
+        func ask(_ frames: [[UInt8]], timeoutMs: Int = 3_000) throws -> [[UInt8]]? {
+            let socket = try ZMQSocket(context: context, type: .req)
+            defer { socket.close() }
+            try socket.connect(endpoint)
+            try socket.send(frames)
+            guard try socket.waitForInput(timeoutMs: timeoutMs) else { return nil }
+            return try socket.receiveMessage()
+        }
+        func header(_ reply: [[UInt8]]?) throws -> String {
+            let reply = try #require(reply)
+            #expect(String(decoding: reply[0], as: UTF8.self) == "catchup")
+            return String(decoding: reply[1], as: UTF8.self)
+        }
+
+        for (json, message) in Self.refusedRequests {
+            let reply = try #require(try ask([Array("catchup".utf8), Array(json.utf8)]), "\(json.prefix(80))")
+            #expect(reply.count == 2 && String(decoding: reply[0], as: UTF8.self) == "error")
+            let body = try JSONSerialization.jsonObject(with: Data(reply[1])) as? [String: Any]
+            #expect(body?["v"] as? Int == 1 && body?["error"] as? String == message)
+        }
+        for after in [UInt64(Int64.max) + 1, UInt64.max] {
+            let page = try header(try ask([Array("catchup".utf8), Array(#"{"after":\#(after)}"#.utf8)]))
+            #expect(page == #"{"v":1,"after":\#(after),"last_seq":\#(after),"latest_seq":5,"oldest_seq":1,"count":0,"more":false}"#, "nothing lies after it")
+        }
+        // Over the request limit: libzmq drops the peer before reading the frame into memory.
+        let huge = [UInt8](repeating: 0x20, count: Int(CatchUpServer.maxRequestBytes) + 1)
+        #expect(try ask([Array("catchup".utf8), huge], timeoutMs: 500) == nil)
+        let page = try header(try ask([Array("catchup".utf8), Array(#"{"after":0,"limit":2}"#.utf8)]))
+        #expect(page == #"{"v":1,"after":0,"last_seq":2,"latest_seq":5,"oldest_seq":1,"count":2,"more":true}"#)
+        let stats = server.stats()
+        #expect(stats.refused == UInt64(Self.refusedRequests.count) && stats.requests == 3 && stats.alertsServed == 2)
+    }
+
+    // MARK: Control requests: silences
+
+    static func silence(_ json: String) throws -> SilenceJSON {
+        try JSONDecoder().decode(SilenceJSON.self, from: Data(json.utf8))
+    }
+
+    static let timeExpected = "epoch milliseconds, a whole number from -9223372036854775808 to 9223372036854775807; got"
+
+    @Test func silenceTimesOutsideInt64AreRefusedWithWhatIsWrong() {
+        let cases: [(String, String)] = [
+            (#"{"kind":"k","expires_ms":9223372036854775808}"#, #""expires_ms" must be \#(Self.timeExpected) 9223372036854775808, which is too large"#),
+            (#"{"kind":"k","expires_ms":1e400}"#, #""expires_ms" must be \#(Self.timeExpected) a number beyond any integer or double"#),
+            (#"{"kind":"k","expires_ms":-1e30}"#, #""expires_ms" must be \#(Self.timeExpected) -1000000000000000000000000000000, which is too small"#),
+            (#"{"kind":"k","expires_ms":1.5}"#, #""expires_ms" must be \#(Self.timeExpected) the fraction 1.5"#),
+            (#"{"kind":"k","expires_ms":"soon"}"#, #""expires_ms" must be \#(Self.timeExpected) a string"#),
+            (#"{"kind":"k","expires_ms":null}"#, #""expires_ms" must be \#(Self.timeExpected) null"#),
+            (#"{"kind":"k"}"#, #""expires_ms" is required: when the silence ends, epoch milliseconds, a whole number from -9223372036854775808 to 9223372036854775807"#),
+            (#"{"kind":"k","expires_ms":1,"created_ms":1e19}"#, #""created_ms" must be \#(Self.timeExpected) 10000000000000000000, which is too large"#),
+        ]
+        for (json, message) in cases {
+            #expect(throws: Error.self) { try Self.silence(json) }
+            do { _ = try Self.silence(json) } catch { #expect("\(error)" == message, "\(json)") }
+        }
+    }
+
+    /// A silence ending at Int64.max (the year 292,278,994) or starting at Int64.min is a value
+    /// like any other: stored, matched, expired, never an overflow.
+    @Test func silencesAtTheEndsOfInt64AreTakenAndMatchedWithoutOverflow() throws {
+        let now: Int64 = 1_795_228_387_000
+        let forever = try Self.silence(#"{"kind":"border_crossing","expires_ms":9223372036854775807,"created_ms":-9223372036854775808}"#)
+            .silence(id: "si-1", nowMs: now)
+        #expect(forever.expiresMs == .max && forever.createdMs == now, "a new silence is created now, whatever the request says")
+        let past = try Self.silence(#"{"kind":"border_crossing","expires_ms":-9223372036854775808}"#)
+        #expect(throws: SilenceError.self) { try past.silence(id: "si-2", nowMs: now) }
+        let event = AlertEvent(
+            id: "al-1", state: .raised, kind: "border_crossing", severity: .critical, objectClass: .person, count: 1, sector: "S01", zone: "z",
+            lat: 36.5, lon: 42.0, direction: nil, cameras: ["cam-a"], firstTs: 0, lastTs: 0, rule: nil, stretch: nil, exercise: false)
+        var gate = AlertGate(silences: [forever])
+        for nowMs in [Int64.min, -1, 0, now, Int64.max - 1] { #expect(forever.matches(event, nowMs: nowMs)) }
+        #expect(!forever.matches(event, nowMs: .max))
+        #expect(gate.pass([event], nowMs: .max - 1).isEmpty)
+        #expect(gate.expire(nowMs: .max - 1).expired == false)
+        let released = gate.expire(nowMs: .max)
+        #expect(released.expired && released.events.map(\.id) == ["al-1"])
+        // Round trip through silences.json keeps the extremes.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-silences-\(UUID().uuidString)").path
+        let store = SilenceStore(directory: directory)
+        var stored = forever
+        stored.createdMs = .min
+        try store.save([stored])
+        #expect(try store.load(nowMs: now) == [stored])
+        #expect(try store.load(nowMs: .max).isEmpty)
+    }
+
+    /// The control socket of a running pipeline: hostile `silence add` requests are refused
+    /// with their own message, a silence to the year 292,278,994 is taken, and `stats` and
+    /// `silence list` still answer.
+    @Test func theControlSocketAnswersHostileSilencesAndGoesOn() throws {
+        var configuration = try DaemonTests.configuration()
+        configuration.settings.controlBind = try DaemonTests.freeEndpoint()
+        let daemon = try Daemon(configuration: configuration, logger: Logger(label: "test"))
+        daemon.start()
+        defer { _ = daemon.shutdown() }
+        let context = try ZMQContext()
+        func ask(_ command: [UInt8], timeoutMs: Int = 3_000) throws -> [String: Any]? {
+            let socket = try ZMQSocket(context: context, type: .req)
+            defer { socket.close() }
+            try socket.connect(configuration.settings.controlBind)
+            try socket.send([command])
+            guard try socket.waitForInput(timeoutMs: timeoutMs), let reply = try socket.receiveMessage() else { return nil }
+            return try JSONSerialization.jsonObject(with: Data(reply[0])) as? [String: Any]
+        }
+        func ask(_ command: String) throws -> [String: Any] { try #require(try ask(Array(command.utf8))) }
+
+        let refused: [(String, String)] = [
+            (#"silence add {"kind":"k","expires_ms":1e400}"#, "a number beyond any integer or double"),
+            (#"silence add {"kind":"k","expires_ms":9223372036854775808}"#, "9223372036854775808, which is too large"),
+            (#"silence add {"kind":"k","expires_ms":-9223372036854775808}"#, "is not in the future"),
+            (#"silence add {"expires_ms":9223372036854775807}"#, "at least one matcher"),
+            (#"silence add {"camera":"\#(String(repeating: "c", count: 65))","expires_ms":9223372036854775807}"#, "is not an identifier"),
+            (#"silence add {"severity":"extreme","expires_ms":9223372036854775807}"#, "is not one of critical"),
+            ("silence remove si-\(String(repeating: "f", count: 10_000))", "no silence has id"),
+            ("silence add", "expected silence add <json>"),
+            ("", "unknown command"),
+        ]
+        for (command, part) in refused {
+            let reply = try ask(command)
+            #expect(reply["ok"] as? Bool == false && (reply["error"] as? String)?.contains(part) == true, "\(command.prefix(60)): \(reply)")
+        }
+        let added = try ask(#"silence add {"kind":"k","expires_ms":9223372036854775807,"created_ms":-9223372036854775808}"#)
+        #expect(added["ok"] as? Bool == true)
+        let silence = try #require(added["silence"] as? [String: Any])
+        #expect((silence["expires_ms"] as? NSNumber)?.int64Value == .max)
+        let createdMs = try #require((silence["created_ms"] as? NSNumber)?.int64Value)
+        #expect(abs(createdMs - WallClock.nowMs()) < 60_000, "created_ms is the daemon's clock, not the peer's word")
+        #expect(try ask(Array(repeating: 0x20, count: Int(ControlServer.maxRequestBytes) + 1), timeoutMs: 500) == nil, "dropped, not read")
+        #expect((try ask("silence list")["silences"] as? [Any])?.count == 1)
+        #expect(try ask("stats")["ingest"] != nil)
+    }
+
+    // MARK: Replay of recorded times
+
+    static func message(_ receivedMs: Int64, seq: Int = 1) -> CapturedMessage {
+        CapturedMessage(receivedMs: receivedMs, topic: Array("det.S01.cam-a".utf8), payload: CaptureTests.report("cam-a", seq: seq, ts: 1_795_228_387_000))
+    }
+
+    /// `now + 500` and `tick += 500` trapped for a `recv_ms` within 500 ms of Int64.max.
+    @Test(arguments: [Int64.max, .max - 499, .min, .min + 1, -1])
+    func aRecvMsAtTheEndsOfInt64IsTakenAsTheNearestTimeAReplayRunsAt(receivedMs: Int64) {
+        var replayer = Replayer(configuration: CaptureTests.configuration)
+        var alerts = 0
+        replayer.feed(Self.message(receivedMs)) { _ in alerts += 1 }
+        replayer.feed(Self.message(receivedMs, seq: 2)) { _ in alerts += 1 }
+        replayer.finish { _ in alerts += 1 }
+        let clamped = min(max(receivedMs, Replayer.recordedTimeRange.lowerBound), Replayer.recordedTimeRange.upperBound)
+        #expect(replayer.summary.firstReceivedMs == clamped && replayer.summary.messages == 2)
+    }
+
+    /// From 0 to 2^53 there were 18 trillion ticks to run, one by one: the replay never ended.
+    /// Now the first two days of a gap tick one by one and the rest as one, on the same grid.
+    @Test func aJumpAcrossTheWholeRangeEndsAndKeepsTheTimersGrid() {
+        var replayer = Replayer(configuration: CaptureTests.configuration)
+        var alerts: [Replayer.Alert] = []
+        let start: Int64 = 1_795_228_387_030
+        for message in CaptureTests.crossing(ts: start - 30) { replayer.feed(message) { alerts.append($0) } }
+        let first = CaptureTests.crossing(ts: start - 30)[0].receivedMs
+        let end = Replayer.recordedTimeRange.upperBound
+        replayer.feed(Self.message(end, seq: 100)) { alerts.append($0) }
+        replayer.finish { alerts.append($0) }
+        let summary = replayer.summary
+        #expect(alerts.map(\.event.state) == [.raised, .resolved], "the crossing resolves in the first ticks of the gap")
+        #expect(alerts.allSatisfy { $0.emittedTs < start + 60_000 })
+        let due = UInt64((end - first) / Replayer.expiryIntervalMs)
+        #expect(summary.expiryTicks + summary.expiryTicksSkipped == due, "every tick due is run or counted as skipped")
+        #expect(summary.expiryTicks < UInt64(Replayer.maxSimulatedGapMs / Replayer.expiryIntervalMs) + 100)
+        #expect(summary.lastReceivedMs == end)
+    }
+
+    /// A gap shorter than the limit is ticked one by one, as before.
+    @Test func aGapWithinTheLimitTicksOneByOne() {
+        var replayer = Replayer(configuration: CaptureTests.configuration)
+        let start: Int64 = 1_795_228_387_030
+        replayer.feed(Self.message(start)) { _ in }
+        replayer.feed(Self.message(start + 3_600_000, seq: 2)) { _ in }
+        #expect(replayer.summary.expiryTicks == 7_200 && replayer.summary.expiryTicksSkipped == 0)
+    }
+
+    /// `vigil replay` and `vigil rules test` read captures through ``Replayer/checked(_:from:)``:
+    /// a `recv_ms` a replay cannot run at is an error naming the file and line.
+    @Test func aCaptureLineWithATimeOutsideTheRangeStopsTheReplayWithItsLine() throws {
+        for receivedMs in [Int64.max, Int64.min, -1, (1 << 53) + 1] {
+            let path = try CaptureTests.write(
+                #"{"vigil_capture":1,"started_ms":0}"# + "\n" + #"{"recv_ms":1795228387030,"topic":"det.S01.cam-a","payload":"{}"}"# + "\n"
+                    + #"{"recv_ms":\#(receivedMs),"topic":"det.S01.cam-a","payload":"{}"}"# + "\n")
+            var replayer = Replayer(configuration: CaptureTests.configuration)
+            let reader = try CaptureReader(path: path)
+            defer { reader.close() }
+            do {
+                try replayer.run(reader) { _ in }
+                Issue.record("recv_ms \(receivedMs) was replayed")
+            } catch {
+                #expect(error.file == path && error.line == 3)
+                #expect(error.message == "recv_ms \(receivedMs) is not a time a replay can run at: expected epoch ms from 0 to 9007199254740992")
+            }
+            #expect(replayer.summary.messages == 1)
+        }
+    }
+
+    /// The capture reader itself keeps any 64-bit `recv_ms` and refuses what does not fit,
+    /// and `frames` outside 1...Int32.max, with the field's name.
+    @Test func captureNumbersBeyondTheirTypesAreRefusedByName() throws {
+        let (_, read) = try CaptureTests.readAll(
+            try CaptureTests.write(
+                #"{"recv_ms":-9223372036854775808,"topic":"t","payload":"p"}"# + "\n" + #"{"recv_ms":9223372036854775807,"frames":2147483647,"topic":"t","payload":"p"}"#))
+        #expect(read.map(\.receivedMs) == [.min, .max] && read[1].frameCount == Int(Int32.max))
+        let refused: [(String, String)] = [
+            (#"{"recv_ms":9223372036854775808,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
+            (#"{"recv_ms":-9223372036854775809,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
+            (#"{"recv_ms":1e400,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
+            (#"{"recv_ms":1,"frames":2147483648,"topic":"t","payload":"p"}"#, #""frames" must be a whole number from 1"#),
+            (#"{"recv_ms":1,"frames":0,"topic":"t"}"#, #""frames" must be a whole number from 1"#),
+            (#"{"recv_ms":1,"frames":-9223372036854775808,"topic":"t"}"#, #""frames" must be a whole number from 1"#),
+            (#"{"vigil_capture":99999999999999999999,"started_ms":0}"#, #""vigil_capture" must be a whole number"#),
+            (#"{"vigil_capture":1,"started_ms":1e400}"#, #"the header needs "started_ms", a whole number"#),
+        ]
+        for (line, message) in refused {
+            let path = try CaptureTests.write(line)
+            #expect(throws: CaptureError.self) { try CaptureTests.readAll(path) }
+            do { _ = try CaptureTests.readAll(path) } catch { #expect(error.message == message, "\(line)") }
+        }
+    }
+}
