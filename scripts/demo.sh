@@ -7,13 +7,16 @@ SPEED=${1:-10}
 BIN=.build/release
 LOG=$(mktemp -t vigild.XXXXXX.log)
 
-"$BIN/vigild" --config Config/vigild.yaml --exercise 2>"$LOG" &
+# vigild under its supervisor (scripts/supervise.sh): restarted if it ever crashes, and the
+# crash logged by the next start. SIGTERM to the supervisor stops vigild in order.
+VIGILD="$BIN/vigild" scripts/supervise.sh --config Config/vigild.yaml --exercise 2>"$LOG" &
 VIGILD=$!
+TAIL=
 trap 'kill -TERM $VIGILD $TAIL 2>/dev/null || true; wait $VIGILD 2>/dev/null || true' EXIT
 sleep 1
 if ! kill -0 $VIGILD 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
 
-echo "== vigild is running (log: $LOG); alerts below as NDJSON, from: $BIN/vigil tail" >&2
+echo "== vigild is running under scripts/supervise.sh (log: $LOG); alerts below as NDJSON, from: $BIN/vigil tail" >&2
 "$BIN/vigil" tail &
 TAIL=$!
 sleep 0.5

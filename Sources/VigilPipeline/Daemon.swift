@@ -19,11 +19,14 @@ public final class Daemon: Sendable {
     private let catchup: CatchUpServer?
     private let settings: DaemonSettings
     private let logger: Logger
+    private let run: RunStats?
 
     /// Opens the journal and resumes the state it holds, creates every socket and binds every
     /// endpoint; throws (closing what was opened) naming the endpoint or file that failed.
-    public init(configuration: VigilConfiguration, logger: Logger) throws(DaemonError) {
+    /// `run` (this start, and how the last one ended) is reported in `stats`.
+    public init(configuration: VigilConfiguration, logger: Logger, run: RunStats? = nil) throws(DaemonError) {
         self.logger = logger
+        self.run = run
         settings = configuration.settings
         do {
             context = try ZMQContext(ioThreads: 1)
@@ -73,7 +76,7 @@ public final class Daemon: Sendable {
         if !settings.controlBind.isEmpty {
             do {
                 control = try ControlServer(context: context, endpoint: settings.controlBind, logger: logger) { [processing, publisher, ingest, catchup] command in
-                    Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup)
+                    Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
                 }
             } catch {
                 ingest.cancel()
@@ -172,23 +175,27 @@ public final class Daemon: Sendable {
 
     /// Every counter now.
     public func stats() -> PipelineStats {
-        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup)
+        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
     }
 
-    private static func collect(ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?) -> PipelineStats {
+    private static func collect(
+        ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, run: RunStats?
+    ) -> PipelineStats {
         let processed = processing.stats()
         return PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
             publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
-            framesMissingByCamera: processed.framesMissingByCamera)
+            framesMissingByCamera: processed.framesMissingByCamera, run: run)
     }
 
-    private static func answer(_ command: String, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?) -> [UInt8] {
+    private static func answer(
+        _ command: String, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, run: RunStats?
+    ) -> [UInt8] {
         switch command {
         case "ping":
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
-            return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup))
+            return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run))
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, processing: processing)
         default:

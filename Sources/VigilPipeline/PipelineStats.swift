@@ -40,6 +40,8 @@ public struct PipelineStats: Sendable, Equatable {
     /// Frames given up as missing (`seq` gaps: dropped at a high-water mark or lost upstream), by
     /// camera id; only cameras with some. They add up to ``EngineStats/framesMissing``.
     public var framesMissingByCamera: [String: UInt64] = [:]
+    /// This start of the daemon and how the one before ended, when the daemon knows (vigild).
+    public var run: RunStats?
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

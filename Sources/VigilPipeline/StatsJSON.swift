@@ -7,7 +7,7 @@ public enum StatsJSON {
     public static func encode(_ stats: PipelineStats) -> [UInt8] {
         var rejected: [String: UInt64] = [:]
         for (reason, count) in stats.rejected { rejected[reason.rawValue] = count }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "ok": true,
             "ingest": [
                 "received": stats.ingest.received, "handed_over": stats.ingest.handedOver, "batches": stats.ingest.batches,
@@ -41,7 +41,23 @@ public enum StatsJSON {
             "catchup": ["requests": stats.catchup.requests, "refused": stats.catchup.refused, "alerts_served": stats.catchup.alertsServed],
             "silences": ["active": stats.silences, "held": stats.silenced],
         ]
+        if let run = stats.run { object["daemon"] = encode(run) }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{\"ok\":false}".utf8)
         return Array(data)
+    }
+
+    /// `daemon`: this start, and the last one's abnormal end (keys of what is unknown left out).
+    private static func encode(_ run: RunStats) -> [String: Any] {
+        var object: [String: Any] = ["pid": run.pid, "started_ms": run.startedMs, "abnormal_ends": run.abnormalEnds]
+        if let end = run.lastAbnormalEnd {
+            var last: [String: Any] = [:]
+            if let pid = end.pid { last["pid"] = pid }
+            if let startedMs = end.startedMs { last["started_ms"] = startedMs }
+            if let endedMs = end.endedMs { last["ended_ms"] = endedMs }
+            if let status = end.status { last["status"] = status }
+            if let signal = end.signal { last["signal"] = signal }
+            object["last_abnormal_end"] = last
+        }
+        return object
     }
 }

@@ -14,7 +14,12 @@ struct VigilDaemon: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigild",
         abstract: "Vigil daemon: thermal-camera detections in over ZeroMQ, border alerts out.",
-        discussion: "Stops in order on SIGINT or SIGTERM: stop intake, drain, publish what is due, close.")
+        discussion: """
+            Stops in order on SIGINT or SIGTERM: stop intake, drain, publish what is due, close. With a state \
+            directory it keeps <state.dir>/vigild.run while it runs; found at a start, that file says the last \
+            start ended abnormally (logged at error, counted in stats); scripts/supervise.sh restarts it and \
+            leaves <state.dir>/vigild.exit with how it ended.
+            """)
 
     @Option(name: .shortAndLong, help: "The daemon's settings file; zones, cameras and rules are read beside it.")
     var config = "Config/vigild.yaml"
@@ -68,12 +73,28 @@ struct VigilDaemon: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigild")
+        // Before the journaled state is resumed: did the last start end in order?
+        var run = RunStats(pid: getpid(), startedMs: WallClock.nowMs())
+        let stateDirectory = configuration.settings.stateDirectory
+        let runFiles = stateDirectory.isEmpty ? nil : RunFiles(directory: stateDirectory)
+        if let runFiles, let previous = runFiles.previousStart() {
+            runFiles.report(previous, logger: logger)
+            run.abnormalEnds = previous.abnormalEnds
+            run.lastAbnormalEnd = previous.end
+        }
         let daemon: Daemon
         do {
-            daemon = try Daemon(configuration: configuration, logger: logger)
+            daemon = try Daemon(configuration: configuration, logger: logger, run: run)
         } catch {
             FileHandle.standardError.write(Data("vigild: cannot start: \(error)\n".utf8))
             throw ExitCode(69)  // EX_UNAVAILABLE
+        }
+        do {
+            try runFiles?.started(pid: run.pid, startedMs: run.startedMs, abnormalEnds: run.abnormalEnds)
+        } catch {
+            logger.warning(
+                "cannot write the run file; an abnormal end of this start will not be reported at the next",
+                metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
         }
         // Handlers first, so a signal that arrives while starting still stops in order.
         let signals = DispatchQueue(label: "vigil.signals")
@@ -84,6 +105,7 @@ struct VigilDaemon: ParsableCommand {
             source.setEventHandler {
                 logger.info("shutting down", metadata: ["signal": "\(number == SIGINT ? "SIGINT" : "SIGTERM")"])
                 daemon.shutdown()
+                runFiles?.stopped()
                 Foundation.exit(0)
             }
             source.resume()
