@@ -162,7 +162,7 @@ public struct Replayer {
             onMessage(ProcessedMessage(ordinal: ordinal, message: message, frame: nil, outcome: .notSubscribed))
             return
         }
-        let now = min(max(message.receivedMs, Self.recordedTimeRange.lowerBound), Self.recordedTimeRange.upperBound)
+        let now = message.receivedMs.clamped(to: Self.recordedTimeRange)
         if counters.firstReceivedMs == nil { counters.firstReceivedMs = now }
         counters.lastReceivedMs = now
         if let open = batch, open.receivedMs != now || open.count >= batchSize { endBatch(onAlert: onAlert) }

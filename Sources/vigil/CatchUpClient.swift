@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 import VigilPipeline
 import ZeroMQ
 
@@ -379,9 +380,7 @@ struct ResumingTail {
     static func deadline(afterSeconds seconds: Double, from nowNs: UInt64) -> UInt64 {
         guard seconds > 0 else { return nowNs }
         let ns = seconds * 1e9
-        guard ns < 0x1p64 else { return .max }
-        let (sum, overflow) = nowNs.addingReportingOverflow(UInt64(ns))
-        return overflow ? .max : sum
+        return ns < 0x1p64 ? nowNs.addingSaturating(UInt64(ns)) : .max
     }
 
     /// The prefix sent with catch-up requests: the longest common prefix of ``prefixes``, cut

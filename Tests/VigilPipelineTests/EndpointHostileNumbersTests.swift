@@ -259,8 +259,7 @@ import ZeroMQ
         replayer.feed(Self.message(receivedMs)) { _ in alerts += 1 }
         replayer.feed(Self.message(receivedMs, seq: 2)) { _ in alerts += 1 }
         replayer.finish { _ in alerts += 1 }
-        let clamped = min(max(receivedMs, Replayer.recordedTimeRange.lowerBound), Replayer.recordedTimeRange.upperBound)
-        #expect(replayer.summary.firstReceivedMs == clamped && replayer.summary.messages == 2)
+        #expect(replayer.summary.firstReceivedMs == receivedMs.clamped(to: Replayer.recordedTimeRange) && replayer.summary.messages == 2)
     }
 
     /// From 0 to 2^53 there were 18 trillion ticks to run, one by one: the replay never ended.

@@ -64,7 +64,8 @@ HOSTILE_CONTROL = [
 ]
 
 
-def ask_catchup(context, endpoint, frames, timeout_ms=3000):
+def ask(context, endpoint, frames, timeout_ms=3000):
+    """One request on a new REQ socket; the reply's frames, or None when none comes in time."""
     req = context.socket(zmq.REQ)
     req.setsockopt(zmq.LINGER, 0)
     req.connect(endpoint)
@@ -78,16 +79,9 @@ def ask_catchup(context, endpoint, frames, timeout_ms=3000):
 
 
 def ask_control(context, endpoint, frames, timeout_ms=3000):
-    req = context.socket(zmq.REQ)
-    req.setsockopt(zmq.LINGER, 0)
-    req.connect(endpoint)
-    try:
-        req.send_multipart(frames)
-        if not req.poll(timeout_ms):
-            return None
-        return json.loads(req.recv())
-    finally:
-        req.close()
+    """A control request; its one-frame JSON reply, or None."""
+    reply = ask(context, endpoint, frames, timeout_ms)
+    return None if reply is None else json.loads(reply[0])
 
 
 def test_hostile_requests_are_answered_and_vigild_goes_on(tmp_path):
@@ -103,7 +97,7 @@ def test_hostile_requests_are_answered_and_vigild_goes_on(tmp_path):
 
         # Catch-up: each hostile body gets the two frames `error` and {"v": 1, "error": ...}.
         for body, part in HOSTILE_CATCHUP:
-            reply = ask_catchup(context, daemon.catchup, [b"catchup", body.encode()])
+            reply = ask(context, daemon.catchup, [b"catchup", body.encode()])
             assert reply is not None, body[:80]
             if part is None:
                 assert reply[0] == b"catchup", (body, reply[:2])
@@ -114,17 +108,17 @@ def test_hostile_requests_are_answered_and_vigild_goes_on(tmp_path):
         # Wrong shapes: frame counts, empty frames, another command, bytes that are not UTF-8.
         for frames in ([b""], [b"", b""], [b"catchup"], [b"catchup", b"{}", b"x"], [b"catchup"] * 1000,
                        [b"CATCHUP", b'{"after": 0}'], [b"catchup", b"\xff\xfe\x00"], [b"\xff", b"\x00" * 100]):
-            reply = ask_catchup(context, daemon.catchup, frames)
+            reply = ask(context, daemon.catchup, frames)
             assert reply is not None and reply[0] == b"error", (len(frames), reply)
             assert "error" in json.loads(reply[1])
         # The largest `after` there is: an empty page that covers nothing more (it was once read
         # as -1 and sent the whole journal).
         for after in (2**63, U64_MAX):
-            kind, header, *alerts = ask_catchup(context, daemon.catchup, [b"catchup", b'{"after": %d}' % after])
+            kind, header, *alerts = ask(context, daemon.catchup, [b"catchup", b'{"after": %d}' % after])
             assert kind == b"catchup" and alerts == []
             assert header.startswith(b'{"v":1,"after":%d,"last_seq":%d,' % (after, after)) and b'"more":false' in header
         # A frame over 1 MiB: the peer is dropped before the frame is read; no reply.
-        assert ask_catchup(context, daemon.catchup, [b"catchup", b" " * (2 << 20)], timeout_ms=1000) is None
+        assert ask(context, daemon.catchup, [b"catchup", b" " * (2 << 20)], timeout_ms=1000) is None
 
         # Control: each hostile request gets {"ok": false, "error": ...}.
         for command, part in HOSTILE_CONTROL:
@@ -143,7 +137,7 @@ def test_hostile_requests_are_answered_and_vigild_goes_on(tmp_path):
 
         # The same process serves a normal catch-up and stats.
         assert daemon.process.poll() is None and daemon.process.pid == pid, daemon.logs()
-        kind, header, *alerts = ask_catchup(context, daemon.catchup, [b"catchup", b'{"after": 0, "limit": 5}'])
+        kind, header, *alerts = ask(context, daemon.catchup, [b"catchup", b'{"after": 0, "limit": 5}'])
         header = json.loads(header)
         assert kind == b"catchup" and header["count"] == len(alerts) // 2 >= 1
         assert json.loads(alerts[1])["seq"] == header["oldest_seq"]
