@@ -127,3 +127,59 @@ import Testing
         #expect(resumed.expire(nowMs: 10_000).events == [event])
     }
 }
+
+/// A restart never costs a crossing (issue 13): killed a moment before a crossing is
+/// confirmed, with the frames in between lost and the trackers on new ids, the daemon still
+/// raises it, once, with its direction, and the person stays one target.
+@Suite struct RestartCrossingTests {
+    /// One person walking east at 1.5 m/s from 60 m in Syria; a snapshot at `stateAtM` (on the
+    /// Syrian side, the side known), a downtime of `downS` seconds (frames lost, wall and event
+    /// time moving on), then frames again under new track ids (the cameras rebooted) until
+    /// 150 m in Iraq.
+    static func run(stateAtM: Double, downS: Double, newTracks: Bool = true) throws -> [AlertEvent] {
+        var before = AlertEngineTests.Harness()
+        var t = 0.0, x = -60.0
+        while x < stateAtM {
+            for camera in 0..<2 { before.frame(camera: camera, at: t, [(UInt32(100 + camera), .person, AlertEngineTests.at(x))]) }
+            t += 0.1
+            x += 0.15
+        }
+        var w = StateWriter()
+        before.engine.encodeState(to: &w)
+        let taken = before.t0 + Int64(t * 1_000)
+        t += downS
+        x += 1.5 * downS
+        var after = AlertEngineTests.Harness()
+        after.alerts = before.alerts
+        var reader = StateReader(w.bytes)
+        try after.engine.restoreState(from: &reader, takenWallMs: taken, wallNowMs: after.t0 + Int64(t * 1_000))
+        while x < 150 {
+            for camera in 0..<2 {
+                after.frame(camera: camera, at: t, [(UInt32((newTracks ? 900 : 100) + camera), .person, AlertEngineTests.at(x))])
+            }
+            t += 0.1
+            x += 0.15
+        }
+        after.heartbeats(until: t + 60, from: t)
+        return after.alerts
+    }
+
+    @Test func aTargetTheStateKnewOnOneSideAndNextSeenOnTheOtherHasCrossed() throws {
+        // State at 20 m in Syria; down for 30 s: next seen 25 m into Iraq, short of the 30 m that
+        // confirms a side, then on.
+        for (stateAtM, downS) in [(-20.0, 30.0), (-35.0, 3.0), (-12.0, 1.0), (-50.0, 50.0)] {
+            let alerts = try Self.run(stateAtM: stateAtM, downS: downS)
+            let incidents = IncidentSummary.of(alerts)
+            #expect(incidents.count == 1, "state at \(stateAtM) m, down \(downS) s: \(incidents)")
+            // The test border's strip intrusion comes first for a slow walker (60 s in the strip).
+            #expect(incidents.first?.kinds.last == "border_crossing" && incidents.first?.direction == "SY->IQ", "\(incidents)")
+            #expect(incidents.first?.count == 1, "re-found, not a second member")
+            #expect(incidents.first?.raised == 1 && incidents.first?.resolved == 1)
+        }
+    }
+
+    @Test func theSameTracksAfterARestartAreTheSameTarget() throws {
+        let incidents = IncidentSummary.of(try Self.run(stateAtM: -20, downS: 5, newTracks: false))
+        #expect(incidents.count == 1 && incidents.first?.count == 1 && incidents.first?.direction == "SY->IQ", "\(incidents)")
+    }
+}

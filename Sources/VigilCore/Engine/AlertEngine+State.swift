@@ -119,10 +119,19 @@ extension AlertEngine {
         for target in restored.targets.values {
             if let key = target.incident, restored.incidents[key] == nil { throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold") }
         }
+        // Every target may be re-found under a new track (`resumedTarget(for:ts:)`) within the
+        // downtime, the state's age (a snapshot interval or so) and the fusion time.
+        restored.resumed = restored.targets.keys.sorted()
+        restored.resumeGapMs = shift + settings.fusionTimeMs + Self.resumeSlackMs
         for h in restored.health { if let key = h.incident, restored.healthIncidents[key] == nil { throw StateError("a camera's offline incident \(key) is not among the health incidents") } }
         for key in restored.gapKeys where restored.healthIncidents[key] == nil { throw StateError("gap \(key) is not among the health incidents") }
         self = restored
     }
+
+    /// How much older than the restart's state a resumed target's last detection may be: the
+    /// state is written at least every snapshot interval (1 s by default), and frames in flight
+    /// when the daemon stopped were lost.
+    static let resumeSlackMs: Int64 = 10_000
 
     /// Throws unless `index` is below `count`.
     static func check(_ index: Int, below count: Int, _ what: String) throws(StateError) -> Int {

@@ -45,6 +45,10 @@ public struct AlertEngine: Sendable {
     var grid: TargetGrid
     /// Camera track (camera index << 32 | track id) → target serial.
     var trackTargets: [UInt64: UInt64] = [:]
+    /// Targets resumed from a restart's state and not seen since, with how long (event time)
+    /// after its last detection each may still be re-found (`AlertEngine+State.swift`).
+    var resumed: [UInt64] = []
+    var resumeGapMs: Int64 = 0
     var nextSerial: UInt64 = 1
     /// Open incidents by key; a target names its incident's key.
     var incidents: [UInt64: Incident] = [:]
@@ -243,6 +247,7 @@ public struct AlertEngine: Sendable {
         processReleased(into: &alerts)
         let idle = wallNowMs - lastReportWallMs
         let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
+        if !resumed.isEmpty { resumed.removeAll { targets[$0].map { $0.lastTs + resumeGapMs < clock } ?? true } }
         // Scanning every target is linear; doing it at most once a second of event time keeps it
         // off the per-message cost.
         if let last = lastExpiryClock, clock >= last, clock - last < 1_000 { return }
@@ -323,6 +328,7 @@ public struct AlertEngine: Sendable {
             let distance = target.position.distance(to: detection.position)
             if distance <= settings.fusionDistanceM && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
         }
+        if best == nil && !resumed.isEmpty { best = resumedTarget(for: detection, ts: ts) }
         let serial: UInt64
         if let best {
             serial = best.serial
@@ -342,11 +348,38 @@ public struct AlertEngine: Sendable {
         return serial
     }
 
+    /// A target resumed from the state of a restart that `detection` re-finds: the frames
+    /// between the state and the restart were lost, and the cameras' trackers may have moved on
+    /// to new track ids meanwhile (a reboot), so the fusion gates would take the same person for
+    /// a new one, on the far side of the line he crossed unseen. Within ``resumeGapMs`` of its
+    /// last detection, a resumed target of a compatible class is re-found where it would be by
+    /// now (its velocity, when known), give or take the fusion distance and 3 m/s of the gap.
+    private mutating func resumedTarget(for detection: Detection, ts: Int64) -> (serial: UInt64, distance: Double)? {
+        var best: (serial: UInt64, distance: Double)?
+        resumed.removeAll { serial in
+            guard let target = targets[serial] else { return true }
+            return target.lastTs + resumeGapMs < ts
+        }
+        for serial in resumed {
+            guard let target = targets[serial], ts >= target.lastTs - settings.fusionClockSkewMs, target.isCompatible(with: detection.objectClass)
+            else { continue }
+            let gapS = Double(max(ts - target.lastTs, 0)) / 1_000
+            var expected = target.position
+            if let velocity = target.motion.velocity {
+                expected = LocalPlane(origin: target.position).unproject(Vector2(x: velocity.east * gapS, y: velocity.north * gapS))
+            }
+            let distance = expected.distance(to: detection.position)
+            if distance <= settings.fusionDistanceM + 3 * gapS && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
+        }
+        return best
+    }
+
     // MARK: Per-detection update
 
     private mutating func update(_ serial: UInt64, with detection: Detection, camera: Int, ts: Int64, into alerts: inout [AlertEvent]) {
         guard var target = targets.removeValue(forKey: serial) else { return }
         defer { targets[serial] = target }
+        if !resumed.isEmpty, let i = resumed.firstIndex(of: serial) { resumed.remove(at: i) }
         let position = detection.position
         target.vote(detection.objectClass, conf: detection.conf)
         if !target.cameras.contains(Int32(camera)) { target.cameras.append(Int32(camera)) }
