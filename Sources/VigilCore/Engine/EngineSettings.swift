@@ -11,8 +11,8 @@ public struct EngineSettings: Sendable, Equatable {
     public var maxLatenessMs: Int64 = 2_000
     /// A report whose `ts` lies more than this behind the daemon's clock is refused (`bad_value`):
     /// a backlog after a link outage is real data, a capture time months or decades away from any
-    /// clock is not. Default 30 days.
-    public var maxBacklogMs: Int64 = 30 * 86_400_000
+    /// clock is not. Default a year (a nuisance soak plays a month of event time from the past).
+    public var maxBacklogMs: Int64 = 365 * 86_400_000
     /// The most frames a second a camera takes. A forward `seq` step larger than the camera could
     /// have taken in the event time since its last frame (plus `dedupWindow`) is no gap of lost
     /// frames but a wild counter: refused (`seq_jump`), never counted missing. Default 100.
