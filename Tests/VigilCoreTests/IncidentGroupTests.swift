@@ -155,3 +155,27 @@ import Testing
         #expect(incidents.allSatisfy { $0.count == 1 })
     }
 }
+
+extension LateGroupTests {
+    @Test func aPairThatASecondCameraPicksUpLaterStaysAPair() {
+        // Two people 4 m apart walking across; camera 0 sees both from the start, camera 1 only
+        // from 20 s on, and the second of them only from 22 s (he was hidden behind the first).
+        var h = H()
+        var t = 0.0
+        while t < 140 {
+            let x = -60 + 1.5 * t
+            let a = AlertEngineTests.at(x), b = AlertEngineTests.at(x, lat: 36.5 + 4 / 111_000)
+            h.frame(camera: 0, at: t, [(1, .person, a), (2, .person, b)])
+            var second: [(track: UInt32, ObjectClass, GeoPoint)] = []
+            if t >= 20 { second.append((7, .person, a)) }
+            if t >= 22 { second.append((8, .person, b)) }
+            h.frame(camera: 1, at: t, second)
+            t += 0.1
+        }
+        h.heartbeats(until: 220, from: 140)
+        let incidents = IncidentSummary.of(h.alerts).filter { $0.kinds.contains("border_crossing") }
+        #expect(incidents.count == 1, "\(IncidentSummary.of(h.alerts))")
+        #expect(incidents.first?.count == 2)
+        #expect(h.engine.stats.targetsCreated == 2, "each camera's tracks fused into the two targets")
+    }
+}
