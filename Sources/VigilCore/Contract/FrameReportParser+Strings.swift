@@ -324,6 +324,14 @@ extension FrameReportParser.Reader {
         UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    /// The 4 bytes at `offset`, the first in the lowest bits; `offset + 4` must not pass `end`.
+    /// The fast paths below check 12 bytes, so the tail of a key past its first 8 is read with
+    /// this (an 8-byte read there went up to 4 bytes past the payload: found by the fuzz target).
+    @inline(__always)
+    func tailWord(at offset: Int) -> UInt64 {
+        UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    }
+
     /// The fast path for the usual case: a report key written plainly, without escapes, matched
     /// with its closing quote in one or two word comparisons and consumed. Nil for anything
     /// else, which the general path then reads.
@@ -345,7 +353,7 @@ extension FrameReportParser.Reader {
         case UInt8(ascii: "t") where word & 0xFF_FFFF == Packed.ts:
             index += 3
             return .ts
-        case UInt8(ascii: "d") where word == Packed.detectio && self.word(at: index + 8) & 0xFF_FFFF == Packed.ns:
+        case UInt8(ascii: "d") where word == Packed.detectio && tailWord(at: index + 8) & 0xFF_FFFF == Packed.ns:
             index += 11
             return .detections
         default:
@@ -387,13 +395,13 @@ extension FrameReportParser.Reader {
         case UInt8(ascii: "s"):
             if word & 0xFF_FFFF_FFFF_FFFF == Packed.sizeM {
                 (key, length) = (.sizeM, 7)
-            } else if word == Packed.speedMp && self.word(at: index + 8) & 0xFFFF == Packed.s {
+            } else if word == Packed.speedMp && tailWord(at: index + 8) & 0xFFFF == Packed.s {
                 (key, length) = (.speedMps, 10)
             } else {
                 return nil
             }
         case UInt8(ascii: "h"):
-            guard word == Packed.heading && self.word(at: index + 8) & 0xFFFF_FFFF == Packed.deg else { return nil }
+            guard word == Packed.heading && tailWord(at: index + 8) & 0xFFFF_FFFF == Packed.deg else { return nil }
             (key, length) = (.headingDeg, 12)
         default:
             return nil
