@@ -15,7 +15,7 @@ import ZeroMQ
 /// own pace and ROUTER never has to drop a reply for a slow peer. The journal is read on this
 /// thread's own connection: catching up never waits for, or holds up, the writer.
 ///
-/// The socket and the reader belong to the thread; `stopping` and the counters are shared.
+/// The socket and the reader belong to the thread (``ServiceThread``); the counters are shared.
 final class CatchUpServer: Sendable {
     /// Alerts per reply when the request does not say, and at most.
     static let defaultLimit = 1_000
@@ -28,8 +28,7 @@ final class CatchUpServer: Sendable {
 
     private let socket: ZMQSocket
     private let journalPath: String?
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = ServiceThread(name: "vigil.catchup")
     private let counters = Mutex(CatchUpStats())
     private let logger: Logger
 
@@ -54,18 +53,13 @@ final class CatchUpServer: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.catchup"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the thread, which closes the socket; returns whether it did so before `deadline`.
+    /// A server never started closes its socket here.
     func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        return finished.wait(timeout: deadline) == .success
+        thread.stop(deadline: deadline) { socket.close() }
     }
 
     /// Requests answered, refused, and alerts served.
@@ -76,7 +70,7 @@ final class CatchUpServer: Sendable {
     private func run() {
         defer { socket.close() }
         var reader: JournalReader?
-        while !stopping.load(ordering: .relaxed) {
+        while !thread.isStopping {
             let message: [[UInt8]]
             do {
                 guard try socket.waitForInput(timeoutMs: 100), let received = try socket.receiveMessage(dontWait: true) else { continue }

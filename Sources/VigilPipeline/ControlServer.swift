@@ -7,11 +7,10 @@ import ZeroMQ
 /// Answers operator requests on a REP socket, on its own thread: `stats` (every counter, as
 /// JSON) and `ping`. The protocol: the request is one frame of ASCII, the reply one frame of JSON.
 ///
-/// The socket belongs to the control thread; `stopping` is atomic.
+/// The socket belongs to the control thread (``ServiceThread``).
 final class ControlServer: Sendable {
     private let socket: ZMQSocket
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = ServiceThread(name: "vigil.control")
     private let answer: @Sendable (String) -> [UInt8]
     private let logger: Logger
 
@@ -40,23 +39,17 @@ final class ControlServer: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.control"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the thread, which closes the socket; returns whether it did so before `deadline`.
     func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        return finished.wait(timeout: deadline) == .success
+        thread.stop(deadline: deadline) { socket.close() }
     }
 
     private func run() {
         defer { socket.close() }
-        while !stopping.load(ordering: .relaxed) {
+        while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100), let request = try socket.receiveMessage(dontWait: true) else { continue }
                 let command = String(decoding: request.first ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

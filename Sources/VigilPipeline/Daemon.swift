@@ -148,7 +148,8 @@ public final class Daemon: Sendable {
                 "ingest.bind": "\(settings.ingestBind.joined(separator: ","))", "ingest.connect": "\(settings.ingestConnect.joined(separator: ","))",
                 "publish.bind": "\(settings.publishBind.joined(separator: ","))", "control.bind": "\(settings.controlBind)",
                 "catchup.bind": "\(settings.catchupBind)", "journal": "\(publisher.journal?.path ?? "none")",
-                "seq.last": "\(publisher.journal?.lastSeq ?? 0)",
+                // The journal belongs to the writer thread, started above: its counters, not the journal.
+                "seq.last": "\(publisher.stats().lastSeq)",
                 "zmq.version": "\(ZMQContext.libraryVersion)",
             ])
     }

@@ -83,9 +83,14 @@ final class JournalStage: @unchecked Sendable {
         do {
             // LINGER: on shutdown, give subscribers a second to take what was published last.
             socket = try ZMQSocket(context: context, type: .pub, lingerMs: 1_000)
-            try socket.setSendHighWaterMark(Int32(clamping: settings.sendHighWaterMark))
         } catch {
             throw DaemonError(.socket, "cannot create the alert socket: \(error)")
+        }
+        do { try socket.setSendHighWaterMark(Int32(clamping: settings.sendHighWaterMark)) } catch {
+            // The socket is ours until init returns: closed here, or it leaked (and the deinit
+            // assertion fired in debug builds).
+            socket.close()
+            throw DaemonError(.socket, "cannot configure the alert socket: \(error)")
         }
         for endpoint in settings.publishBind {
             do { try socket.bind(endpoint) } catch {

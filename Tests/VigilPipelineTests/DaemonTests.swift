@@ -136,6 +136,33 @@ import ZeroMQ
         #expect(try peers.receive(timeoutMs: 2_000) != nil, "the raised alert left before the socket closed")
     }
 
+    // Start-up failures leave nothing open (issue 14's defects). Before the fixes, each crashed
+    // the test process with "ZMQSocket released without close()" in a debug build.
+
+    @Test func aFailedStartClosesTheCatchUpSocketItNeverStarted() throws {
+        var configuration = try Self.configuration()
+        let context = try ZMQContext()
+        let squatter = try ZMQSocket(context: context, type: .rep)
+        defer { squatter.close() }
+        configuration.settings.controlBind = try squatter.bind("tcp://127.0.0.1:*")
+        #expect(throws: DaemonError.self) { _ = try Daemon(configuration: configuration, logger: Logger(label: "test")) }
+        // The catch-up endpoint is free again: the server's socket was closed, not left behind.
+        let router = try ZMQSocket(context: context, type: .router)
+        defer { router.close() }
+        #expect(throws: Never.self) { _ = try router.bind(configuration.settings.catchupBind) }
+    }
+
+    @Test func anAlertSocketThatCannotBeConfiguredIsClosed() throws {
+        var configuration = try Self.configuration()
+        configuration.settings.sendHighWaterMark = -1  // libzmq refuses it: EINVAL
+        do {
+            _ = try Daemon(configuration: configuration, logger: Logger(label: "test"))
+            Issue.record("started with a send high-water mark of -1")
+        } catch {
+            #expect(error.code == .socket && error.message.contains("alert socket"), "\(error)")
+        }
+    }
+
     @Test func anEndpointInUseFailsStartWithItsName() throws {
         var configuration = try Self.configuration()
         let context = try ZMQContext()
