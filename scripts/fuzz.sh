@@ -3,9 +3,11 @@
 # patterns, clock steps, silences and restarts, through validation, the engine and the silences
 # (Fuzz/VigilFuzz, EngineFuzz). Usage:
 #
-#   scripts/fuzz.sh engine [SECONDS]      build, then fuzz for SECONDS (default 60): `make test` runs this
-#   scripts/fuzz.sh engine-long [HOURS]   the long run (default 8 hours), with value profiling; stop it
-#                                         any time with Ctrl-C (what it found stays in the corpus below)
+#   scripts/fuzz.sh engine [SECONDS]      build, then fuzz from the seeds for SECONDS (default 60): `make test`
+#                                         runs this
+#   scripts/fuzz.sh engine-long [TIME]    the long run (default 8h; TIME as 8h, 30m or 900s), with value
+#                                         profiling, on a corpus kept between runs; stop it any time with
+#                                         Ctrl-C (what it found stays)
 #   scripts/fuzz.sh build                 build only: .build-fuzz/release/fuzz-engine
 #   scripts/fuzz.sh repro FILE...         run the fuzzer on FILEs (a crash's input: its stack)
 #   scripts/fuzz.sh seeds                 regenerate the seed corpus Fuzz/corpus/engine/ (EngineFuzzSeeds)
@@ -22,8 +24,10 @@
 # target) with -parse-as-library and links it with those objects and libFuzzer's main. Both steps
 # are incremental: a run after an unchanged build costs a few seconds.
 #
-# Corpus: new inputs go to .build-fuzz/corpus/engine (kept between runs, not committed); the seeds in
-# Fuzz/corpus/engine are read, never written. Environment: FUZZ_FLAGS adds libFuzzer flags;
+# Corpus: the seeds in Fuzz/corpus/engine are read, never written. The short run starts from them
+# alone each time (new inputs go to .build-fuzz/corpus/engine-short, emptied first), so its seconds
+# go to fuzzing rather than to replaying a corpus that grows; the long run keeps what it finds in
+# .build-fuzz/corpus/engine (not committed). Environment: FUZZ_FLAGS adds libFuzzer flags;
 # VIGIL_FUZZ_PAYLOAD_SLACK=16 gives every payload 16 readable bytes after its end (as in a batch
 # buffer), to fuzz on past a known over-read at the end of a payload.
 set -euo pipefail
@@ -31,7 +35,6 @@ cd "$(dirname "$0")/.."
 
 SCRATCH=.build-fuzz
 BIN="$SCRATCH/release/fuzz-engine"
-WORK_CORPUS="$SCRATCH/corpus/engine"
 SEEDS=Fuzz/corpus/engine
 CRASHES=Fuzz/crashes
 SANITIZE=-sanitize=fuzzer,address
@@ -86,20 +89,26 @@ demangle() {
   if swift demangle --help >/dev/null 2>&1; then swift demangle --simplified; else cat; fi
 }
 
-# Runs the fuzzer for $1 seconds with the extra libFuzzer flags that follow; prints the figures.
+# Runs the fuzzer for $1 seconds, new inputs into the corpus $2, with the extra libFuzzer flags
+# that follow; prints the figures.
 run() {
-  local seconds=$1
-  shift
-  mkdir -p "$WORK_CORPUS" "$CRASHES"
+  local seconds=$1 corpus=$2
+  shift 2
+  mkdir -p "$corpus" "$CRASHES"
   local log="$SCRATCH/engine-run.log"
-  echo "fuzz: engine for ${seconds} s (corpus: $WORK_CORPUS + $SEEDS; log: $log)" >&2
+  echo "fuzz: engine for ${seconds} s (corpus: $corpus + $SEEDS; log: $log)" >&2
   local status=0
   # shellcheck disable=SC2086
   "$BIN" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-    -artifact_prefix="$CRASHES/engine-" "$@" ${FUZZ_FLAGS:-} "$WORK_CORPUS" "$SEEDS" >"$log" 2>&1 || status=$?
+    -artifact_prefix="$CRASHES/engine-" "$@" ${FUZZ_FLAGS:-} "$corpus" "$SEEDS" >"$log" 2>&1 || status=$?
   local executions last
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  if [ "$status" -eq 72 ] && grep -q 'run interrupted' "$log"; then
+    grep '^stat::' "$log"
+    echo "fuzz: engine: interrupted after ${executions:-0} sequences, no crash; corpus $(ls "$corpus" | wc -l) inputs"
+    return 130
+  fi
   if [ "$status" -ne 0 ]; then
     grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)' "$log" | tail -80 | demangle >&2
     local artifact
@@ -110,17 +119,25 @@ run() {
   fi
   echo "fuzz: $last"
   grep '^stat::' "$log"
-  echo "fuzz: engine: ${executions:-0} sequences run in ${seconds} s, no crash; corpus $(ls "$WORK_CORPUS" | wc -l) inputs (+ $(ls "$SEEDS" | wc -l) seeds)"
+  echo "fuzz: engine: ${executions:-0} sequences run in ${seconds} s, no crash; corpus $(ls "$corpus" | wc -l) inputs (+ $(ls "$SEEDS" | wc -l) seeds)"
 }
 
 case "${1:-}" in
   engine)
     build
-    run "${2:-60}"
+    rm -rf "$SCRATCH/corpus/engine-short"
+    run "${2:-60}" "$SCRATCH/corpus/engine-short"
     ;;
   engine-long)
     build
-    run $(( ${2:-8} * 3600 )) -use_value_profile=1
+    time=${2:-8h}
+    case "$time" in
+      *h) seconds=$(( ${time%h} * 3600 )) ;;
+      *m) seconds=$(( ${time%m} * 60 )) ;;
+      *s) seconds=${time%s} ;;
+      *) seconds=$(( time * 3600 )) ;;
+    esac
+    run "$seconds" "$SCRATCH/corpus/engine" -use_value_profile=1
     ;;
   build)
     build
@@ -136,7 +153,7 @@ case "${1:-}" in
     VIGIL_FUZZ_WRITE_CORPUS=1 swift test --filter VigilFuzzTests
     ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 64
     ;;
 esac
