@@ -151,6 +151,30 @@ import Testing
         #expect(raised.map(\.cameras) == [["cam-1"], ["cam-0"]])
     }
 
+    @Test func aWindowOfZeroIsOneIncidentPerCamera() {
+        var settings = EngineSettings()
+        settings.offlineGroupWindowMs = 0
+        var h = Harness()
+        h.engine = AlertEngine(cameras: CameraHealthTests.cameras, zones: AlertEngineTests.zones, rules: CameraHealthTests.rules, settings: settings)
+        h.run(from: 0, to: 10, live: [0, 1, 2])
+        h.run(from: 10, to: 45, live: [])
+        #expect(h.alerts.filter { $0.kind == "camera_offline" && $0.state == .raised }.map(\.cameras) == [["cam-0"], ["cam-1"], ["cam-2"]])
+    }
+
+    @Test func aGapThatNarrowsKeepsItsCount() {
+        // All three silent, one gap of all three; the outer two come back one by one: the gap
+        // narrows to the middle camera's stretch, and its count (cameras involved) stays 3.
+        var h = Harness()
+        h.run(from: 0, to: 10, live: [0, 1, 2])
+        h.run(from: 10, to: 45, live: [])
+        h.run(from: 45, to: 50, live: [0])
+        h.run(from: 50, to: 55, live: [0, 2])
+        let gap = h.alerts.filter { $0.kind == "coverage_gap" }
+        #expect(gap.count >= 2 && Set(gap.map(\.id)).count == 1, "\(gap.map { ($0.state, $0.cameras) })")
+        #expect(gap.map(\.count) == gap.map { _ in 3 })
+        #expect(gap.last.map { $0.stretch!.toKm - $0.stretch!.fromKm } ?? 0 < gap.first.map { $0.stretch!.toKm - $0.stretch!.fromKm } ?? 0)
+    }
+
     @Test func aCameraFallingSilentJustAfterTheOthersJoinsTheirIncident() {
         var h = Harness()
         h.run(from: 0, to: 10, live: [0, 1, 2])

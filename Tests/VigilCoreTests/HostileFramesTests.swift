@@ -31,7 +31,7 @@ import Testing
 
     @Test func aGapTheCameraCouldHaveShotIsMissingFramesAndNoMore() {
         // Off the air for an hour at 10 frames a second: 36,000 frames lost on the way, a gap
-        // that fits the time (100 frames a second at most): held, given up, counted exactly.
+        // that fits the time (1,000 frames a second at most): held, given up, counted exactly.
         var h = Harness()
         h.send(0, at: 0)
         #expect(h.send(36_000, at: 3_600_000) == .held)

@@ -5,7 +5,8 @@ any moment, and vigild killed in the middle of an incident.
 Alerts come from a pyzmq gateway (`Flapper`) or the simulator. With `health.offline_after_s`
 0.5 every registered camera that is silent for half a second is offline: a daemon started with no
 gateway publishes about a hundred `camera_offline` (and a few `coverage_gap`) alerts a second
-after it starts, and a round of frames from every camera resolves them all."""
+after it starts (`health.offline_group_window_s` 0: one incident per camera, not one for the
+cameras that fall silent together), and a round of frames from every camera resolves them all."""
 import json
 import os
 import random
@@ -105,7 +106,7 @@ def caught_up(consumer):
 # --- Helpers -----------------------------------------------------------------------------------
 
 def flapping_config(tmp_path, **sections):
-    return config_with(tmp_path, health={"offline_after_s": 0.5}, publish={"heartbeat_s": 0.2, **sections.pop("publish", {})},
+    return config_with(tmp_path, health={"offline_after_s": 0.5, "offline_group_window_s": 0}, publish={"heartbeat_s": 0.2, **sections.pop("publish", {})},
                        **sections)
 
 

@@ -86,8 +86,14 @@ def test_a_schedule_applies_in_the_site_time_zone_only(capture, tmp_path):
 
 
 def test_a_suppression_wins_over_any_alert_rule(capture, tmp_path):
-    rules = "rules:\n  - name: quiet\n    classes: [person]\n    suppress: true\n" + CROSSING
+    # Over every alert rule for the events it covers; a crossing only when it names cross.
+    rules = "rules:\n  - name: quiet\n    event: [cross, enter, dwell, loiter]\n    classes: [person]\n    suppress: true\n" + CROSSING
     assert replay(capture, tmp_path, rules, "suppressed") == []
+
+
+def test_a_suppression_that_does_not_name_cross_never_silences_a_crossing(capture, tmp_path):
+    rules = "rules:\n  - name: quiet\n    classes: [person]\n    suppress: true\n" + CROSSING
+    assert [a["kind"] for a in raised(replay(capture, tmp_path, rules, "not-cross"))] == ["border_crossing"]
 
 
 def test_camera_prefixes_match_the_cameras_that_saw_the_group(capture, tmp_path):

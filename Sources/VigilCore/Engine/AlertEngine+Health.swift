@@ -25,8 +25,9 @@
 /// `coverage_gap` incidents beside it.
 ///
 /// An offline incident has `count` the number of its cameras, class `unknown` and the centre of
-/// its cameras; a gap's has the number of cameras that would cover it, the middle of the
-/// stretch, and the stretch itself (`stretch` in the alert).
+/// its cameras; a gap's has the number of cameras that would cover it (every one it has
+/// involved so far: a gap that narrows keeps its count), the middle of the stretch, and the
+/// stretch itself as it is now (`stretch` in the alert).
 struct HealthIncident {
     let id: String
     let kind: String
@@ -102,7 +103,7 @@ extension AlertEngine {
         for found in silent.sorted(by: { ($0.since, $0.camera) < ($1.since, $1.camera) }) {
             let camera = found.camera
             let near = healthIncidents.keys.sorted().first { key in
-                guard let incident = healthIncidents[key], incident.stretch == nil, incident.rule == found.rule,
+                guard settings.offlineGroupWindowMs > 0, let incident = healthIncidents[key], incident.stretch == nil, incident.rule == found.rule,
                     incident.severity == found.severity, let since = silentSince(of: incident)
                 else { return false }
                 return abs(found.since - since) <= settings.offlineGroupWindowMs
@@ -180,9 +181,13 @@ extension AlertEngine {
                 let key = unmatched.remove(at: best.index)
                 keys.append(key)
                 var incident = healthIncidents[key]!
-                guard incident.stretch != gap.stretch || incident.cameras != gapCameras else { continue }
+                // The stretch is the gap as it is now; the cameras, every one it has involved so
+                // far (as for targets, `count` never falls: a gap that narrows as cameras return
+                // keeps them listed).
+                let joining = gapCameras.filter { !incident.cameras.contains($0) }
+                guard incident.stretch != gap.stretch || !joining.isEmpty else { continue }
                 incident.stretch = gap.stretch
-                incident.cameras = gapCameras
+                incident.cameras += joining
                 incident.position = Self.middle(of: gap.stretch, zones: zones)
                 incident.lastTs = max(incident.lastTs, ts ?? opened)
                 healthIncidents[key] = incident

@@ -15,8 +15,9 @@ public struct EngineSettings: Sendable, Equatable {
     public var maxBacklogMs: Int64 = 365 * 86_400_000
     /// The most frames a second a camera takes. A forward `seq` step larger than the camera could
     /// have taken in the event time since its last frame (plus `dedupWindow`) is no gap of lost
-    /// frames but a wild counter: refused (`seq_jump`), never counted missing. Default 100.
-    public var maxFrameRate: Int = 100
+    /// frames but a wild counter: refused (`seq_jump`), never counted missing. Default 1,000
+    /// (thermal cameras take 10 to 30; test and load gateways send faster).
+    public var maxFrameRate: Int = 1_000
     /// Frames remembered per camera to recognise a duplicate `(camera, seq)`. Default 1024.
     public var dedupWindow: Int = 1_024
     /// A new camera track joins an existing target of a compatible class if it is this close… Default 60 m.
@@ -62,7 +63,8 @@ public struct EngineSettings: Sendable, Equatable {
     /// Default 30 s.
     public var offlineAfterMs: Int64 = 30_000
     /// Cameras whose silence began within this long of each other are one `camera_offline`
-    /// incident that lists them (a gateway or its link died), not one incident each. Default 5 s.
+    /// incident that lists them (a gateway or its link died), not one incident each; 0: every
+    /// camera its own incident. Default 5 s.
     public var offlineGroupWindowMs: Int64 = 5_000
     /// Coverage gaps shorter than this are not raised (`coverage_gap`). Default 100 m.
     public var coverageGapMinM: Double = 100

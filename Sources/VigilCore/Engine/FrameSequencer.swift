@@ -120,7 +120,7 @@ public struct FrameSequencer: Sendable {
     /// Creates a sequencer for `cameraCount` cameras that remembers `window` frames per camera,
     /// waits up to `maxLatenessMs` for a missing one, and takes cameras to shoot at most
     /// `maxFrameRate` frames a second.
-    public init(cameraCount: Int, window: Int, maxLatenessMs: Int64, maxFrameRate: Int = 100) {
+    public init(cameraCount: Int, window: Int, maxLatenessMs: Int64, maxFrameRate: Int = 1_000) {
         cameras = Array(repeating: nil, count: cameraCount)
         missingByCamera = Array(repeating: 0, count: cameraCount)
         self.window = max(window, 1)
