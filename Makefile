@@ -6,7 +6,7 @@ RELEASE := .build/release
 SPEED ?= 10
 FUZZ_SECONDS ?= 60
 
-.PHONY: setup build release demo test test-swift test-python fuzz bench clean
+.PHONY: setup build release demo test test-swift test-python fuzz bench bench-trials clean
 
 ## setup: install what the project needs from Debian and PyPI (idempotent; run as root or with sudo).
 setup:
@@ -39,13 +39,29 @@ test-python: build
 fuzz:
 	@bash scripts/fuzz.sh engine $(FUZZ_SECONDS)
 
-## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal.
+## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal,
+## and 300 randomised detection trials.
 bench: setup
 	$(SWIFT) build -c release
 	$(RELEASE)/vigil-bench parse
 	$(RELEASE)/vigil-bench zones
 	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
 	$(RELEASE)/vigil-bench journal --bin $(RELEASE)
+	$(MAKE) --no-print-directory bench-trials
+
+## bench-trials: TRIALS (300) randomised detection trials against a release vigild on its own ports and state directory:
+## Pd with its 95 % lower bound, direction and count accuracy, latency; exit 3 on a miss or a bound below 0.99.
+TRIALS ?= 300
+TRIALS_SEED ?= 1
+bench-trials: release
+	@state=$$(mktemp -d); ports="tcp://127.0.0.1:7661 tcp://127.0.0.1:7662 tcp://127.0.0.1:7663 tcp://127.0.0.1:7664"; \
+	set -- $$ports; \
+	$(RELEASE)/vigild --config Config/vigild.yaml --ingest-bind $$1 --publish-bind $$2 --control-bind $$3 --catchup-bind $$4 \
+		--state-dir $$state 2> $$state/vigild.log & pid=$$!; \
+	for i in $$(seq 50); do $(RELEASE)/vigil stats --endpoint $$3 --timeout 0.2 > /dev/null 2>&1 && break; sleep 0.1; done; \
+	$(RELEASE)/vigil-sim trials --count $(TRIALS) --seed $(TRIALS_SEED) --endpoint $$1 --alerts $$2 --control $$3 \
+		--max-missed 0 --min-pd-lower-bound 0.99; status=$$?; \
+	kill $$pid; wait $$pid; rm -rf $$state; exit $$status
 
 clean:
 	rm -rf .build
