@@ -36,8 +36,9 @@ Method (metres, not degrees)
   which side a real point is on (PROVENANCE.md, Caveats); we use it only for points built to be
   clearly on one side.
 
-Zones: the border line (priority 100), the 1 km strip on both sides (60), the 5 km Iraqi buffer (40)
-and a circle around every place within 15 km of the line (20). Walking the line from its first
+Zones: the border line (priority 100), the 1 km strip on both sides (60), the 5 km Iraqi buffer (40),
+the border guards' patrol road (a band of 50 m around the line's offset curve 250 m inside Iraq; kind
+buffer, 30; ILLUSTRATIVE) and a circle around every place within 15 km of the line (20). Walking the line from its first
 vertex (Jordan end) to its last (Turkey end), Syria is on the left and Iraq on the right; this is
 asserted against the polygons.
 
@@ -133,6 +134,22 @@ RESTRICTED_HOLE_TOWNS = ("town-rabia", "town-al-yarubiyah")
 RESTRICTED_HOLE_MARGIN_M = 10.0
 RESTRICTED_HOLE_SIDES = 72        # vertices of each disc's circumscribed polygon
 RESTRICTED_LOITERING_S = 120
+
+# The border guards' patrol road, ILLUSTRATIVE: a track PATROL_ROAD_OFFSET_M inside Iraq along the
+# whole line (the offset curve of the line on the Iraqi side: every point of the road centre line is
+# that far from the nearest point of the border), and its zone, the band within PATROL_ROAD_BAND_M
+# of the centre line. Its kind is `buffer` (the engine's kinds are fixed; no default rule names a
+# buffer) with a low priority, so alerts keep naming the strip; rules.yaml's `patrol-road` rule
+# names it by id to silence patrol vehicles' presence there (never a crossing).
+PATROL_ROAD_ID = "iq-patrol-road"
+PATROL_ROAD_OFFSET_M = 250.0
+PATROL_ROAD_BAND_M = 50.0
+PATROL_ROAD_PRIORITY = 30
+PATROL_ROAD_SAMPLE_M = 50.0       # candidate points along each offset segment
+PATROL_ROAD_ARC_DEG = 5.0         # candidate points around the outside of a bend
+PATROL_ROAD_SIMPLIFY_M = 1.0      # Douglas-Peucker tolerance of the written centre line
+PATROL_ROAD_TOL_M = 3.0           # the written centre line stays within this of the offset, checked every 20 m
+PATROL_ROAD_MASK_CLEARANCE_M = 50.0  # no mask within this of the road's band
 
 # Reference crossing points printed for scenario writers: (label, km)
 REFERENCE_POINTS = [("lone person near Rabia", 553.0), ("vehicle near Al-Qaim", 232.0)]
@@ -552,6 +569,152 @@ def mask_feature(border: Border, mid: str, name: str, km: float, offset: float, 
     return {"type": "Feature", "id": mid, "geometry": geometry, "properties": props}, samples
 
 
+class SegmentGrid:
+    """The border's projected segments in a grid of square cells, for distances of points near the
+    line: `distance` is exact for points within `reach` metres of it (infinity further away)."""
+
+    CELL_M = 2000.0
+
+    def __init__(self, border: Border, reach: float):
+        self.xy = border.xy
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        c = self.CELL_M
+        for i in range(len(self.xy) - 1):
+            (x1, y1), (x2, y2) = self.xy[i], self.xy[i + 1]
+            for cx in range(math.floor((min(x1, x2) - reach) / c), math.floor((max(x1, x2) + reach) / c) + 1):
+                for cy in range(math.floor((min(y1, y2) - reach) / c), math.floor((max(y1, y2) + reach) / c) + 1):
+                    self.cells.setdefault((cx, cy), []).append(i)
+
+    def nearest(self, x: float, y: float) -> tuple[float, int, float]:
+        """(distance, segment, signed offset: > 0 right of the segment) of the nearest segment."""
+        best = (math.inf, -1, 0.0)
+        for i in self.cells.get((math.floor(x / self.CELL_M), math.floor(y / self.CELL_M)), ()):
+            (x1, y1), (x2, y2) = self.xy[i], self.xy[i + 1]
+            dx, dy = x2 - x1, y2 - y1
+            t = min(max(((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy), 0.0), 1.0)
+            d = math.hypot(x - x1 - t * dx, y - y1 - t * dy)
+            if d < best[0]:
+                best = (d, i, (dx * (y - y1) - dy * (x - x1)) / -math.hypot(dx, dy))
+        return best
+
+
+def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker: the points of the polyline to keep so that none left out is further than
+    `tolerance` from the simplified line (planar)."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (x1, y1), (x2, y2) = points[a], points[b]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        worst, at = -1.0, -1
+        for i in range(a + 1, b):
+            x, y = points[i]
+            d = abs(dx * (y - y1) - dy * (x - x1)) / length if length else math.hypot(x - x1, y - y1)
+            if d > worst:
+                worst, at = d, i
+        if worst > tolerance:
+            keep[at] = True
+            stack += [(a, at), (at, b)]
+    return [p for p, k in zip(points, keep) if k]
+
+
+def build_patrol_road(border: Border, areas: list[dict], log: list[str]) -> dict:
+    """The patrol road's zone: a band of PATROL_ROAD_BAND_M around the line's offset curve at
+    PATROL_ROAD_OFFSET_M on the Iraqi (right) side.
+
+    The offset curve is built in the projection: each segment of the line moved to its right, arcs
+    around the outside of bends, the corner where two moved segments meet inside a bend; candidate
+    points closer than the offset to any part of the line (inside bends, or where the line comes
+    back on itself) are dropped; the rest is simplified. Asserted: every 20 m of the written centre
+    line is within PATROL_ROAD_TOL_M of the offset and on the Iraqi side, and no mask comes within
+    PATROL_ROAD_MASK_CLEARANCE_M of the band.
+    """
+    d = PATROL_ROAD_OFFSET_M
+    xy = border.xy
+    grid = SegmentGrid(border, d + 200.0)
+    units = []
+    for i in range(len(xy) - 1):
+        (x1, y1), (x2, y2) = xy[i], xy[i + 1]
+        n = math.hypot(x2 - x1, y2 - y1)
+        units.append(((x2 - x1) / n, (y2 - y1) / n))
+    scale = [tm_scale(x, y) for x, y in xy]
+
+    def right(p: tuple[float, float], u: tuple[float, float], k: float) -> tuple[float, float]:
+        return p[0] + u[1] * d * k, p[1] - u[0] * d * k
+
+    candidates: list[tuple[float, float]] = []
+    for i in range(len(xy) - 1):
+        a, b = right(xy[i], units[i], scale[i]), right(xy[i + 1], units[i], scale[i + 1])
+        steps = max(1, math.ceil(math.hypot(b[0] - a[0], b[1] - a[1]) / PATROL_ROAD_SAMPLE_M))
+        candidates += [(a[0] + (b[0] - a[0]) * j / steps, a[1] + (b[1] - a[1]) * j / steps) for j in range(steps + 1)]
+        if i + 1 < len(xy) - 1:
+            u, v = units[i], units[i + 1]
+            turn = u[0] * v[1] - u[1] * v[0]          # > 0: the line turns left, the right side is outside
+            start, end = math.atan2(-u[0], u[1]), math.atan2(-v[0], v[1])   # the right normals' angles
+            if turn > 0:
+                sweep = (end - start) % (2 * math.pi)
+                steps = max(1, math.ceil(math.degrees(sweep) / PATROL_ROAD_ARC_DEG))
+                (vx, vy), k = xy[i + 1], scale[i + 1]
+                candidates += [(vx + d * k * math.cos(start + sweep * j / steps), vy + d * k * math.sin(start + sweep * j / steps))
+                               for j in range(1, steps)]
+            elif turn < 0:
+                # Inside the bend the two moved segments cross: that corner is on the road.
+                p, q = right(xy[i], u, scale[i]), right(xy[i + 1], u, scale[i + 1])
+                r, s = right(xy[i + 1], v, scale[i + 1]), right(xy[i + 2], v, scale[i + 2])
+                hit = _seg_cross(p, q, r, s)
+                if hit is not None:
+                    candidates.append(hit[1])
+    kept = []
+    for x, y in candidates:
+        dist, _, side = grid.nearest(x, y)
+        if dist >= d * min(scale) - 0.5 and side > 0:
+            kept.append((x, y))
+    road = simplify(kept, PATROL_ROAD_SIMPLIFY_M)
+    coords = [[r6(lon), r6(lat)] for lon, lat in (tm_inverse(x, y) for x, y in road)]
+    # Checks on the written coordinates, every 20 m.
+    worst = 0.0
+    for (lon1, lat1), (lon2, lat2) in zip(coords, coords[1:]):
+        (x1, y1), (x2, y2) = tm_forward(lon1, lat1), tm_forward(lon2, lat2)
+        steps = max(1, math.ceil(math.hypot(x2 - x1, y2 - y1) / 20.0))
+        for j in range(steps + 1):
+            x, y = x1 + (x2 - x1) * j / steps, y1 + (y2 - y1) * j / steps
+            dist, _, side = grid.nearest(x, y)
+            dist /= tm_scale(x, y)
+            assert side > 0, f"{PATROL_ROAD_ID}: a point of the road at {tm_inverse(x, y)} is on the Syrian side"
+            worst = max(worst, abs(dist - d))
+    assert worst <= PATROL_ROAD_TOL_M, f"{PATROL_ROAD_ID}: the road strays {worst:.1f} m from its {d:g} m offset"
+    road_line = [tm_forward(lon, lat) for lon, lat in coords]
+    for mask in (f for f in areas if f["properties"]["kind"] == "mask"):
+        g = mask["geometry"]
+        points = [g["coordinates"]] if g["type"] == "Point" else \
+            [p for rings in ([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]) for p in rings[0]]
+        radius = mask["properties"].get("radius_m", 0.0)
+        for lon, lat in points:
+            x, y = tm_forward(lon, lat)
+            gap = min(_point_segment_distance(x, y, a, b) for a, b in zip(road_line, road_line[1:])) - radius
+            assert gap >= PATROL_ROAD_BAND_M + PATROL_ROAD_MASK_CLEARANCE_M, \
+                f"{PATROL_ROAD_ID}: mask {mask['id']} is {gap:.0f} m from the road's centre line"
+    length = sum(vincenty(*a, *b)[0] for a, b in zip(coords, coords[1:]))
+    log.append(f"patrol road {PATROL_ROAD_ID}: LineString of {len(coords)} vertices, {length / 1000:.1f} km, "
+               f"{d:g} m inside Iraq (within {worst:.2f} m every 20 m), band {PATROL_ROAD_BAND_M:g} m either side")
+    return {"type": "Feature", "id": PATROL_ROAD_ID, "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": {"id": PATROL_ROAD_ID, "name": "Border guards' patrol road (illustrative)", "kind": "buffer",
+                           "priority": PATROL_ROAD_PRIORITY, "band_m": PATROL_ROAD_BAND_M, "side": "both",
+                           "offset_m": PATROL_ROAD_OFFSET_M,
+                           "note": ("illustrative, not surveyed: the track the border guards patrol, %g m inside Iraq "
+                                    "along the whole line (the offset curve of iq-sy-border), within the strip; "
+                                    "rules.yaml silences patrol vehicles' presence on it (rule patrol-road)" % d)}}
+
+
+def _point_segment_distance(x: float, y: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = min(max(((x - a[0]) * dx + (y - a[1]) * dy) / (dx * dx + dy * dy), 0.0), 1.0) if dx or dy else 0.0
+    return math.hypot(x - a[0] - t * dx, y - a[1] - t * dy)
+
+
 def build_areas(border: Border, zones: dict, cameras: dict, log: list[str]) -> list[dict]:
     """The masks and the restricted area; asserts their distances, views and validity."""
     cams = cameras["features"]
@@ -763,7 +926,8 @@ def build() -> tuple[dict[Path, str], list[str]]:
     zones = build_zones(border_fc, places_fc, border, log)
     cameras = build_cameras(border, iq, sy, log)
     areas = build_areas(border, zones, cameras, log)
-    zones["features"] = zones["features"][:3] + [f for f in areas if f["properties"]["kind"] == "restricted"] \
+    road = build_patrol_road(border, areas, log)
+    zones["features"] = zones["features"][:3] + [road] + [f for f in areas if f["properties"]["kind"] == "restricted"] \
         + [f for f in areas if f["properties"]["kind"] == "mask"] + zones["features"][3:]
     ids = [f["id"] for f in zones["features"] + cameras["features"]]
     assert len(ids) == len(set(ids)) and all(ID_RE.match(i) for i in ids), "ids are not unique and valid"

@@ -366,3 +366,45 @@ def test_restricted_area_is_a_polygon_with_a_hole_around_the_towns(data):
     assert in_polygon(*at_km(550.0), [exterior, hole])
     for km in (225.5, 227.5, 558.0):
         assert not in_polygon(*at_km(km), [exterior, hole]), km
+
+
+def test_patrol_road_runs_inside_iraq_within_the_strip(data):
+    """The border guards' patrol road (illustrative): a band of 50 m either side of a centre line
+    250 m inside Iraq along the whole line, in the strip, clear of the masks and the cameras."""
+    zones = {f["id"]: f for f in data["zones"]["features"]}
+    road = zones["iq-patrol-road"]
+    p = road["properties"]
+    assert road["geometry"]["type"] == "LineString"
+    assert p["kind"] == "buffer" and p["priority"] < zones["iq-buffer"]["properties"]["priority"] < 60
+    assert p["band_m"] == 50 and p["side"] == "both" and p["offset_m"] == 250 and "illustrative" in p["note"]
+    assert p["offset_m"] + p["band_m"] < zones["iq-sy-strip"]["properties"]["band_m"]
+    line, cum = data["line"], chainage(data["line"])
+    coords = road["geometry"]["coordinates"]
+    samples = []
+    for (lon1, lat1), (lon2, lat2) in zip(coords, coords[1:]):
+        x, y = to_local(lon2, lat2, lon1, lat1)
+        n = max(1, math.ceil(math.hypot(x, y) / 250))
+        samples += [from_local(x * j / n, y * j / n, lon1, lat1) for j in range(n)]
+    samples.append(tuple(coords[-1]))
+    chainages = []
+    for lon, lat in samples:
+        d, s, (qlon, qlat) = nearest_on_line(lon, lat, line, cum)
+        assert abs(d - 250) <= 5, (lon, lat, d)
+        # On the right of the line walked S->N (Iraq): the line's direction at its nearest point,
+        # crossed with the way to the road, points down.
+        i = max(j for j in range(len(cum) - 1) if cum[j] <= min(s, cum[-1] - 1e-6))
+        ux, uy = to_local(line[i + 1][0], line[i + 1][1], line[i][0], line[i][1])
+        vx, vy = to_local(lon, lat, qlon, qlat)
+        assert ux * vy - uy * vx < 0, (lon, lat)
+        chainages.append(s)
+    assert min(chainages) < 1000 and max(chainages) > cum[-1] - 1000, "the road runs along the whole line"
+    for mask in (f for f in zones.values() if f["properties"]["kind"] == "mask"):
+        g = mask["geometry"]
+        pts = [tuple(g["coordinates"])] if g["type"] == "Point" else [tuple(q) for q in positions(g)]
+        radius = mask["properties"].get("radius_m", 0)
+        for lon, lat in pts:
+            gap = min(math.hypot(*to_local(rlon, rlat, lon, lat)) for rlon, rlat in samples) - radius
+            assert gap >= p["band_m"] + 50, (mask["id"], gap)
+    for cam in data["cameras"]["features"]:
+        lon, lat = cam["geometry"]["coordinates"]
+        assert min(math.hypot(*to_local(rlon, rlat, lon, lat)) for rlon, rlat in samples) > 900, cam["id"]

@@ -177,7 +177,7 @@ import VigilSimulation
     @Test func theRealWorldKnowsTheDaemonsRules() throws {
         let world = try Fixtures.world()
         #expect(world.rules.map(\.name) == [
-            "animals-never-alert", "town-by-day", "crossing", "unknown-crossing", "strip-intrusion", "restricted-area",
+            "animals-never-alert", "town-by-day", "patrol-road", "crossing", "unknown-crossing", "strip-intrusion", "restricted-area",
             "restricted-loitering", "town-at-night", "camera-offline", "coverage-gap",
         ])
         #expect(world.zones?.zone(id: "restricted-rabia-crossing")?.kind == .restricted)
