@@ -86,7 +86,7 @@ extension AlertEngine {
                 case .wait: break
                 case .none: raise(&target, alerting, into: &alerts)
                 }
-            } else if case .none = verdict, groupCheckDue || target.motion.velocity == nil, !incidents.isEmpty, !target.wasSuppressed,
+            } else if case .none = verdict, groupCheckDue || target.motion.velocity == nil, !incidents.isEmpty,
                 case .join(let group) = groupFor(target)
             {
                 join(&target, group, nil, into: &alerts)
@@ -228,7 +228,9 @@ extension AlertEngine {
     func companions(of target: Target) -> [UInt64] {
         var found: [UInt64] = []
         grid.forEachNear(target.position) { serial in
-            guard let other = targets[serial], other.incident == nil, !other.wasSuppressed, movesTogether(target, other) else { return }
+            // A target suppressed for some events (a resident's presence in town) still moves
+            // with the others: it joins their crossing (an animal never does: its class).
+            guard let other = targets[serial], other.incident == nil, movesTogether(target, other) else { return }
             found.append(serial)
         }
         return found.sorted()
