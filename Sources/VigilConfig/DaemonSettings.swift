@@ -107,11 +107,12 @@ extension DaemonSettings {
         s.shutdownTimeoutSeconds = try pipeline.double("shutdown_timeout_s", default: s.shutdownTimeoutSeconds, in: 0.1...600)
 
         var e = s.engine
-        let time = try root["time"].mapping(allowed: ["max_future_skew_ms", "max_lateness_ms", "max_backlog_h", "max_frame_rate", "idle_advance_after_ms"])
+        let time = try root["time"].mapping(allowed: ["max_future_skew_ms", "max_lateness_ms", "max_backlog_h", "max_frame_rate", "idle_advance_after_ms", "clock_correction_min_ms"])
         e.maxFutureSkewMs = Int64(try time.int("max_future_skew_ms", default: Int(e.maxFutureSkewMs), in: 0...3_600_000))
         e.maxLatenessMs = Int64(try time.int("max_lateness_ms", default: Int(e.maxLatenessMs), in: 0...3_600_000))
         e.maxBacklogMs = Int64(try time.int("max_backlog_h", default: Int(e.maxBacklogMs / 3_600_000), in: 1...87_600)) * 3_600_000
         e.maxFrameRate = try time.int("max_frame_rate", default: e.maxFrameRate, in: 1...10_000)
+        e.clockCorrectionMinMs = Int64(try time.int("clock_correction_min_ms", default: Int(e.clockCorrectionMinMs), in: 0...60_000))
         e.idleAdvanceAfterMs = Int64(try time.int("idle_advance_after_ms", default: Int(e.idleAdvanceAfterMs), in: 100...3_600_000))
 
         let tracking = try root["tracking"].mapping(allowed: [

@@ -179,3 +179,74 @@ extension LateGroupTests {
         #expect(h.engine.stats.targetsCreated == 2, "each camera's tracks fused into the two targets")
     }
 }
+
+/// A camera whose clock runs seconds ahead of or behind the other's sees the same people: its
+/// offset is estimated and corrected (``ClockOffsets``), so they are not counted twice.
+@Suite struct ClockSkewTests {
+    /// The frames of `script`, each arriving at its true time (its `ts` less its camera's skew).
+    static func run(_ script: FrameScript, settings: EngineSettings = EngineSettings()) -> [AlertEvent] {
+        let frames = script.frames()
+        return FrameScript.run(frames, arrivalDelayMs: frames.map { -script.skewMs[$0.camera] }, settings: settings)
+    }
+
+    @Test(arguments: [3_000, -3_000, 4_500] as [Int64])
+    func aWalkerSeenByACameraWithASkewedClockIsOneTarget(skew: Int64) {
+        var script = FrameScript(actors: [IncidentGroupTests.walkers(1)], until: 200)
+        script.skewMs = [0, skew]
+        let incidents = IncidentSummary.of(Self.run(script))
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 1)
+        // The crossing is confirmed about 60 s in, as the strip's 60 s dwell falls due: which
+        // comes first is a matter of a frame.
+        #expect(incidents.first?.kinds.contains("border_crossing") == true)
+        #expect(incidents.first?.direction == "SY->IQ")
+    }
+
+    @Test func aGroupOfFourSeenByACameraTwoAndAHalfSecondsAheadIsCountedFour() {
+        var script = FrameScript(actors: [IncidentGroupTests.walkers(4)], until: 200)
+        script.skewMs = [0, 2_500]
+        let incidents = IncidentSummary.of(Self.run(script))
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 4)
+    }
+
+    @Test func aPersonAppearingLaterIsMatchedInTheCorrectedTimeOfTheSkewedCamera() {
+        // The walker comes into view after a minute: by then the offset is known and corrected.
+        var walker = IncidentGroupTests.walkers(1)
+        walker.start = 60
+        var script = FrameScript(actors: [walker], until: 260)
+        script.skewMs = [0, 4_000]
+        let incidents = IncidentSummary.of(Self.run(script))
+        #expect(incidents.count == 1, "\(incidents)")
+        #expect(incidents.first?.count == 1)
+    }
+
+    @Test func offsetsUnderTheMinimumAreLeftAlone() {
+        var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+        var script = FrameScript(actors: [], until: 30)
+        script.skewMs = [0, 700]
+        var alerts: [AlertEvent] = []
+        for frame in script.frames() {
+            let wall = frame.report.ts - script.skewMs[frame.camera]
+            _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)
+            engine.expire(wallNowMs: wall, into: &alerts)
+        }
+        #expect(engine.clockOffsets.correction == [0, 0])
+    }
+
+    @Test func aCameraFourSecondsAheadIsCorrectedByItsOffset() {
+        var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+        var script = FrameScript(actors: [], until: 30)
+        script.skewMs = [0, 4_000]
+        var alerts: [AlertEvent] = []
+        for frame in script.frames() {
+            let wall = frame.report.ts - script.skewMs[frame.camera]
+            _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)
+            engine.expire(wallNowMs: wall, into: &alerts)
+        }
+        // With two cameras the median is the later one: the correction is the whole skew, on
+        // one of them; the corrected clocks agree within a frame.
+        let corrected = engine.clockOffsets.correction
+        #expect(abs((4_000 - corrected[1]) - (0 - corrected[0])) <= 100, "\(corrected)")
+    }
+}

@@ -59,8 +59,10 @@ public struct AlertEngine: Sendable {
         settings.exercise || cameras.contains { health[Int($0)].exercise }
     }
 
-    /// Event time: the newest `ts` accepted from any camera.
+    /// Event time: the newest `ts` accepted from any camera, as corrected for its clock.
     var eventClock: Int64 = .min
+    /// How far each camera's clock is off, and its correction (``ClockOffsets``).
+    var clockOffsets: ClockOffsets
     /// Wall time at which a report was last accepted, for idle advance.
     var lastReportWallMs: Int64 = 0
     /// Per camera, the wall time at which its last report was accepted.
@@ -123,6 +125,7 @@ public struct AlertEngine: Sendable {
         sequencer = FrameSequencer(
             cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs, maxFrameRate: settings.maxFrameRate)
         released.reserveCapacity(16)
+        clockOffsets = ClockOffsets(cameraCount: cameras.count)
     }
 
     /// What happened to a frame report.
@@ -180,7 +183,7 @@ public struct AlertEngine: Sendable {
         acceptedTs = report.ts
         lastReportWallMs = wallNowMs
         cameraReportWallMs[camera] = wallNowMs
-        if report.ts > eventClock { eventClock = report.ts }
+        eventClock = max(eventClock, correctedTs(report.ts, camera: camera))
         processReleased(into: &alerts)
         return .accepted
     }
@@ -211,8 +214,15 @@ public struct AlertEngine: Sendable {
         released.removeAll(keepingCapacity: true)
     }
 
+    /// `ts` of `camera` as the engine times it: corrected by the camera's clock offset.
+    @inline(__always)
+    func correctedTs(_ ts: Int64, camera: Int) -> Int64 {
+        (ts - clockOffsets.correction[camera]).clamped(to: Self.timeRange)
+    }
+
     /// One frame, in its camera's order: detections become targets, positions become events.
     private mutating func handle(_ report: FrameReport, camera: Int, into alerts: inout [AlertEvent]) {
+        let ts = correctedTs(report.ts, camera: camera)
         counters.detectionsUnknownClass += UInt64(report.unknownClassCount)
         // Detections of known tracks first: a new track is then compared with targets already
         // updated from this frame, so two objects side by side are never fused into one.
@@ -230,8 +240,8 @@ public struct AlertEngine: Sendable {
                     counters.detectionsMasked += 1
                     continue
                 }
-                let serial = target(for: detection, camera: camera, ts: report.ts)
-                update(serial, with: detection, camera: camera, ts: report.ts, into: &alerts)
+                let serial = target(for: detection, camera: camera, ts: ts)
+                update(serial, with: detection, camera: camera, ts: ts, into: &alerts)
             }
         }
     }
@@ -245,6 +255,7 @@ public struct AlertEngine: Sendable {
         guard eventClock != .min else { return }
         sequencer.releaseOverdue(wallNowMs: wallNowMs, releasing: &released)
         processReleased(into: &alerts)
+        if settings.clockCorrectionMinMs > 0 { correctClocks(wallNowMs: wallNowMs) }
         let idle = wallNowMs - lastReportWallMs
         let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
         if !resumed.isEmpty { resumed.removeAll { targets[$0].map { $0.lastTs + resumeGapMs < clock } ?? true } }
@@ -297,12 +308,12 @@ public struct AlertEngine: Sendable {
         guard let newest = sequencer.newestTs(camera: camera), wallNowMs - cameraReportWallMs[camera] <= settings.idleAdvanceAfterMs else {
             return eventClock
         }
-        return newest
+        return correctedTs(newest, camera: camera)
     }
 
     /// Event time before which a track of `camera` is forgotten.
     private func trackHorizon(_ camera: Int32, _ idleAdvance: Int64) -> Int64 {
-        (sequencer.newestTs(camera: Int(camera)) ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
+        (sequencer.newestTs(camera: Int(camera)).map { correctedTs($0, camera: Int(camera)) } ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
     }
 
     // MARK: Tracks and fusion
@@ -318,8 +329,13 @@ public struct AlertEngine: Sendable {
         var best: (serial: UInt64, distance: Double)?
         grid.forEachNear(detection.position) { serial in
             // Seen within the fusion time before this detection; or after it, by up to the clock
-            // skew allowed (this camera's clock runs behind the others').
-            guard let target = targets[serial], ts - target.lastTs <= settings.fusionTimeMs, target.lastTs - ts <= settings.fusionClockSkewMs,
+            // skew allowed (this camera's clock runs behind the others'). A camera that has not
+            // seen the target yet may also be that far ahead: its clock's offset is corrected
+            // (``ClockOffsets``) once a few samples have shown it, and a target in view from its
+            // first frames would be taken for a second one until then.
+            guard let target = targets[serial], target.lastTs - ts <= settings.fusionClockSkewMs,
+                ts - target.lastTs <= settings.fusionTimeMs
+                    || (ts - target.lastTs <= settings.fusionClockSkewMs && !target.cameras.contains(Int32(camera))),
                 target.isCompatible(with: detection.objectClass)
             else { return }
             // A track of the same camera in this very frame means a different object beside this

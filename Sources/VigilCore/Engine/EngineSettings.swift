@@ -18,6 +18,11 @@ public struct EngineSettings: Sendable, Equatable {
     /// frames but a wild counter: refused (`seq_jump`), never counted missing. Default 1,000
     /// (thermal cameras take 10 to 30; test and load gateways send faster).
     public var maxFrameRate: Int = 1_000
+    /// A camera whose clock runs this far or more ahead of or behind the others' (at most
+    /// ``maxFutureSkewMs`` either way) has its `ts` corrected by its offset before its detections
+    /// are fused, grouped and timed, so a skewed clock never makes a second target of one person
+    /// (``ClockOffsets``); 0 turns the correction off. Default 1 s.
+    public var clockCorrectionMinMs: Int64 = 1_000
     /// Frames remembered per camera to recognise a duplicate `(camera, seq)`. Default 1024.
     public var dedupWindow: Int = 1_024
     /// A new camera track joins an existing target of a compatible class if it is this close… Default 60 m.

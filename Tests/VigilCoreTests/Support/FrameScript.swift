@@ -26,6 +26,8 @@ struct FrameScript {
     var until: Double
     var noiseM = 3.0
     var seed: UInt64 = 1
+    /// Per camera, how far its clock runs ahead (+) or behind (−), added to its `ts`.
+    var skewMs: [Int64] = [0, 0]
 
     /// Every frame of both cameras, in event-time order (camera 0 first on a tie).
     func frames() -> [Frame] {
@@ -53,7 +55,7 @@ struct FrameScript {
                 }
                 seq[camera] += 1
                 let report = FrameReport(
-                    camera: AlertEngineTests.cameras[camera].id, seq: seq[camera], ts: t0 + Int64(tick) * 100, detections: detections)
+                    camera: AlertEngineTests.cameras[camera].id, seq: seq[camera], ts: t0 + Int64(tick) * 100 + skewMs[camera], detections: detections)
                 frames.append(Frame(camera: camera, report: report))
             }
         }
