@@ -18,7 +18,7 @@ struct DaemonState: Sendable {
 /// to be resolved.
 enum DaemonStateCodec {
     /// "VIGILST" and the format's version.
-    static let magic: UInt64 = 0x5649_4749_4c53_5401
+    static let magic: UInt64 = 0x5649_4749_4c53_5402
 
     static func encode(_ state: DaemonState, wallNowMs: Int64) -> [UInt8] {
         var engine = StateWriter(capacity: 1_024 + state.engine.stats.targetsActive * 400)

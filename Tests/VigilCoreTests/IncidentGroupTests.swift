@@ -106,6 +106,60 @@ import Testing
         let velocity = try! #require(motion.velocity)
         #expect(abs(velocity.east - 1.5) < 0.6 && abs(velocity.north) < 0.6, "\(velocity)")
     }
+
+    @Test func aSecondWithOnlyItsFirstFixesIsPlacedWhereTheyWere() {
+        // A vehicle at 18 m/s, no noise; every other second only its first three fixes arrive
+        // (the rest were late or lost). Seconds placed at their starts made 4-5 m/s of error.
+        var motion = Motion()
+        let plane = LocalPlane(origin: GeoPoint(lat: 36.5, lon: 42.0))
+        for tick in 0..<100 where (tick / 10) % 2 == 0 || tick % 10 < 3 {
+            let t = Double(tick) / 10
+            motion.add(plane.unproject(Vector2(x: 18 * t, y: 0)), ts: 1_795_228_380_000 + Int64(tick) * 100)
+        }
+        let velocity = try! #require(motion.velocity)
+        #expect(abs(velocity.east - 18) < 0.2 && abs(velocity.north) < 0.2, "\(velocity)")
+    }
+
+    @Test func fastTargetsMoveTogetherWithinAShareOfTheirSpeed() {
+        func moving(east: Double, north: Double = 0) -> Motion {
+            var motion = Motion()
+            let plane = LocalPlane(origin: GeoPoint(lat: 36.5, lon: 42.0))
+            for tick in 0..<60 {
+                let t = Double(tick) / 10
+                motion.add(plane.unproject(Vector2(x: east * t, y: north * t)), ts: 1_795_228_380_000 + Int64(tick) * 100)
+            }
+            return motion
+        }
+        // Two vehicles of a convoy whose velocities came out 2 m/s apart (trial t114).
+        #expect(moving(east: -17.2, north: 7.7).movesWith(moving(east: -18.8, north: 8.9), tolerance: 1))
+        // A runner beside a walker, and two walkers going opposite ways, still do not.
+        #expect(!moving(east: 5).movesWith(moving(east: 1.5), tolerance: 1))
+        #expect(!moving(east: 1.5).movesWith(moving(east: -1.5), tolerance: 1))
+        // Nor a car overtaking another at 20 against 14 m/s.
+        #expect(!moving(east: 20).movesWith(moving(east: 14), tolerance: 1))
+    }
+}
+
+/// The new tracks of one frame are matched to targets together (``AlertEngine`` fusion).
+@Suite struct FusionChoiceTests {
+    @Test func twoNewTracksTakeTheTargetsClosestToThemTogether() {
+        var h = AlertEngineTests.Harness()
+        // Camera a sees two people 7 m apart, north-south.
+        let north = GeoPoint(lat: 36.5 + 7 / 111_000.0, lon: AlertEngineTests.at(-200).lon)
+        let south = AlertEngineTests.at(-200)
+        h.frame(camera: 0, at: 0, [(1, .person, south), (2, .person, north)])
+        // Camera b sees them too, with its own errors: track 11, listed first, 3.4 m north of
+        // the southern one (3.6 m from the northern one), track 12 0.5 m north of the southern
+        // one. Taken in order, 11 takes the southern target and 12 is left the northern one,
+        // 6.5 m off: crossed. Together, 12 (0.5 m) takes the southern and 11 the northern.
+        let fix11 = GeoPoint(lat: 36.5 + 3.4 / 111_000.0, lon: south.lon)
+        let fix12 = GeoPoint(lat: 36.5 + 0.5 / 111_000.0, lon: south.lon)
+        h.frame(camera: 1, at: 0.05, [(11, .person, fix11), (12, .person, fix12)])
+        let southTarget = h.engine.trackTargets[AlertEngine.trackKey(0, 1)]
+        let northTarget = h.engine.trackTargets[AlertEngine.trackKey(0, 2)]
+        #expect(h.engine.trackTargets[AlertEngine.trackKey(1, 12)] == southTarget)
+        #expect(h.engine.trackTargets[AlertEngine.trackKey(1, 11)] == northTarget)
+    }
 }
 
 /// Groups that form after the first sighting (rule 2a): issue 13 found a pair walking into a

@@ -9,6 +9,7 @@ extension AlertEngine {
     /// ``EngineSettings/idleAdvanceAfterMs`` of wall time and lately in event time; a camera whose
     /// correction changed has its targets' times moved with it.
     mutating func correctClocks(wallNowMs: Int64) {
+        guard clockOffsets.isDue(clock: eventClock) else { return }
         let sequencer = sequencer, reported = cameraReportWallMs, idleMs = settings.idleAdvanceAfterMs
         var newestOfAll = Int64.min
         for camera in reported.indices { if let ts = sequencer.newestTs(camera: camera) { newestOfAll = max(newestOfAll, ts) } }

@@ -38,14 +38,16 @@ struct ClockOffsets: Sendable {
         correction = Array(repeating: 0, count: cameraCount)
     }
 
-    /// Whether any camera is corrected.
-    var any: Bool { correction.contains { $0 != 0 } }
+    /// Whether a round is due at event time `clock`.
+    func isDue(clock: Int64) -> Bool {
+        clock >= lastRoundClock.addingSaturating(Self.intervalMs) || clock < lastRoundClock
+    }
 
     /// A round of samples at event time `clock`, at most every ``intervalMs``: `newest` gives a
     /// camera's newest `ts` if it reported recently enough to be compared, else `nil`.
     /// Returns the cameras whose correction changed, with the change.
     mutating func sample(clock: Int64, minMs: Int64, maxMs: Int64, newest: (Int) -> Int64?) -> [(camera: Int, change: Int64)] {
-        guard minMs > 0, clock >= lastRoundClock.addingSaturating(Self.intervalMs) || clock < lastRoundClock else { return [] }
+        guard minMs > 0, isDue(clock: clock) else { return [] }
         lastRoundClock = clock
         scratch.removeAll(keepingCapacity: true)
         for camera in correction.indices { if let ts = newest(camera) { scratch.append(ts) } }

@@ -20,16 +20,27 @@ struct Motion {
         var lon: Double
         /// The second (event time, ms / 1000).
         var second: Int64
+        /// The mean time of its fixes, ms into the second.
+        var meanMs: Double
 
-        static let none = Sample(lat: 0, lon: 0, second: .min)
+        static let none = Sample(lat: 0, lon: 0, second: .min, meanMs: 0)
     }
 
     /// The fixes of one second being summed.
     private struct Bucket {
         var second: Int64
         var sumLat = 0.0, sumLon = 0.0, n = 0.0
+        /// The sum of the fixes' times, ms into the second.
+        var sumMs = 0.0
 
-        var mean: Sample? { n > 0 ? Sample(lat: sumLat / n, lon: sumLon / n, second: second) : nil }
+        var mean: Sample? { n > 0 ? Sample(lat: sumLat / n, lon: sumLon / n, second: second, meanMs: sumMs / n) : nil }
+
+        mutating func add(_ point: GeoPoint, ms: Int64) {
+            sumLat += point.lat
+            sumLon += point.lon
+            sumMs += Double(ms - second * 1_000)
+            n += 1
+        }
     }
 
     /// Seconds between the two samples compared.
@@ -58,13 +69,9 @@ struct Motion {
             current = Bucket(second: second)
         }
         if second == current.second {
-            current.sumLat += point.lat
-            current.sumLon += point.lon
-            current.n += 1
+            current.add(point, ms: ts)
         } else if second == previous.second {
-            previous.sumLat += point.lat
-            previous.sumLon += point.lon
-            previous.n += 1
+            previous.add(point, ms: ts)
         }
     }
 
@@ -84,7 +91,11 @@ struct Motion {
             reference = self.sample(pushed - 1 - back)
             if sample.second - reference.second >= Self.span { break }
         }
-        let seconds = Double(sample.second - reference.second)
+        // Between the mean times of the two seconds' fixes, not their starts: a second whose
+        // fixes all came from its first half (the rest were late, or lost) is placed there, so a
+        // vehicle's velocity does not swing by metres a second with the feed's gaps.
+        let seconds = Double(sample.second - reference.second) + (sample.meanMs - reference.meanMs) / 1_000
+        guard seconds > 0.5 else { return }
         let metresPerDegreeLat = 110_574.0
         let metresPerDegreeLon = 111_320.0 * cos(sample.lat * .pi / 180)
         velocity = (
@@ -102,13 +113,22 @@ struct Motion {
         }
     }
 
-    /// Whether `other` moves with this one: velocities differing by at most `tolerance` m/s.
+    /// Whether `other` moves with this one: velocities differing by at most `tolerance` m/s, or
+    /// by ``relativeTolerance`` of the faster one's speed when that is more. The error of a
+    /// velocity grows with the speed: a second's mean position is taken from the fixes that
+    /// arrived in time, and a vehicle at 18 m/s whose frames come up to a second late has seconds
+    /// averaged over half their span, 2 m/s apart for two vehicles of one convoy (trial t114).
     /// Unknown velocities (a target seen for under `span` seconds) never match.
     func movesWith(_ other: Motion, tolerance: Double) -> Bool {
         guard let a = velocity, let b = other.velocity else { return false }
         let de = a.east - b.east, dn = a.north - b.north
-        return de * de + dn * dn <= tolerance * tolerance
+        let speed = max(a.east * a.east + a.north * a.north, b.east * b.east + b.north * b.north).squareRoot()
+        let allowed = max(tolerance, Self.relativeTolerance * speed)
+        return de * de + dn * dn <= allowed * allowed
     }
+
+    /// The share of the speed two velocities may differ by and still move together.
+    static let relativeTolerance = 0.15
 }
 
 // MARK: State (here, where the private fields are)
@@ -120,11 +140,13 @@ extension Motion {
             w.put(bucket.sumLat)
             w.put(bucket.sumLon)
             w.put(bucket.n)
+            w.put(bucket.sumMs)
         }
         for sample in [ring.0, ring.1, ring.2, ring.3] {
             w.put(sample.lat)
             w.put(sample.lon)
             w.put(sample.second)
+            w.put(sample.meanMs)
         }
         w.put(pushed)
         w.put(velocity) { w, v in
@@ -139,10 +161,11 @@ extension Motion {
             bucket.sumLat = try r.double()
             bucket.sumLon = try r.double()
             bucket.n = try r.double()
+            bucket.sumMs = try r.double()
             return bucket
         }
         func sample(_ r: inout StateReader) throws(StateError) -> Sample {
-            Sample(lat: try r.double(), lon: try r.double(), second: try r.int64())
+            Sample(lat: try r.double(), lon: try r.double(), second: try r.int64(), meanMs: try r.double())
         }
         self.init()
         previous = try bucket(&r)
