@@ -80,4 +80,4 @@ bench-nuisance: release
 	kill $$pid; wait $$pid; rm -rf $$state; exit $$status
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -5,15 +5,19 @@
 /// him at t: without a correction the fusion gate (``EngineSettings/fusionTimeMs``) takes them
 /// for two people, and a lone walker is raised with `count` 2 (the detection trials found it in
 /// 8 of 300 trials). The offset is estimated from the feeds themselves: every quarter second of
-/// event time, each camera that reported recently is compared with the median of all of them
-/// (its newest `ts` minus theirs); the median of its last ``window`` samples is its offset. The
+/// event time, each camera that is streaming (it sent new frames in this round and the one
+/// before, so its newest `ts` is within a frame of its now) is compared with the median of the
+/// streaming cameras (its newest `ts` minus theirs); the median of its last ``window`` samples
+/// is its offset. A camera that only sends a heartbeat now and then is left out: its newest
+/// `ts` is up to a heartbeat old, and beside a border of them a streaming camera would look
+/// seconds ahead (the nuisance soak's heartbeats are 10 s of event time apart). The
 /// median of the cameras, not the daemon's clock, is the reference: a replay or an accelerated
 /// run plays event time at another pace than the wall clock, and the border's cameras agree
 /// with one another far better than with any one of them.
 ///
-/// Only an offset of at least ``EngineSettings/clockCorrectionMinMs`` is corrected (a camera
-/// that reports at 10 frames a second among cameras that send a heartbeat a second looks half
-/// a second ahead, and that is no clock fault), and none beyond
+/// Only an offset of at least ``EngineSettings/clockCorrectionMinMs`` is corrected (cameras
+/// whose frames arrive at different moments of a round differ by up to a frame or two, and that
+/// is no clock fault), and none beyond
 /// ``EngineSettings/maxFutureSkewMs`` either way: further behind is a backlog after an outage,
 /// real old data, not a clock. The correction moves only when the estimate moved by half the
 /// minimum, so a camera's corrected times do not jitter.
@@ -27,6 +31,9 @@ struct ClockOffsets: Sendable {
     private var nextSample: [Int]
     /// Per camera, the correction subtracted from its `ts`.
     private(set) var correction: [Int64]
+    /// Per camera, its newest `ts` at the last round, and in how many rounds in a row it was new.
+    private var lastNewest: [Int64?]
+    private var streak: [Int]
     /// Event time of the last round.
     private var lastRoundClock: Int64 = .min
     /// Scratch space for a round.
@@ -36,6 +43,8 @@ struct ClockOffsets: Sendable {
         samples = Array(repeating: [], count: cameraCount)
         nextSample = Array(repeating: 0, count: cameraCount)
         correction = Array(repeating: 0, count: cameraCount)
+        lastNewest = Array(repeating: nil, count: cameraCount)
+        streak = Array(repeating: 0, count: cameraCount)
     }
 
     /// Whether a round is due at event time `clock`.
@@ -50,13 +59,18 @@ struct ClockOffsets: Sendable {
         guard minMs > 0, isDue(clock: clock) else { return [] }
         lastRoundClock = clock
         scratch.removeAll(keepingCapacity: true)
-        for camera in correction.indices { if let ts = newest(camera) { scratch.append(ts) } }
+        for camera in correction.indices {
+            let ts = newest(camera)
+            streak[camera] = ts != nil && ts != lastNewest[camera] ? streak[camera] + 1 : 0
+            lastNewest[camera] = ts
+            if let ts, streak[camera] >= 2 { scratch.append(ts) }
+        }
         guard scratch.count >= 2 else { return [] }
         var changed: [(camera: Int, change: Int64)] = []
         scratch.sort()
         let reference = scratch[scratch.count / 2]
-        for camera in correction.indices {
-            guard let ts = newest(camera) else { continue }
+        for camera in correction.indices where streak[camera] >= 2 {
+            guard let ts = lastNewest[camera] else { continue }
             // Both lie in the engine's time range, so the difference cannot overflow.
             let lead = ts - reference
             if samples[camera].count < Self.window {
