@@ -31,8 +31,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The alert journal: every alert message, and the daemon's state, in SQLite.
         .target(name: "VigilJournal", dependencies: ["CSQLite"]),
+        // The wire's types, shared by the daemon and every client: the alert message (encoding,
+        // strict and lenient decoding), Severity, ObjectClass, GeoPoint. No Foundation: VigilCore
+        // is built on it.
+        .target(name: "VigilWire"),
         // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
-        .target(name: "VigilCore"),
+        .target(name: "VigilCore", dependencies: ["VigilWire"]),
         // Configuration files (YAML, GeoJSON) read and validated into VigilCore values.
         .target(
             name: "VigilConfig",
@@ -55,7 +59,7 @@ let package = Package(
             ]
         ),
         // CAP 1.2 (OASIS Common Alerting Protocol) messages from alert messages, for systems outside ours.
-        .target(name: "VigilCAP"),
+        .target(name: "VigilCAP", dependencies: ["VigilWire"]),
         .executableTarget(
             name: "vigil",
             dependencies: [
@@ -90,10 +94,11 @@ let package = Package(
         // driven through validation, the engine and the silences (the libFuzzer entry point,
         // Fuzz/engine, is built only by scripts/fuzz.sh).
         .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
+        .testTarget(name: "VigilWireTests", dependencies: ["VigilWire"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP"]),
+        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),

@@ -37,7 +37,7 @@ struct JournalWriteBenchmark {
     var seconds: Double
 
     /// A realistic alert: a vehicle seen by two cameras crossing at Rabia, with its rule.
-    static let event = AlertEvent(
+    static let event = AlertMessage(
         id: "inc-20260514-rabia-000412", state: .raised, kind: "border_crossing", severity: .critical, objectClass: .vehicle,
         count: 1, sector: "S12", zone: "iq-sy-border", lat: 36.792131, lon: 42.089312, direction: "SY->IQ",
         cameras: ["cam-rabia-17", "cam-rabia-18"], firstTs: 1_795_228_381_250, lastTs: 1_795_228_387_250, rule: "crossing")

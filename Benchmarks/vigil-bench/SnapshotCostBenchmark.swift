@@ -41,7 +41,7 @@ struct SnapshotCostBenchmark {
             count: 0, cameras: configuration.cameras, border: border, vehiclesPerCamera: vehiclesPerCamera,
             startMs: Int64(Date().timeIntervalSince1970 * 1_000) - Int64(maxFrames) - 60_000, spacingMs: 1)
         var engine = configuration.makeEngine()
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         var alertCount = 0
         var next = 0
         var rows: [Row] = []

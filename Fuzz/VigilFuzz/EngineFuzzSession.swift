@@ -23,7 +23,7 @@ struct EngineFuzzSession {
     private var nextTickMs = tickMs
     /// The batch being processed: its wall time, frames and alerts so far.
     private var batch: (wallMs: Int64, frames: Int)?
-    private var alerts: [AlertEvent] = []
+    private var alerts: [AlertMessage] = []
     /// What each camera's gateway sent last.
     private var feeds: [Feed]
     /// The life cycle of incidents: as the engine emits them, and as consumers see them.
@@ -108,7 +108,7 @@ struct EngineFuzzSession {
     /// The processing stage's timer: expire, the silences that ended, the missing frames' notice.
     private mutating func tick() {
         summary.ticks += 1
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         engine.expire(wallNowMs: wallMs, into: &alerts)
         let ended = gate.expire(nowMs: wallMs)
         send(alerts, released: ended.events)
@@ -291,7 +291,7 @@ struct EngineFuzzSession {
 
     /// The engine's alerts through the silences; what consumers see is numbered and encoded as
     /// the publisher does.
-    private mutating func send(_ alerts: [AlertEvent], released: [AlertEvent], at nowMs: Int64? = nil) {
+    private mutating func send(_ alerts: [AlertMessage], released: [AlertMessage], at nowMs: Int64? = nil) {
         guard !alerts.isEmpty || !released.isEmpty else { return }
         let nowMs = nowMs ?? wallMs
         for event in alerts {
@@ -401,7 +401,7 @@ struct Lifecycle {
         self.stream = stream
     }
 
-    mutating func see(_ event: AlertEvent) {
+    mutating func see(_ event: AlertMessage) {
         switch event.state {
         case .raised:
             precondition(!open.contains(event.id) && !closed.contains(event.id), "\(stream): incident \(event.id) raised again")

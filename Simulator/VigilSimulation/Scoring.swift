@@ -214,7 +214,7 @@ public enum Scorer {
     /// names and always for `border_crossing`; `mapping` converts `emitted_ts` (`nil`: real time,
     /// wall time is event time).
     public static func score(
-        truth: GroundTruth, messages: [AlertMessage], parameters: MatchParameters = MatchParameters(), mapping: TimeMapping? = nil,
+        truth: GroundTruth, messages: [PartialAlertMessage], parameters: MatchParameters = MatchParameters(), mapping: TimeMapping? = nil,
         unparsable: Int = 0
     ) -> Score {
         let incidents = AlertIncident.group(messages)
@@ -236,7 +236,7 @@ public enum Scorer {
         // Silent events take no part in matching: an incident about one is false.
         let truth = allTruth.filter { $0.expectation != .silent && !parameters.silentClasses.contains($0.objectClass) }
         let ofKind = incidents.filter { $0.hasKind(kind) }
-        var matched = Array(repeating: [(incident: AlertIncident, first: AlertMessage)](), count: truth.count)
+        var matched = Array(repeating: [(incident: AlertIncident, first: PartialAlertMessage)](), count: truth.count)
         var falseIDs: [String] = []
         for incident in ofKind {
             guard let first = incident.firstMessage(ofKind: kind), let index = bestMatch(for: incident, first: first, in: truth, parameters)
@@ -276,7 +276,7 @@ public enum Scorer {
     }
 
     /// Whether `incident`, whose first message of the kind is `first`, matches `event`.
-    public static func matches(_ incident: AlertIncident, first: AlertMessage, _ event: TrueEvent, _ parameters: MatchParameters) -> Bool {
+    public static func matches(_ incident: AlertIncident, first: PartialAlertMessage, _ event: TrueEvent, _ parameters: MatchParameters) -> Bool {
         guard event.direction == nil || first.direction == event.direction, first.objectClass == event.objectClass.rawValue,
             let position = first.position, position.distance(to: event.position) <= parameters.matchDistanceM,
             let window = incident.window
@@ -285,7 +285,7 @@ public enum Scorer {
         return window.lowerBound - slack <= event.eventTimeMs && event.eventTimeMs <= window.upperBound + slack
     }
 
-    private static func bestMatch(for incident: AlertIncident, first: AlertMessage, in truth: [TrueEvent], _ parameters: MatchParameters) -> Int? {
+    private static func bestMatch(for incident: AlertIncident, first: PartialAlertMessage, in truth: [TrueEvent], _ parameters: MatchParameters) -> Int? {
         let reference = first.lastTs ?? first.firstTs ?? 0
         return truth.indices.filter { matches(incident, first: first, truth[$0], parameters) }.min { a, b in
             let expectedA = truth[a].expectation == .expected, expectedB = truth[b].expectation == .expected

@@ -103,7 +103,7 @@ public enum TrialScorer {
     /// Scores every trial of `plan` played in `run` against `messages` (in order of arrival);
     /// returns the outcomes and the stray incidents' kinds (health incidents apart).
     public static func score(
-        plan: TrialPlan, run: TrialRunResult, messages: [AlertMessage], world: SimulationWorld, siteTime: SiteTime,
+        plan: TrialPlan, run: TrialRunResult, messages: [PartialAlertMessage], world: SimulationWorld, siteTime: SiteTime,
         parameters: MatchParameters = MatchParameters()
     ) -> (outcomes: [TrialOutcome], strays: [String: Int], health: [String: Int]) {
         var healthKinds: Set<String> = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VigilConfig
+import VigilCore
 import VigilSimulation
 import ZeroMQ
 
@@ -176,7 +177,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if score {
-            let messages = received.compactMap(AlertMessage.parse)
+            let messages = received.compactMap(PartialAlertMessage.parse)
             let result = Scorer.score(
                 truth: summary.groundTruth, messages: messages,
                 parameters: MatchParameters(matchDistanceM: matchDistanceM, matchTimeS: matchTimeS), mapping: summary.mapping,

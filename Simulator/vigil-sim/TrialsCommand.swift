@@ -232,7 +232,7 @@ struct TrialsCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let messages = received.compactMap(AlertMessage.parse)
+        let messages = received.compactMap(PartialAlertMessage.parse)
         let scored = TrialScorer.score(
             plan: plan, run: result, messages: messages, world: world, siteTime: siteTime,
             parameters: MatchParameters(matchDistanceM: matchDistanceM, matchTimeS: matchTimeS))

@@ -1,6 +1,8 @@
+import VigilWire
+
 /// OASIS Common Alerting Protocol (CAP) 1.2 messages written from Vigil alert messages.
 ///
-/// `WireAlert` reads an alert message as vigild publishes it (CONTRACT.md section 2),
+/// `AlertMessage.decode` (VigilWire) reads an alert message as vigild publishes it (CONTRACT.md section 2),
 /// `CAPWriter` turns a stream of them into `CAPAlert` messages (remembering each open incident's
 /// earlier messages for `<references>`), and `CAPAlert.xmlDocument` writes one as a single line
 /// of XML. The code values below are those of the CAP 1.2 data dictionary (OASIS Standard,
@@ -13,11 +15,7 @@ public enum CAP {
     /// what the data dictionary forbids there (spaces, commas, the restricted characters `<` and
     /// `&`), nor any other white space or control character.
     public static func isValidToken(_ text: some StringProtocol) -> Bool {
-        !text.isEmpty
-            && text.unicodeScalars.allSatisfy { scalar in
-                !(scalar == "," || scalar == "<" || scalar == "&" || scalar.properties.isWhitespace
-                    || scalar.properties.generalCategory == .control)
-            }
+        AlertMessage.isToken(text)
     }
 
     /// `<status>`: how the message is to be handled.

@@ -1,3 +1,5 @@
+import VigilWire
+
 /// One CAP 1.2 `<alert>` message: the elements Vigil writes, in the standard's order
 /// (`xmlDocument` writes them). Optional elements Vigil never uses (`source`, `addresses`,
 /// `code`, `audience`, `effective`, `expires`, `web`, `contact`, `resource`, `altitude`,
@@ -132,14 +134,14 @@ public struct CAPAlert: Sendable, Equatable {
         /// `<areaDesc>`.
         public var areaDesc: String
         /// `<polygon>`s: closed rings (first point = last), at least 4 points each.
-        public var polygons: [[GeoCoordinate]]
+        public var polygons: [[GeoPoint]]
         /// `<circle>`s.
         public var circles: [Circle]
         /// `<geocode>`s.
         public var geocodes: [NamedValue]
 
         /// An area.
-        public init(areaDesc: String, polygons: [[GeoCoordinate]] = [], circles: [Circle] = [], geocodes: [NamedValue] = []) {
+        public init(areaDesc: String, polygons: [[GeoPoint]] = [], circles: [Circle] = [], geocodes: [NamedValue] = []) {
             self.areaDesc = areaDesc
             self.polygons = polygons
             self.circles = circles
@@ -150,12 +152,12 @@ public struct CAPAlert: Sendable, Equatable {
     /// A `<circle>`: a centre and a radius in kilometres.
     public struct Circle: Sendable, Equatable {
         /// The centre.
-        public var center: GeoCoordinate
+        public var center: GeoPoint
         /// The radius, km.
         public var radiusKm: Double
 
         /// A circle.
-        public init(center: GeoCoordinate, radiusKm: Double) {
+        public init(center: GeoPoint, radiusKm: Double) {
             self.center = center
             self.radiusKm = radiusKm
         }

@@ -1,3 +1,5 @@
+import VigilWire
+
 /// What one alert message says in CAP terms: the `<info>` block, the status and the texts.
 /// Pure: the message type and references, which depend on the incident's earlier messages, are
 /// `CAPWriter`'s.
@@ -19,14 +21,14 @@ enum CAPMapping {
     static let cameraKinds: Set<String> = ["camera_offline", "coverage_gap"]
 
     /// `<status>`: a drill's, else Exercise for simulated input, else Actual.
-    static func status(of alert: WireAlert, options: CAPOptions) -> CAP.Status {
+    static func status(of alert: AlertMessage, options: CAPOptions) -> CAP.Status {
         if let drill = options.drill { return drill.status }
         return alert.exercise ? .exercise : .actual
     }
 
     /// `<note>` for the status: what the exercise or test is (CAP asks for the exercise to be
     /// named in the note), or nil for an actual message.
-    static func statusNote(of alert: WireAlert, status: CAP.Status) -> String? {
+    static func statusNote(of alert: AlertMessage, status: CAP.Status) -> String? {
         switch status {
         case .exercise where alert.exercise: "Exercise: this alert comes from simulated input, not from real detections."
         case .exercise: "Exercise: sent for a drill."
@@ -36,7 +38,7 @@ enum CAPMapping {
     }
 
     /// `<severity>`.
-    static func severity(_ severity: WireAlert.Severity) -> CAP.Severity {
+    static func severity(_ severity: Severity) -> CAP.Severity {
         switch severity {
         case .critical: .extreme
         case .high: .severe
@@ -46,7 +48,7 @@ enum CAPMapping {
     }
 
     /// The `<info>` block for an alert.
-    static func info(for alert: WireAlert, options: CAPOptions) -> CAPAlert.Info {
+    static func info(for alert: AlertMessage, options: CAPOptions) -> CAPAlert.Info {
         let over = alert.state == .resolved
         var info = CAPAlert.Info(
             categories: [.security], event: eventName(alert.kind), responseTypes: [over ? .allClear : .monitor],
@@ -77,13 +79,13 @@ enum CAPMapping {
     }
 
     /// Whether the alert is about cameras (health) rather than targets.
-    static func isCameraHealth(_ alert: WireAlert) -> Bool {
+    static func isCameraHealth(_ alert: AlertMessage) -> Bool {
         cameraKinds.contains(alert.kind) || alert.stretch != nil
     }
 
     /// `<headline>`, under 160 characters: "Border crossing SY->IQ, 3 persons, iq-sy-border S07";
     /// "Resolved: …" once the incident is over.
-    static func headline(for alert: WireAlert) -> String {
+    static func headline(for alert: AlertMessage) -> String {
         var text = eventName(alert.kind)
         if let stretch = alert.stretch {
             text += " \(stretch.border) km \(km(stretch.fromKm))-\(km(stretch.toKm)) (\(km(stretch.km)) km), \(alert.sector)"
@@ -91,14 +93,14 @@ enum CAPMapping {
             text += ": \(cameraList(alert.cameras)), \(alert.sector)"
         } else {
             if let direction = alert.direction { text += " \(direction)" }
-            text += ", \(targets(alert.count, alert.objectClass)), \(alert.zone) \(alert.sector)"
+            text += ", \(targets(alert.count, alert.objectClass.rawValue)), \(alert.zone) \(alert.sector)"
         }
         if alert.state == .resolved { text = "Resolved: " + text }
         return text.count < 160 ? text : String(text.prefix(158)) + "…"
     }
 
     /// `<description>`: what happened, where, seen by whom, when, and Vigil's incident.
-    static func description(of alert: WireAlert) -> String {
+    static func description(of alert: AlertMessage) -> String {
         var sentences: [String] = []
         let place = "\(alert.position.capPair) (zone \(alert.zone), sector \(alert.sector))"
         if let stretch = alert.stretch {
@@ -109,7 +111,7 @@ enum CAPMapping {
             sentences.append("\(eventName(alert.kind)): \(cameraList(alert.cameras)), at \(place).")
         } else {
             let direction = alert.direction.map { " \($0)" } ?? ""
-            sentences.append("\(eventName(alert.kind))\(direction) by \(targets(alert.count, alert.objectClass)) at \(place).")
+            sentences.append("\(eventName(alert.kind))\(direction) by \(targets(alert.count, alert.objectClass.rawValue)) at \(place).")
             if !alert.cameras.isEmpty { sentences.append("Seen by \(alert.cameras.joined(separator: ", ")).") }
         }
         let first = CAPDateTime(millisecondsSince1970: alert.firstTs)
@@ -127,10 +129,10 @@ enum CAPMapping {
     }
 
     /// `<parameter>`s: every field of the alert message a receiver may want as a value.
-    static func parameters(of alert: WireAlert) -> [CAPAlert.NamedValue] {
+    static func parameters(of alert: AlertMessage) -> [CAPAlert.NamedValue] {
         var fields: [(String, String)] = [
             ("id", alert.id), ("seq", String(alert.seq)), ("state", alert.state.rawValue), ("kind", alert.kind),
-            ("severity", alert.severity.rawValue), ("class", alert.objectClass), ("count", String(alert.count)),
+            ("severity", alert.severity.rawValue), ("class", alert.objectClass.rawValue), ("count", String(alert.count)),
         ]
         if let direction = alert.direction { fields.append(("direction", direction)) }
         fields += [("cameras", alert.cameras.joined(separator: " ")), ("zone", alert.zone), ("sector", alert.sector)]
@@ -148,7 +150,7 @@ enum CAPMapping {
 
     /// `<area>`: a corridor for a coverage gap's stretch, else a circle around the position,
     /// larger for camera health; geocodes name Vigil's sector and zone.
-    static func area(of alert: WireAlert, options: CAPOptions) -> CAPAlert.Area {
+    static func area(of alert: AlertMessage, options: CAPOptions) -> CAPAlert.Area {
         let geocodes = [CAPAlert.NamedValue(domain + "sector", alert.sector), .init(domain + "zone", alert.zone)]
         if let stretch = alert.stretch {
             let ring = Corridor.ring(from: stretch.from, to: stretch.to, halfWidthKm: options.corridorHalfWidthKm)

@@ -1,3 +1,5 @@
+import VigilWire
+
 /// Turns a stream of alert messages into CAP 1.2 messages, one for one, remembering each open
 /// incident's messages so that its later messages reference them.
 ///
@@ -46,7 +48,7 @@ public struct CAPWriter: Sendable {
     public var openIncidents: Int { incidents.count }
 
     /// The CAP message for the next alert message of the stream.
-    public mutating func message(for alert: WireAlert) -> CAPAlert {
+    public mutating func message(for alert: AlertMessage) -> CAPAlert {
         messagesWritten += 1
         let earlier: Incident? = alert.state == .raised ? nil : incidents[alert.id]
         let status = CAPMapping.status(of: alert, options: options)
@@ -73,11 +75,11 @@ public struct CAPWriter: Sendable {
     }
 
     /// The CAP message for the next alert message, as one line of XML (no line break at the end).
-    public mutating func line(for alert: WireAlert) -> String {
+    public mutating func line(for alert: AlertMessage) -> String {
         message(for: alert).xmlDocument
     }
 
-    private mutating func remember(_ message: CAPAlert, of alert: WireAlert, after earlier: Incident?) {
+    private mutating func remember(_ message: CAPAlert, of alert: AlertMessage, after earlier: Incident?) {
         if alert.state == .resolved {
             incidents[alert.id] = nil
             return

@@ -1,4 +1,5 @@
 import Foundation
+import VigilWire
 
 /// The corridor around a straight segment: the CAP polygon of a `coverage_gap`.
 enum Corridor {
@@ -16,7 +17,7 @@ enum Corridor {
     /// The alert gives only the stretch's ends: where the border bends between them, the corridor
     /// around the chord does not follow it (on the default configuration's 32 km Al-Qaim stretch
     /// the border runs up to 4.5 km from the chord).
-    static func ring(from start: GeoCoordinate, to end: GeoCoordinate, halfWidthKm: Double) -> [GeoCoordinate] {
+    static func ring(from start: GeoPoint, to end: GeoPoint, halfWidthKm: Double) -> [GeoPoint] {
         let metresPerDegreeLat = earthRadiusM * .pi / 180
         let metresPerDegreeLon = metresPerDegreeLat * cos((start.lat + end.lat) / 2 * .pi / 180)
         // `end` in metres east and north of `start`.
@@ -28,8 +29,8 @@ enum Corridor {
         let (leftE, leftN) = (-alongN, alongE)
         let w = halfWidthKm * 1_000
 
-        func point(_ metresEast: Double, _ metresNorth: Double) -> GeoCoordinate {
-            GeoCoordinate(lat: start.lat + metresNorth / metresPerDegreeLat, lon: start.lon + metresEast / metresPerDegreeLon)
+        func point(_ metresEast: Double, _ metresNorth: Double) -> GeoPoint {
+            GeoPoint(lat: start.lat + metresNorth / metresPerDegreeLat, lon: start.lon + metresEast / metresPerDegreeLon)
         }
         let corners = [
             point(-alongE * w + leftE * w, -alongN * w + leftN * w),  // behind start, left

@@ -98,7 +98,7 @@ public final class Daemon: Sendable {
     /// saw of it, so none is left open for them.
     static func resume(
         _ fresh: DaemonState, from snapshot: JournalSnapshot?, lastSeq: UInt64, logger: Logger
-    ) -> (DaemonState, closing: [AlertEvent]) {
+    ) -> (DaemonState, closing: [AlertMessage]) {
         guard let snapshot else { return (fresh, []) }
         let decoded: DaemonStateCodec.Decoded
         do { decoded = try DaemonStateCodec.decode(snapshot.bytes) } catch {

@@ -9,7 +9,7 @@ import VigilCore
 struct DaemonState: Sendable {
     var engine: AlertEngine
     var gate: AlertGate
-    var visibleOpen: [String: AlertEvent]
+    var visibleOpen: [String: AlertMessage]
 }
 
 /// The snapshot's bytes: a magic number and version, the wall time it was taken, then the
@@ -39,7 +39,7 @@ enum DaemonStateCodec {
         var takenWallMs: Int64
         var engine: [UInt8]
         var gate: [UInt8]
-        var visibleOpen: [AlertEvent]
+        var visibleOpen: [AlertMessage]
     }
 
     static func decode(_ bytes: [UInt8]) throws(StateError) -> Decoded {
@@ -48,7 +48,7 @@ enum DaemonStateCodec {
         guard magic == Self.magic else { throw StateError("the snapshot is not in this Vigil's format (\(String(magic, radix: 16)))") }
         let decoded = Decoded(
             takenWallMs: try r.int64(), engine: try r.rawBytes(), gate: try r.rawBytes(),
-            visibleOpen: try r.array { r throws(StateError) in try AlertEvent(from: &r) })
+            visibleOpen: try r.array { r throws(StateError) in try AlertMessage(from: &r) })
         guard r.isAtEnd else { throw StateError("the snapshot has bytes after its end") }
         return decoded
     }

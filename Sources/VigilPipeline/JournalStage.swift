@@ -10,7 +10,7 @@ import ZeroMQ
 /// What the journal takes from processing at each commit: the alerts due since the last one
 /// and, when asked for, the daemon's state as it stood right after them.
 struct Handoff: Sendable {
-    var events: [AlertEvent]
+    var events: [AlertMessage]
     var state: DaemonState?
 }
 
@@ -51,7 +51,7 @@ final class JournalStage: @unchecked Sendable {
     // The writer thread's own:
     private var take: (@Sendable (ProcessingStage.StateWanted) -> Handoff)?
     private var counters = JournalStats()
-    private var unjournaled: [AlertEvent] = []
+    private var unjournaled: [AlertMessage] = []
     private var lastHeartbeatMs: Int64 = 0
     private var lastSnapshotMs: Int64 = 0
     private var lastRetentionMs: Int64 = 0
@@ -212,7 +212,7 @@ final class JournalStage: @unchecked Sendable {
         if let last = records.last { counters.lastSeq = last.seq }
     }
 
-    private func send(_ record: JournalRecord, event: AlertEvent) {
+    private func send(_ record: JournalRecord, event: AlertMessage) {
         do {
             // A PUB socket never blocks: past a subscriber's high-water mark libzmq drops for that subscriber only.
             try socket.send(topic: record.topic, payload: record.payload)

@@ -22,11 +22,11 @@ final class ProcessingStage: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     /// Alerts for consumers, waiting for the journal; and whether the engine changed since the
     /// journal last took its state.
-    private var outbox: [AlertEvent]
+    private var outbox: [AlertMessage]
     private var changed = false
     /// Incidents consumers have seen open, with the last message they saw of each: if a restart
     /// cannot resume the engine, these are the incidents to resolve.
-    private var visibleOpen: [String: AlertEvent]
+    private var visibleOpen: [String: AlertMessage]
     private let keepsState: Bool
     private let notify: @Sendable () -> Void
     private let logger: Logger
@@ -41,7 +41,7 @@ final class ProcessingStage: @unchecked Sendable {
     /// is due before anything else (the incidents a restart had to resolve). With `keepsState`,
     /// ``take(_:)`` hands out copies of the state; `notify` tells the journal alerts are due.
     init(
-        state: DaemonState, outbox: [AlertEvent], keepsState: Bool, silenceStore: SilenceStore?, logger: Logger, rejectionLogIntervalSeconds: Double,
+        state: DaemonState, outbox: [AlertMessage], keepsState: Bool, silenceStore: SilenceStore?, logger: Logger, rejectionLogIntervalSeconds: Double,
         missingLogIntervalSeconds: Double = 10, notify: @escaping @Sendable () -> Void
     ) {
         engine = state.engine
@@ -64,7 +64,7 @@ final class ProcessingStage: @unchecked Sendable {
         timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
         timer.setEventHandler { [self] in
             let nowMs = WallClock.nowMs()
-            var alerts: [AlertEvent] = []
+            var alerts: [AlertMessage] = []
             engine.expire(wallNowMs: nowMs, into: &alerts)
             let ended = gate.expire(nowMs: nowMs)
             if ended.expired { persistSilences() }
@@ -86,7 +86,7 @@ final class ProcessingStage: @unchecked Sendable {
 
     private func process(_ frames: [ValidatedFrame]) {
         dispatchPrecondition(condition: .onQueue(queue))
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         let nowMs = WallClock.nowMs()
         for frame in frames {
             if case .rejected(let error) = engine.process(frame.report, camera: frame.camera, wallNowMs: nowMs, into: &alerts) {
@@ -102,7 +102,7 @@ final class ProcessingStage: @unchecked Sendable {
 
     /// Passes the engine's messages through the silences and hands what is visible to the
     /// publisher, after the incidents a silence no longer holds back.
-    private func send(_ alerts: [AlertEvent], released: [AlertEvent], nowMs: Int64) {
+    private func send(_ alerts: [AlertMessage], released: [AlertMessage], nowMs: Int64) {
         guard !alerts.isEmpty || !released.isEmpty else { return }
         changed = true
         let visible = released + gate.pass(alerts, nowMs: nowMs)

@@ -44,19 +44,6 @@ public struct Replayer {
     /// has nothing left to time out), and counted in ``ReplaySummary/expiryTicksSkipped``.
     public static let maxSimulatedGapMs: Int64 = 2 * 86_400_000
 
-    /// An alert produced by the replay, numbered and stamped as the publisher would.
-    public struct Alert: Sendable, Equatable {
-        /// The alert as the engine produced it.
-        public var event: AlertEvent
-        /// Its place in the alert stream, from 1.
-        public var seq: UInt64
-        /// The `recv_ms` of the message, or the time of the expiry tick, that caused it.
-        public var emittedTs: Int64
-
-        /// The contract's JSON payload (CONTRACT.md section 2), without a newline.
-        public var json: [UInt8] { AlertEncoder.encode(event, seq: seq, emittedTs: emittedTs) }
-    }
-
     /// What became of one recorded message.
     public enum Outcome: Sendable, Equatable {
         /// The configuration does not subscribe to its topic: the daemon would not have received it.
@@ -102,9 +89,9 @@ public struct Replayer {
     private var nextTickMs: Int64?
     /// Open incidents: ids in the order they were first seen, and each one's latest message.
     private var openOrder: [String] = []
-    private var openIncidents: [String: AlertEvent] = [:]
+    private var openIncidents: [String: AlertMessage] = [:]
     /// Scratch list of alerts, reused.
-    private var pending: [AlertEvent] = []
+    private var pending: [AlertMessage] = []
 
     /// A replay with the engine, validation, batch size and subscriptions of `configuration`,
     /// built exactly as the daemon builds them.
@@ -129,7 +116,7 @@ public struct Replayer {
     /// is outside ``recordedTimeRange`` stops the replay with an error naming its line (see
     /// ``checked(_:from:)``).
     public mutating func run(
-        _ reader: CaptureReader, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void
+        _ reader: CaptureReader, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (AlertMessage) -> Void
     ) throws(CaptureError) {
         while let message = try reader.next() { feed(try Self.checked(message, from: reader), onMessage: onMessage, onAlert: onAlert) }
         finish(onAlert: onAlert)
@@ -154,7 +141,7 @@ public struct Replayer {
     ///
     /// A `recv_ms` outside ``recordedTimeRange`` is taken as the nearest end of it (callers that
     /// read a capture refuse such a message first, with ``checked(_:from:)``).
-    public mutating func feed(_ message: CapturedMessage, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (Alert) -> Void) {
+    public mutating func feed(_ message: CapturedMessage, onMessage: (ProcessedMessage) -> Void = { _ in }, onAlert: (AlertMessage) -> Void) {
         counters.messages += 1
         let ordinal = counters.messages
         guard isSubscribed(message.topic) else {
@@ -213,12 +200,12 @@ public struct Replayer {
 
     /// Ends the last batch (the expiry after it). No further time is simulated: what is still
     /// open stays open. Feeding more messages afterwards carries on the same replay.
-    public mutating func finish(onAlert: (Alert) -> Void) {
+    public mutating func finish(onAlert: (AlertMessage) -> Void) {
         if batch != nil { endBatch(onAlert: onAlert) }
     }
 
     /// The expiry after a batch, at the batch's time.
-    private mutating func endBatch(onAlert: (Alert) -> Void) {
+    private mutating func endBatch(onAlert: (AlertMessage) -> Void) {
         guard let open = batch else { return }
         batch = nil
         guard open.handedOver else { return }
@@ -228,7 +215,7 @@ public struct Replayer {
     }
 
     /// Numbers, counts and hands over the alerts in `pending`.
-    private mutating func emit(emittedTs: Int64, onAlert: (Alert) -> Void) {
+    private mutating func emit(emittedTs: Int64, onAlert: (AlertMessage) -> Void) {
         guard !pending.isEmpty else { return }
         for event in pending {
             lastSeq += 1
@@ -238,13 +225,13 @@ public struct Replayer {
             case .resolved: counters.resolved += 1
             }
             track(event)
-            onAlert(Alert(event: event, seq: lastSeq, emittedTs: emittedTs))
+            onAlert(event.stamped(seq: lastSeq, emittedTs: emittedTs))
         }
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Keeps each open incident's latest message.
-    private mutating func track(_ event: AlertEvent) {
+    private mutating func track(_ event: AlertMessage) {
         if event.state == .resolved {
             openIncidents[event.id] = nil
             if openOrder.count > 64 && openOrder.count > 2 * openIncidents.count {
@@ -284,7 +271,7 @@ public struct ReplaySummary: Sendable, Equatable {
     /// `recv_ms` of the first and last message received (subscribed).
     public var firstReceivedMs: Int64?, lastReceivedMs: Int64?
     /// The incidents still open, each as its latest message, in the order they were raised.
-    public var openIncidents: [AlertEvent] = []
+    public var openIncidents: [AlertMessage] = []
 
     /// Zero counters.
     public init() {}

@@ -497,7 +497,7 @@ struct ResumingTail {
                 return
             }
             for alert in page.alerts {
-                guard let seq = Self.seq(of: alert.payload) else {
+                guard let seq = AlertMessage.seq(of: alert.payload) else {
                     note("an alert without a seq on \(alert.topic) in a catch-up page skipped")
                     continue
                 }
@@ -539,7 +539,7 @@ struct ResumingTail {
                 }
                 continue
             }
-            guard let seq = Self.seq(of: message[1]) else {
+            guard let seq = AlertMessage.seq(of: message[1]) else {
                 note("an alert without a seq on \(topic) skipped")
                 continue
             }
@@ -600,15 +600,6 @@ struct ResumingTail {
         }
     }
 
-    /// An alert message's `seq`, all the position needs of it.
-    private struct Numbered: Decodable {
-        var seq: UInt64
-    }
-
-    /// The `seq` of an alert message; nil when it has none.
-    static func seq(of payload: [UInt8]) -> UInt64? {
-        (try? JSONDecoder().decode(Numbered.self, from: Data(payload)))?.seq
-    }
 
     private func note(_ message: String) {
         FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))

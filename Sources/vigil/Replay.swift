@@ -60,7 +60,7 @@ struct Replay: ParsableCommand {
         var failure: CaptureError?
         do {
             try replayer.run(reader) { alert in
-                if printing { output.appendLine(alert.json) }
+                if printing { output.appendLine(AlertEncoder.encode(alert)) }
             }
         } catch {
             failure = error

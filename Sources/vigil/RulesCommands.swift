@@ -95,7 +95,7 @@ struct RulesCommands: ParsableCommand {
             var replayer = Replayer(configuration: configuration)
             var last: [String: RuleExplanation] = [:]
             var seen = Set<String>()
-            var pendingAlerts: [Replayer.Alert] = []
+            var pendingAlerts: [AlertMessage] = []
             do {
                 while let message = try reader.next() {
                     replayer.feed(try Replayer.checked(message, from: reader), onMessage: { processed in
@@ -130,8 +130,8 @@ struct RulesCommands: ParsableCommand {
             print("\(summary.messages) messages, \(summary.accepted) accepted; alerts: \(summary.raised) raised, \(summary.updated) updated, \(summary.resolved) resolved")
         }
 
-        private func report(_ alert: Replayer.Alert, engine: AlertEngine) {
-            let event = alert.event
+        private func report(_ alert: AlertMessage, engine: AlertEngine) {
+            let event = alert
             print(
                 "seq \(alert.seq) \(event.state.rawValue) \(event.id) \(event.kind) \(event.severity.rawValue) zone \(event.zone) count \(event.count)"
                     + " ts \(event.lastTs): rule \(event.rule ?? "-")")

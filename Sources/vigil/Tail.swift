@@ -158,7 +158,7 @@ struct Tail: ParsableCommand {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
             do {
-                let alert = try WireAlert.decode(line)
+                let alert = try AlertMessage.decode(line)
                 guard prefixes.contains(where: { alert.topic.hasPrefix($0) }) else { continue }
                 printer.print(alert, json: Array(line.utf8))
             } catch {
@@ -201,16 +201,16 @@ extension Tail {
         }
 
         /// Prints an alert message as received; only CAP output needs it decoded.
-        mutating func print(_ payload: [UInt8]) throws(WireAlertError) {
+        mutating func print(_ payload: [UInt8]) throws(AlertDecodingError) {
             if writer == nil {
                 emit(payload)
             } else {
-                print(try WireAlert.decode(Data(payload)), json: payload)
+                print(try AlertMessage.decode(payload), json: payload)
             }
         }
 
         /// Prints a decoded alert message whose JSON text is `json`.
-        mutating func print(_ alert: WireAlert, json: [UInt8]) {
+        mutating func print(_ alert: AlertMessage, json: [UInt8]) {
             if let line = writer?.line(for: alert) {
                 emit(Array(line.utf8))
             } else {

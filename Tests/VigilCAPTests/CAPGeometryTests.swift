@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import VigilCAP
+import VigilWire
 
 /// Areas and times: the coverage gap's corridor, number and date formats.
 @Suite struct CAPGeometryTests {
     /// Distance in metres between two points (haversine).
-    private func distanceM(_ a: GeoCoordinate, _ b: GeoCoordinate) -> Double {
+    private func distanceM(_ a: GeoPoint, _ b: GeoPoint) -> Double {
         let (φ1, φ2) = (a.lat * .pi / 180, b.lat * .pi / 180)
         let dφ = φ2 - φ1
         let dλ = (b.lon - a.lon) * .pi / 180
@@ -15,7 +16,7 @@ import Testing
 
     @Test func aCoverageGapIsAClosedCorridorPolygon() throws {
         var writer = CAPWriter(options: Fixtures.options)
-        let message = writer.message(for: try WireAlert.decode(Fixtures.coverageGap))
+        let message = writer.message(for: try AlertMessage.decode(Fixtures.coverageGap))
         let info = message.info[0]
         #expect(info.event == "Coverage gap")
         #expect(info.headline == "Coverage gap iq-sy-border km 556.1-559.3 (3.2 km), S12")
@@ -30,8 +31,8 @@ import Testing
     }
 
     @Test func theCorridorReachesTheHalfWidthOnEachSideAndPastEachEnd() {
-        let from = GeoCoordinate(lat: 36.82, lon: 42.09)
-        let to = GeoCoordinate(lat: 36.845, lon: 42.12)
+        let from = GeoPoint(lat: 36.82, lon: 42.09)
+        let to = GeoPoint(lat: 36.845, lon: 42.12)
         let ring = Corridor.ring(from: from, to: to, halfWidthKm: 1)
         #expect(ring.count == 5)
         #expect(ring[0] == ring[4])
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func aPointLikeStretchGetsASquare() {
-        let here = GeoCoordinate(lat: 34.4, lon: 40.9)
+        let here = GeoPoint(lat: 34.4, lon: 40.9)
         let ring = Corridor.ring(from: here, to: here, halfWidthKm: 1)
         #expect(ring.count == 5 && ring[0] == ring[4])
         #expect(abs(distanceM(ring[0], ring[1]) - 2_000) < 5)
@@ -62,7 +63,7 @@ import Testing
         #expect(CAPNumber.text(1e-9, fractionDigits: 6) == "0")
         #expect(CAPNumber.text(-1e-9, fractionDigits: 6) == "0")
         #expect(CAPNumber.text(-33.8688, fractionDigits: 6) == "-33.8688")
-        #expect(GeoCoordinate(lat: 36.835490, lon: 42.113047).capPair == "36.83549,42.113047")
+        #expect(GeoPoint(lat: 36.835490, lon: 42.113047).capPair == "36.83549,42.113047")
     }
 
     @Test(arguments: [

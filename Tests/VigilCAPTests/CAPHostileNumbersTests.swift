@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import VigilCAP
+import VigilWire
 
 /// Times far in the past or future, and numbers at the ends of their types, on the way from an
 /// alert message to CAP (issue 12): the decoder refuses what CAP cannot carry, by field, and the
@@ -39,7 +40,7 @@ import Testing
             for value in ["-1", "-9223372036854775808", "9223372036854775807", "253402300800000"] {
                 let json = Fixtures.contractExample.replacingOccurrences(of: #""\#(field)":"#, with: #""\#(field)":\#(value),"was":"#)
                 do {
-                    _ = try WireAlert.decode(json)
+                    _ = try AlertMessage.decode(json)
                     Issue.record("\(field) \(value) was taken")
                 } catch {
                     #expect(error.field == field && error.code == .badValue, "\(field) \(value): \(error)")
@@ -47,19 +48,19 @@ import Testing
             }
             for value in ["9223372036854775808", "-9223372036854775809", "1e400", "1.5", "\"1\""] {
                 let json = Fixtures.contractExample.replacingOccurrences(of: #""\#(field)":"#, with: #""\#(field)":\#(value),"was":"#)
-                #expect(throws: WireAlertError.self, "\(field) \(value)") { try WireAlert.decode(json) }
+                #expect(throws: AlertDecodingError.self, "\(field) \(value)") { try AlertMessage.decode(json) }
             }
         }
         for (count, seq) in [("9223372036854775807", "18446744073709551615"), ("0", "0")] {
             let json = Fixtures.contractExample.replacingOccurrences(of: #""count":3"#, with: #""count":\#(count)"#)
                 .replacingOccurrences(of: #""seq":1042"#, with: #""seq":\#(seq)"#)
-            let alert = try WireAlert.decode(json)
+            let alert = try AlertMessage.decode(json)
             var writer = CAPWriter(options: Fixtures.options)
             #expect(writer.line(for: alert).contains("vigil-al-7f3a9c21-\(seq)"))
         }
         for value in ["18446744073709551616", "-1", "9223372036854775808"] {
             let json = Fixtures.contractExample.replacingOccurrences(of: #""count":3"#, with: #""count":\#(value)"#)
-            #expect(throws: WireAlertError.self, "count \(value)") { try WireAlert.decode(json) }
+            #expect(throws: AlertDecodingError.self, "count \(value)") { try AlertMessage.decode(json) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import VigilCAP
+import VigilWire
 
 /// The mapping of alert messages to CAP messages, and the writer's references.
 @Suite struct CAPTests {
@@ -9,7 +10,7 @@ import Testing
 
     @Test func raisedIsAnAlertToMonitorNow() throws {
         var writer = CAPWriter(options: Fixtures.options)
-        let message = writer.message(for: try WireAlert.decode(Fixtures.contractExample))
+        let message = writer.message(for: try AlertMessage.decode(Fixtures.contractExample))
         #expect(message.identifier == "vigil-al-7f3a9c21-1042")
         #expect(message.sender == Fixtures.sender)
         #expect(message.sent.description == "2026-11-21T02:33:07-00:00")
@@ -43,7 +44,7 @@ import Testing
         #expect(parameters["vigil:last_ts"] == "1795228387250")
         #expect(parameters["vigil:exercise"] == nil)
         let area = try #require(info.areas.first)
-        #expect(area.circles == [CAPAlert.Circle(center: GeoCoordinate(lat: 36.79213, lon: 42.08931), radiusKm: 0.5)])
+        #expect(area.circles == [CAPAlert.Circle(center: GeoPoint(lat: 36.79213, lon: 42.08931), radiusKm: 0.5)])
         #expect(area.polygons.isEmpty)
         #expect(area.geocodes == [.init("vigil:sector", "S07"), .init("vigil:zone", "iq-sy-border")])
     }
@@ -127,16 +128,16 @@ import Testing
     }
 
     @Test(arguments: [
-        (WireAlert.Severity.critical, CAP.Severity.extreme), (.high, .severe), (.medium, .moderate), (.low, .minor),
+        (Severity.critical, CAP.Severity.extreme), (.high, .severe), (.medium, .moderate), (.low, .minor),
     ])
-    func severities(_ severity: WireAlert.Severity, _ expected: CAP.Severity) {
+    func severities(_ severity: Severity, _ expected: CAP.Severity) {
         var writer = CAPWriter(options: Fixtures.options)
         #expect(writer.message(for: Fixtures.alert(severity: severity)).info[0].severity == expected)
     }
 
     @Test func simulatedInputIsAnExerciseNeverActual() throws {
         var writer = CAPWriter(options: Fixtures.options)
-        let states: [WireAlert.State] = [.raised, .updated, .resolved]
+        let states: [AlertMessage.State] = [.raised, .updated, .resolved]
         for (index, state) in states.enumerated() {
             let message = writer.message(for: Fixtures.alert("al-x", state, seq: UInt64(index + 1), exercise: true))
             #expect(message.status == .exercise)

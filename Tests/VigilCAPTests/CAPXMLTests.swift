@@ -1,11 +1,12 @@
 import Testing
 @testable import VigilCAP
+import VigilWire
 
 /// The XML text: one line, the declaration and namespace, escaping, element order.
 @Suite struct CAPXMLTests {
     @Test func oneDocumentOnOneLine() throws {
         var writer = CAPWriter(options: Fixtures.options)
-        let line = writer.line(for: try WireAlert.decode(Fixtures.contractExample))
+        let line = writer.line(for: try AlertMessage.decode(Fixtures.contractExample))
         #expect(line.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>"#))
         #expect(line.hasSuffix("</info></alert>"))
         #expect(!line.contains("\n") && !line.contains("\r"))

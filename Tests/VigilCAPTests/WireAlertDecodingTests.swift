@@ -1,19 +1,20 @@
 import Testing
 @testable import VigilCAP
+import VigilWire
 
 @Suite struct WireAlertDecodingTests {
     @Test func readsTheContractExample() throws {
-        let alert = try WireAlert.decode(Fixtures.contractExample)
+        let alert = try AlertMessage.decode(Fixtures.contractExample)
         #expect(alert.seq == 1042)
         #expect(alert.id == "al-7f3a9c21")
         #expect(alert.state == .raised)
         #expect(alert.kind == "border_crossing")
         #expect(alert.severity == .critical)
-        #expect(alert.objectClass == "person")
+        #expect(alert.objectClass == .person)
         #expect(alert.count == 3)
         #expect(alert.sector == "S07")
         #expect(alert.zone == "iq-sy-border")
-        #expect(alert.position == GeoCoordinate(lat: 36.79213, lon: 42.08931))
+        #expect(alert.position == GeoPoint(lat: 36.79213, lon: 42.08931))
         #expect(alert.direction == "SY->IQ")
         #expect(alert.cameras == ["cam-rabia-03", "cam-rabia-04"])
         #expect(alert.firstTs == 1_795_228_381_000)
@@ -27,28 +28,28 @@ import Testing
     }
 
     @Test func readsTheExtensionFields() throws {
-        let gap = try WireAlert.decode(Fixtures.coverageGap)
+        let gap = try AlertMessage.decode(Fixtures.coverageGap)
         #expect(gap.rule == "gap-border")
         let stretch = try #require(gap.stretch)
         #expect(stretch.border == "iq-sy-border")
         #expect(stretch.fromKm == 556.1)
         #expect(stretch.toKm == 559.3)
         #expect(stretch.km == 3.2)
-        #expect(stretch.from == GeoCoordinate(lat: 36.82, lon: 42.09))
-        #expect(stretch.to == GeoCoordinate(lat: 36.845, lon: 42.12))
+        #expect(stretch.from == GeoPoint(lat: 36.82, lon: 42.09))
+        #expect(stretch.to == GeoPoint(lat: 36.845, lon: 42.12))
 
-        let exercise = try WireAlert.decode(Fixtures.contractExample.replacingOccurrences(of: "}", with: #","exercise":true}"#))
+        let exercise = try AlertMessage.decode(Fixtures.contractExample.replacingOccurrences(of: "}", with: #","exercise":true}"#))
         #expect(exercise.exercise)
     }
 
     @Test func ignoresUnknownFieldsAndNullOptionals() throws {
         let line = Fixtures.contractExample.replacingOccurrences(of: #""direction":"SY->IQ""#, with: #""direction":null,"future":{"x":[1]}"#)
-        let alert = try WireAlert.decode(line)
+        let alert = try AlertMessage.decode(line)
         #expect(alert.direction == nil)
     }
 
     /// Each bad input, the error code, and the field named.
-    static let badInputs: [(String, WireAlertError.Code, String?)] = [
+    static let badInputs: [(String, AlertDecodingError.Code, String?)] = [
         ("not json", .notJSON, nil),
         ("[1, 2]", .notJSON, nil),
         (#"{"v":1}"#, .missingField, "seq"),
@@ -69,21 +70,21 @@ import Testing
     @Test(arguments: badInputs.indices) func badInputIsAnErrorNamingTheField(_ index: Int) {
         let (input, code, field) = Self.badInputs[index]
         #expect {
-            _ = try WireAlert.decode(input)
+            _ = try AlertMessage.decode(input)
         } throws: { error in
-            guard let error = error as? WireAlertError else { return false }
+            guard let error = error as? AlertDecodingError else { return false }
             return error.code == code && error.field == field && !error.problem.isEmpty
         }
     }
 
     @Test func errorsSayWhatWasExpected() {
         let line = Fixtures.contractExample.replacingOccurrences(of: #""severity":"critical""#, with: #""severity":"urgent""#)
-        #expect(throws: WireAlertError(.badValue, field: "severity", #"expected critical, high, medium or low, got "urgent""#)) {
-            try WireAlert.decode(line)
+        #expect(throws: AlertDecodingError(.badValue, field: "severity", #"expected critical, high, medium or low, got "urgent""#)) {
+            try AlertMessage.decode(line)
         }
-        let missing = WireAlertError(.missingField, field: "seq", "required, absent")
+        let missing = AlertDecodingError(.missingField, field: "seq", "required, absent")
         #expect(missing.description == #"field "seq": required, absent"#)
         let wrongType = Fixtures.contractExample.replacingOccurrences(of: #""count":3"#, with: #""count":"3""#)
-        #expect(throws: WireAlertError(.wrongType, field: "count", "expected an integer")) { try WireAlert.decode(wrongType) }
+        #expect(throws: AlertDecodingError(.wrongType, field: "count", "expected an integer")) { try AlertMessage.decode(wrongType) }
     }
 }

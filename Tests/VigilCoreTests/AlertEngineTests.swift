@@ -27,7 +27,7 @@ import Testing
 
     struct Harness {
         var engine = AlertEngine(cameras: cameras, zones: zones, rules: rules)
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         var seq: [UInt64] = [0, 0]
         let t0: Int64 = 1_795_228_380_000
 

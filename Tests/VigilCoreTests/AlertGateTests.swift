@@ -3,10 +3,10 @@ import Testing
 
 /// Silences between the engine and the publisher.
 @Suite struct AlertGateTests {
-    static func event(_ id: String, _ state: AlertEvent.State, kind: String = "border_crossing", severity: Severity = .critical, camera: String = "cam-a")
-        -> AlertEvent
+    static func event(_ id: String, _ state: AlertMessage.State, kind: String = "border_crossing", severity: Severity = .critical, camera: String = "cam-a")
+        -> AlertMessage
     {
-        AlertEvent(
+        AlertMessage(
             id: id, state: state, kind: kind, severity: severity, objectClass: .person, count: 1, sector: "S01", zone: "border", lat: 36,
             lon: 42, direction: "SY->IQ", cameras: [camera], firstTs: 1_000, lastTs: 2_000)
     }

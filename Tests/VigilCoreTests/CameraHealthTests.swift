@@ -17,7 +17,7 @@ import Testing
 
     struct Harness {
         var engine: AlertEngine
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         var seq = [UInt64](repeating: 0, count: 3)
 
         init(rules: [Rule] = CameraHealthTests.rules) {

@@ -23,8 +23,8 @@ import Testing
     }
 
     /// Frames `range` through `engine`, each at its own `ts` as wall time, with expiry after each.
-    static func run(_ engine: inout AlertEngine, _ range: Range<Int>) -> [AlertEvent] {
-        var alerts: [AlertEvent] = []
+    static func run(_ engine: inout AlertEngine, _ range: Range<Int>) -> [AlertMessage] {
+        var alerts: [AlertMessage] = []
         for frame in frames[range] {
             _ = engine.process(frame.report, camera: frame.camera, wallNowMs: frame.report.ts, into: &alerts)
             engine.expire(wallNowMs: frame.report.ts, into: &alerts)
@@ -100,7 +100,7 @@ import Testing
         var resumed = CameraHealthTests.Harness()
         var reader = StateReader(w.bytes)
         try resumed.engine.restoreState(from: &reader, takenWallMs: taken, wallNowMs: back)
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         resumed.engine.expire(wallNowMs: back + 1_000, into: &alerts)
         #expect(alerts.isEmpty, "\(alerts.map(\.kind))")
         // Cameras that stay silent after the restart are offline 30 s after it: together, so one
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func theGateKeepsTheIncidentsItHoldsBack() throws {
-        let event = AlertEvent(
+        let event = AlertMessage(
             id: "al-1", state: .raised, kind: "intrusion", severity: .high, objectClass: .person, count: 2, sector: "S01", zone: "strip",
             lat: 36.5, lon: 42.001, direction: nil, cameras: ["cam-a"], firstTs: 1, lastTs: 2, rule: "strip",
             stretch: CoverageStretch(border: 0, fromKm: 1, toKm: 2.5, from: GeoPoint(lat: 36, lon: 42), to: GeoPoint(lat: 36.1, lon: 42)), exercise: true)
@@ -136,7 +136,7 @@ import Testing
     /// Syrian side, the side known), a downtime of `downS` seconds (frames lost, wall and event
     /// time moving on), then frames again under new track ids (the cameras rebooted) until
     /// 150 m in Iraq.
-    static func run(stateAtM: Double, downS: Double, newTracks: Bool = true) throws -> [AlertEvent] {
+    static func run(stateAtM: Double, downS: Double, newTracks: Bool = true) throws -> [AlertMessage] {
         var before = AlertEngineTests.Harness()
         var t = 0.0, x = -60.0
         while x < stateAtM {

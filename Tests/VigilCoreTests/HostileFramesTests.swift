@@ -105,7 +105,7 @@ import Testing
 
     @Test func aTsDecadesAwayFromTheClockIsABadValueAndTheWallClockCannotTrap() {
         var h = AlertEngineTests.Harness()
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         for ts in [Int64.min, -1, 0, 1_000_000_000_000, h.t0 - 366 * 86_400_000] {
             let report = FrameReport(camera: "cam-a", seq: 1, ts: ts, detections: [])
             guard case .rejected(let error) = h.engine.process(report, camera: 0, wallNowMs: h.t0, into: &alerts) else {

@@ -57,7 +57,7 @@ import Testing
         // Three cross together; one of them then turns north along the line, 1.5 m/s, for 150 s.
         let group = Self.walkers(3)
         var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         let frames = FrameScript(actors: [group], until: 133).frames()
         for frame in frames { _ = engine.process(frame.report, camera: frame.camera, wallNowMs: frame.report.ts, into: &alerts) }
         var seq: [UInt64] = [frames.last!.report.seq, frames.last!.report.seq]
@@ -169,7 +169,7 @@ import Testing
 
     /// The restricted depot of ``AlertEngineTests/restrictedHarness()`` with the default rules'
     /// inertia: people walking east into it, `gapS` apart, each `stepM` behind the one before.
-    static func file(of count: Int, gapS: Double, stepM: Double = 3, speed: Double = 1.4) -> [AlertEvent] {
+    static func file(of count: Int, gapS: Double, stepM: Double = 3, speed: Double = 1.4) -> [AlertMessage] {
         var h = AlertEngineTests.restrictedHarness()
         var t = 0.0
         while t < 90 {
@@ -238,7 +238,7 @@ extension LateGroupTests {
 /// offset is estimated and corrected (``ClockOffsets``), so they are not counted twice.
 @Suite struct ClockSkewTests {
     /// The frames of `script`, each arriving at its true time (its `ts` less its camera's skew).
-    static func run(_ script: FrameScript, settings: EngineSettings = EngineSettings()) -> [AlertEvent] {
+    static func run(_ script: FrameScript, settings: EngineSettings = EngineSettings()) -> [AlertMessage] {
         let frames = script.frames()
         return FrameScript.run(frames, arrivalDelayMs: frames.map { -script.skewMs[$0.camera] }, settings: settings)
     }
@@ -279,7 +279,7 @@ extension LateGroupTests {
         var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
         var script = FrameScript(actors: [], until: 30)
         script.skewMs = [0, 700]
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         for frame in script.frames() {
             let wall = frame.report.ts - script.skewMs[frame.camera]
             _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)
@@ -292,7 +292,7 @@ extension LateGroupTests {
         var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
         var script = FrameScript(actors: [], until: 30)
         script.skewMs = [0, 4_000]
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         for frame in script.frames() {
             let wall = frame.report.ts - script.skewMs[frame.camera]
             _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)

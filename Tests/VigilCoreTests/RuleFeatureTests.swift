@@ -124,7 +124,7 @@ import Testing
         let strip = Rule(name: "strip", event: .dwell, zoneKind: .strip, afterSeconds: 30, action: .alert(kind: "intrusion", severity: .critical))
         var crossing = Self.crossing
         crossing.action = .alert(kind: "border_crossing", severity: .high)
-        func run(_ rules: [Rule]) -> (alerts: [AlertEvent], stats: EngineStats) {
+        func run(_ rules: [Rule]) -> (alerts: [AlertMessage], stats: EngineStats) {
             var h = Self.harness(rules)
             h.walk(.person, from: -60, to: 200, start: 0, seconds: 40)
             // Waits 200 m inside Iraq, in the strip, for 90 s.

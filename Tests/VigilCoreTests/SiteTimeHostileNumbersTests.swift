@@ -63,7 +63,7 @@ import VigilCore
         let stretch = CoverageStretch(border: 0, fromKm: -.greatestFiniteMagnitude, toKm: .greatestFiniteMagnitude, from: GeoPoint(lat: .nan, lon: .infinity), to: GeoPoint(lat: 90, lon: 180))
         let extremes: [(count: Int, ts: Int64, lat: Double)] = [(.max, .max, .nan), (.min, .min, -.infinity), (0, 0, 1e308)]
         for (count, ts, lat) in extremes {
-            let event = AlertEvent(
+            let event = AlertMessage(
                 id: "al-\u{0}\"\\", state: .raised, kind: "k", severity: .low, objectClass: .unknown, count: count, sector: "S", zone: "z", lat: lat,
                 lon: -lat, direction: "\u{1F}", cameras: ["c"], firstTs: ts, lastTs: ts, rule: "r\n", stretch: stretch)
             let json = AlertEncoder.encode(event, seq: .max, emittedTs: ts)

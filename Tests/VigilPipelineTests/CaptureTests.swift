@@ -234,21 +234,21 @@ import ZeroMQ
         messages += (0..<100).map { i in
             CapturedMessage(receivedMs: later + Int64(i) * 100 + 30, topic: Array("det.S01.cam-b".utf8), payload: Self.report("cam-b", seq: i, ts: later + Int64(i) * 100))
         }
-        func replay() -> ([Replayer.Alert], [Replayer.Outcome], ReplaySummary) {
+        func replay() -> ([AlertMessage], [Replayer.Outcome], ReplaySummary) {
             var replayer = Replayer(configuration: Self.configuration)
-            var alerts: [Replayer.Alert] = [], outcomes: [Replayer.Outcome] = []
+            var alerts: [AlertMessage] = [], outcomes: [Replayer.Outcome] = []
             for message in messages { replayer.feed(message, onMessage: { outcomes.append($0.outcome) }, onAlert: { alerts.append($0) }) }
             replayer.finish { alerts.append($0) }
             return (alerts, outcomes, replayer.summary)
         }
         let (alerts, outcomes, summary) = replay()
-        #expect(alerts.map(\.event.state) == [.raised, .resolved])
+        #expect(alerts.map(\.state) == [.raised, .resolved])
         #expect(alerts.map(\.seq) == [1, 2])
         let raisedBy = try #require(messages.first { $0.receivedMs == alerts[0].emittedTs }, "raised at a message's recv_ms")
         #expect(raisedBy.topic == Array("det.S01.cam-a".utf8))
         #expect(alerts[1].emittedTs < later, "resolved in the silence")
         #expect((alerts[1].emittedTs - messages[0].receivedMs) % Replayer.expiryIntervalMs == 0, "by a tick of the timer")
-        #expect(alerts[0].json == AlertEncoder.encode(alerts[0].event, seq: 1, emittedTs: alerts[0].emittedTs))
+        #expect(alerts[0].seq == 1 && AlertEncoder.encode(alerts[0]) == AlertEncoder.encode(alerts[0], seq: 1, emittedTs: alerts[0].emittedTs))
         #expect(outcomes.count == messages.count)
         if case .rejected(let error) = outcomes[4] { #expect(error.reason == .badJSON) } else { Issue.record("\(outcomes[4])") }
         #expect(outcomes[7] == .duplicate)
@@ -268,16 +268,16 @@ import ZeroMQ
         var configuration = Self.configuration
         configuration.settings.sectors = ["S01"]
         var replayer = Replayer(configuration: configuration)
-        var alerts: [Replayer.Alert] = []
+        var alerts: [AlertMessage] = []
         let other = CapturedMessage(receivedMs: 1, topic: Array("det.S09.cam-z".utf8), payload: Self.report("cam-z"))
         replayer.feed(other) { alerts.append($0) }
         for message in Self.crossing(ts: 1_795_228_387_000) { replayer.feed(message) { alerts.append($0) } }
         replayer.finish { alerts.append($0) }
         let summary = replayer.summary
-        #expect(alerts.map(\.event.state) == [.raised])
+        #expect(alerts.map(\.state) == [.raised])
         #expect(summary.notSubscribed == 1)
         #expect(summary.firstReceivedMs == 1_795_228_387_030, "a message not received takes no part in time")
-        #expect(summary.openIncidents.map(\.id) == [alerts[0].event.id])
+        #expect(summary.openIncidents.map(\.id) == [alerts[0].id])
         #expect(replayer.engine.stats.incidentsOpen == 1)
     }
 }

@@ -179,7 +179,7 @@ import ZeroMQ
         #expect(forever.expiresMs == .max && forever.createdMs == now, "a new silence is created now, whatever the request says")
         let past = try Self.silence(#"{"kind":"border_crossing","expires_ms":-9223372036854775808}"#)
         #expect(throws: SilenceError.self) { try past.silence(id: "si-2", nowMs: now) }
-        let event = AlertEvent(
+        let event = AlertMessage(
             id: "al-1", state: .raised, kind: "border_crossing", severity: .critical, objectClass: .person, count: 1, sector: "S01", zone: "z",
             lat: 36.5, lon: 42.0, direction: nil, cameras: ["cam-a"], firstTs: 0, lastTs: 0, rule: nil, stretch: nil, exercise: false)
         var gate = AlertGate(silences: [forever])
@@ -266,7 +266,7 @@ import ZeroMQ
     /// Now the first two days of a gap tick one by one and the rest as one, on the same grid.
     @Test func aJumpAcrossTheWholeRangeEndsAndKeepsTheTimersGrid() {
         var replayer = Replayer(configuration: CaptureTests.configuration)
-        var alerts: [Replayer.Alert] = []
+        var alerts: [AlertMessage] = []
         let start: Int64 = 1_795_228_387_030
         for message in CaptureTests.crossing(ts: start - 30) { replayer.feed(message) { alerts.append($0) } }
         let first = CaptureTests.crossing(ts: start - 30)[0].receivedMs
@@ -274,7 +274,7 @@ import ZeroMQ
         replayer.feed(Self.message(end, seq: 100)) { alerts.append($0) }
         replayer.finish { alerts.append($0) }
         let summary = replayer.summary
-        #expect(alerts.map(\.event.state) == [.raised, .resolved], "the crossing resolves in the first ticks of the gap")
+        #expect(alerts.map(\.state) == [.raised, .resolved], "the crossing resolves in the first ticks of the gap")
         #expect(alerts.allSatisfy { $0.emittedTs < start + 60_000 })
         let due = UInt64((end - first) / Replayer.expiryIntervalMs)
         #expect(summary.expiryTicks + summary.expiryTicksSkipped == due, "every tick due is run or counted as skipped")

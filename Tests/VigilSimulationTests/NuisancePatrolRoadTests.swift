@@ -41,14 +41,14 @@ import VigilSimulation
 
     /// The target alerts (health alerts left out: only the baaj cameras report) the engine raises
     /// for `actors` seen by the baaj stretch's cameras.
-    static func alerts(_ actors: [ActorSpec], withoutRule: String? = nil) throws -> [AlertEvent] {
+    static func alerts(_ actors: [ActorSpec], withoutRule: String? = nil) throws -> [AlertMessage] {
         var configuration = try VigilConfiguration.load(path: "\(Fixtures.configDirectory)/vigild.yaml")
         if let withoutRule { configuration.rules.removeAll { $0.name == withoutRule } }
         var engine = configuration.makeEngine()
         let registry = CameraRegistry(configuration.cameras)
         let scenario = Scenario(name: "patrol", cameraPrefixes: ["cam-baaj-"], seed: 3, actors: actors)
         var simulator = Simulator(scenario: scenario, world: try Fixtures.world(), epochMs: t0)
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         var lastExpiry = t0
         while let frame = simulator.next() {
             let camera = try #require(registry.index(of: frame.report.camera))

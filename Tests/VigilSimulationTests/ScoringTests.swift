@@ -16,14 +16,14 @@ import VigilSimulation
         _ id: String, _ state: String = "raised", kind: String = "border_crossing", objectClass: String = "person", count: Int? = 1,
         direction: String? = "SY->IQ", north: Double = 580, east: Double = 0, firstDt: Int64 = -20_000, lastDt: Int64 = 10_000,
         emittedDt: Int64 = 10_050
-    ) -> AlertMessage {
-        AlertMessage(
+    ) -> PartialAlertMessage {
+        PartialAlertMessage(
             id: id, state: state, kind: kind, objectClass: objectClass, count: count, direction: direction,
             position: Fixtures.nearMast(north: north, east: east), firstTs: Self.t0 + firstDt, lastTs: Self.t0 + lastDt,
             emittedTs: Self.t0 + emittedDt)
     }
 
-    private func crossingScore(_ messages: [AlertMessage], truth: GroundTruth = ScoringTests.truth) throws -> KindScore {
+    private func crossingScore(_ messages: [PartialAlertMessage], truth: GroundTruth = ScoringTests.truth) throws -> KindScore {
         try #require(Scorer.score(truth: truth, messages: messages)["border_crossing"])
     }
 
@@ -118,15 +118,15 @@ import VigilSimulation
 
     @Test func alertPayloadsAreParsedLeniently() throws {
         let payload = #"{"v":1,"seq":4,"id":"al-7f","state":"raised","kind":"border_crossing","severity":"critical","class":"person","count":1,"lat":36.79213,"lon":42.08931,"direction":"SY->IQ","cameras":["c"],"first_ts":1795228381000,"last_ts":1795228387250,"emitted_ts":1795228387253}"#
-        let parsed = try #require(AlertMessage.parse(Array(payload.utf8)))
+        let parsed = try #require(PartialAlertMessage.parse(Array(payload.utf8)))
         #expect(parsed.seq == 4 && parsed.id == "al-7f" && parsed.kind == "border_crossing" && parsed.objectClass == "person")
         #expect(parsed.position == GeoPoint(lat: 36.79213, lon: 42.08931))
         #expect(parsed.count == 1)
         #expect(parsed.firstTs == 1_795_228_381_000 && parsed.lastTs == 1_795_228_387_250 && parsed.emittedTs == 1_795_228_387_253)
-        #expect(AlertMessage.parse(Array("not json".utf8)) == nil)
-        #expect(AlertMessage.parse(Array(#"{"seq":1}"#.utf8)) == nil)
-        #expect(AlertMessage.parse(Array(#"{"id":"x","lat":"north"}"#.utf8))?.position == nil)
-        let small = try #require(AlertMessage.parse(Array(#"{"id":"x","seq":1,"count":0,"first_ts":true}"#.utf8)))
+        #expect(PartialAlertMessage.parse(Array("not json".utf8)) == nil)
+        #expect(PartialAlertMessage.parse(Array(#"{"seq":1}"#.utf8)) == nil)
+        #expect(PartialAlertMessage.parse(Array(#"{"id":"x","lat":"north"}"#.utf8))?.position == nil)
+        let small = try #require(PartialAlertMessage.parse(Array(#"{"id":"x","seq":1,"count":0,"first_ts":true}"#.utf8)))
         #expect(small.seq == 1 && small.count == 0, "0 and 1 are numbers")
         #expect(small.firstTs == nil, "a boolean is not")
     }
@@ -145,7 +145,7 @@ import VigilSimulation
                 actorID: "p1", objectClass: .person, direction: "SY->IQ", km: 1, position: Self.crossingPoint, scenarioTime: 90,
                 eventTimeMs: mapping.epochMs + 90_000)
         ])
-        let alert = AlertMessage(
+        let alert = PartialAlertMessage(
             id: "al-1", kind: "border_crossing", objectClass: "person", direction: "SY->IQ", position: Self.crossingPoint,
             firstTs: mapping.epochMs + 60_000, lastTs: lastTs, emittedTs: emitted)
         let score = Scorer.score(truth: truth, messages: [alert], mapping: mapping)
@@ -241,7 +241,7 @@ import VigilSimulation
 
     @Test func zoneEventsMatchWithoutADirectionButByClassPlaceAndTime() throws {
         let truth = GroundTruth(events: [Self.entry])
-        func intrusion(_ messages: [AlertMessage]) throws -> KindScore { try #require(Scorer.score(truth: truth, messages: messages)["intrusion"]) }
+        func intrusion(_ messages: [PartialAlertMessage]) throws -> KindScore { try #require(Scorer.score(truth: truth, messages: messages)["intrusion"]) }
         #expect(try intrusion([message("al-1", kind: "intrusion", direction: nil, north: 200, lastDt: -29_000)]).detected == 1)
         #expect(try intrusion([message("al-1", kind: "intrusion", objectClass: "vehicle", direction: nil, north: 200)]).falseAlerts == 1)
         #expect(try intrusion([message("al-1", kind: "intrusion", direction: nil, north: 700)]).falseAlerts == 1, "545 m away")

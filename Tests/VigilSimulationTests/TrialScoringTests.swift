@@ -23,8 +23,8 @@ import VigilSimulation
     /// The raised message of a crossing incident at the true crossing, told `delayMs` after it.
     private func alert(
         _ id: String, _ event: TrueEvent, direction: String? = nil, count: Int? = nil, delayMs: Int64 = 12_000, east: Double = 40
-    ) -> AlertMessage {
-        AlertMessage(
+    ) -> PartialAlertMessage {
+        PartialAlertMessage(
             id: id, kind: "border_crossing", severity: "critical", objectClass: event.objectClass.rawValue, count: count ?? event.count,
             direction: direction ?? event.direction, position: LocalPlane(origin: event.position).unproject(Vector2(x: east, y: 0)),
             firstTs: event.eventTimeMs - 2_000, lastTs: event.eventTimeMs + delayMs, emittedTs: event.eventTimeMs + delayMs)
@@ -33,7 +33,7 @@ import VigilSimulation
     @Test func detectionDirectionCountLatencyAndMisses() throws {
         let (plan, run, specs) = try setUp()
         let world = try Fixtures.world()
-        var messages: [AlertMessage] = []
+        var messages: [PartialAlertMessage] = []
         let c0 = try crossing(plan, run, 0), c1 = try crossing(plan, run, 1), c2 = try crossing(plan, run, 2)
         messages.append(alert("al-0", c0))
         messages.append(alert("al-1", c1, direction: c1.direction == "SY->IQ" ? "IQ->SY" : "SY->IQ"))

@@ -67,11 +67,3 @@ public struct Detection: Sendable, Equatable {
     /// The detection's ground position.
     public var position: GeoPoint { GeoPoint(lat: lat, lon: lon) }
 }
-
-/// The classes of the contract. A class outside the list is taken as ``unknown``.
-public enum ObjectClass: String, Sendable, CaseIterable, Hashable {
-    case person
-    case vehicle
-    case animal
-    case unknown
-}

@@ -56,7 +56,7 @@ struct CameraHealth {
 extension AlertEngine {
     /// Notes that camera `camera` was heard at `wallNowMs` with a frame of event time `ts`; a
     /// camera that was offline is back.
-    mutating func heard(camera: Int, wallNowMs: Int64, ts: Int64, into alerts: inout [AlertEvent]) {
+    mutating func heard(camera: Int, wallNowMs: Int64, ts: Int64, into alerts: inout [AlertMessage]) {
         health[camera].heardWallMs = wallNowMs
         guard health[camera].offline else { return }
         health[camera].offline = false
@@ -79,7 +79,7 @@ extension AlertEngine {
     }
 
     /// Finds the cameras that have gone silent for the offline timeout; called from ``expire``.
-    mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+    mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertMessage]) {
         if startWallMs == nil { startWallMs = wallNowMs }
         let offlineBefore = counters.camerasOffline
         // expire runs after every batch; a look at every camera a quarter of a second is plenty.
@@ -163,7 +163,7 @@ extension AlertEngine {
 
     /// Raises, updates and resolves the gap incidents for the live cameras now. `ts` is the
     /// event time of the frame that brought a camera back (`nil` when a camera went offline).
-    private mutating func updateGaps(ts: Int64?, into alerts: inout [AlertEvent]) {
+    private mutating func updateGaps(ts: Int64?, into alerts: inout [AlertMessage]) {
         let gaps = coverage.gaps(live: { !health[$0].offline }, minLengthM: settings.coverageGapMinM)
         var unmatched = gapKeys
         var keys: [UInt64] = []
@@ -255,8 +255,8 @@ extension AlertEngine {
         return line.point(along: (stretch.fromKm + stretch.toKm) / 2 * 1_000)
     }
 
-    func message(_ state: AlertEvent.State, _ incident: HealthIncident) -> AlertEvent {
-        AlertEvent(
+    func message(_ state: AlertMessage.State, _ incident: HealthIncident) -> AlertMessage {
+        AlertMessage(
             id: incident.id, state: state, kind: incident.kind, severity: incident.severity, objectClass: .unknown,
             count: incident.cameras.count, sector: incident.sector, zone: zones.zones[incident.zone].id, lat: incident.position.lat,
             lon: incident.position.lon, direction: nil, cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs,

@@ -61,7 +61,7 @@ struct Incident {
 
 extension AlertEngine {
     /// Raises, joins, updates or leaves an incident after `target` (taken out of `targets`) moved.
-    mutating func decide(_ target: inout Target, into alerts: inout [AlertEvent]) {
+    mutating func decide(_ target: inout Target, into alerts: inout [AlertMessage]) {
         let verdict = evaluate(target)
         if case .suppressed = verdict, !target.wasSuppressed {
             target.wasSuppressed = true
@@ -111,7 +111,7 @@ extension AlertEngine {
     }
 
     /// Called when a member of incident `key` is forgotten: the incident resolves with its last.
-    mutating func memberGone(_ key: UInt64, into alerts: inout [AlertEvent]) {
+    mutating func memberGone(_ key: UInt64, into alerts: inout [AlertMessage]) {
         guard var incident = incidents[key] else { return }
         incident.live -= 1
         guard incident.live <= 0 else {
@@ -125,7 +125,7 @@ extension AlertEngine {
 
     // MARK: Raising and updating
 
-    private mutating func raise(_ target: inout Target, _ alerting: Alerting, into alerts: inout [AlertEvent]) {
+    private mutating func raise(_ target: inout Target, _ alerting: Alerting, into alerts: inout [AlertMessage]) {
         let camera = cameras[Int(target.cameras[0])]
         let key = nextIncidentKey
         nextIncidentKey += 1
@@ -169,7 +169,7 @@ extension AlertEngine {
     /// the kind or severity rose, the zone changed at the same severity, a new crossing
     /// direction, or (at most once per the rule's repeat interval) the position moved on.
     private mutating func apply(
-        _ alerting: Alerting?, from target: Target, to key: UInt64, into alerts: inout [AlertEvent], joined: Bool
+        _ alerting: Alerting?, from target: Target, to key: UInt64, into alerts: inout [AlertMessage], joined: Bool
     ) {
         guard var incident = incidents[key] else { return }
         defer { incidents[key] = incident }
@@ -280,7 +280,7 @@ extension AlertEngine {
     }
 
     /// Rule 2: `target` joins incident `key`; its joining is news.
-    private mutating func join(_ target: inout Target, _ key: UInt64, _ alerting: Alerting?, into alerts: inout [AlertEvent]) {
+    private mutating func join(_ target: inout Target, _ key: UInt64, _ alerting: Alerting?, into alerts: inout [AlertMessage]) {
         target.incident = key
         incidents[key]!.live += 1
         if !incidents[key]!.members.contains(target.serial) { incidents[key]!.members.append(target.serial) }
@@ -323,8 +323,8 @@ extension AlertEngine {
 
     // MARK: Messages
 
-    private func message(_ state: AlertEvent.State, _ incident: Incident) -> AlertEvent {
-        AlertEvent(
+    private func message(_ state: AlertMessage.State, _ incident: Incident) -> AlertMessage {
+        AlertMessage(
             id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
             objectClass: incident.objectClass, count: incident.members.count, sector: incident.sector, zone: zones.zones[incident.zone].id,
             lat: incident.position.lat, lon: incident.position.lon, direction: incident.direction,

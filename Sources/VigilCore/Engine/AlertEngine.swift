@@ -152,7 +152,7 @@ public struct AlertEngine: Sendable {
     /// one more than ``EngineSettings/maxBacklogMs`` behind it is `bad_value`; the engine's other
     /// refusals come from the ``FrameSequencer`` (`too_late`, `seq_jump`).
     public mutating func process(
-        _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertEvent]
+        _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertMessage]
     ) -> Admission {
         let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
         if startWallMs == nil { startWallMs = wallNowMs }
@@ -208,7 +208,7 @@ public struct AlertEngine: Sendable {
     }
 
     /// Processes the frames the sequencer released, in their order.
-    private mutating func processReleased(into alerts: inout [AlertEvent]) {
+    private mutating func processReleased(into alerts: inout [AlertMessage]) {
         guard !released.isEmpty else { return }
         for frame in released { handle(frame.report, camera: frame.camera, into: &alerts) }
         released.removeAll(keepingCapacity: true)
@@ -221,7 +221,7 @@ public struct AlertEngine: Sendable {
     }
 
     /// One frame, in its camera's order: detections become targets, positions become events.
-    private mutating func handle(_ report: FrameReport, camera: Int, into alerts: inout [AlertEvent]) {
+    private mutating func handle(_ report: FrameReport, camera: Int, into alerts: inout [AlertMessage]) {
         let ts = correctedTs(report.ts, camera: camera)
         counters.detectionsUnknownClass += UInt64(report.unknownClassCount)
         // Detections of known tracks first: a new track is then compared with targets already
@@ -259,7 +259,7 @@ public struct AlertEngine: Sendable {
     /// Resolves the incidents whose targets have been unseen for `resolveAfterMs` and forgets
     /// stale tracks and targets. Call it after each batch and on a timer: when no report has
     /// arrived for `idleAdvanceAfterMs` of wall time, event time advances with the wall clock.
-    public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertEvent]) {
+    public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertMessage]) {
         let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
         checkHealth(wallNowMs: wallNowMs, into: &alerts)
         guard eventClock != .min else { return }
@@ -438,7 +438,7 @@ public struct AlertEngine: Sendable {
 
     // MARK: Per-detection update
 
-    private mutating func update(_ serial: UInt64, with detection: Detection, camera: Int, ts: Int64, into alerts: inout [AlertEvent]) {
+    private mutating func update(_ serial: UInt64, with detection: Detection, camera: Int, ts: Int64, into alerts: inout [AlertMessage]) {
         guard var target = targets.removeValue(forKey: serial) else { return }
         defer { targets[serial] = target }
         if !resumed.isEmpty, let i = resumed.firstIndex(of: serial) { resumed.remove(at: i) }

@@ -38,7 +38,7 @@ public struct Silence: Sendable, Equatable {
     public var hasMatchers: Bool { camera != nil || zone != nil || kind != nil || severity != nil }
 
     /// Whether the silence covers `event` (as the incident stands in it) at `nowMs`.
-    public func matches(_ event: AlertEvent, nowMs: Int64) -> Bool {
+    public func matches(_ event: AlertMessage, nowMs: Int64) -> Bool {
         guard nowMs < expiresMs, hasMatchers else { return false }
         if let camera, !event.cameras.contains(camera) { return false }
         if let zone, event.zone != zone { return false }
@@ -62,7 +62,7 @@ public struct AlertGate: Sendable {
     /// The silences in force, in order of creation.
     public private(set) var silences: [Silence] = []
     /// Open incidents by id: their latest message and whether consumers have seen them.
-    private var open: [String: (latest: AlertEvent, visible: Bool)] = [:]
+    private var open: [String: (latest: AlertMessage, visible: Bool)] = [:]
     /// Messages held back, for the counters.
     public private(set) var held: UInt64 = 0
 
@@ -72,9 +72,9 @@ public struct AlertGate: Sendable {
     }
 
     /// The messages of `events` that consumers should see now, in order.
-    public mutating func pass(_ events: [AlertEvent], nowMs: Int64) -> [AlertEvent] {
+    public mutating func pass(_ events: [AlertMessage], nowMs: Int64) -> [AlertMessage] {
         if silences.isEmpty && open.isEmpty { return events }
-        var out: [AlertEvent] = []
+        var out: [AlertMessage] = []
         out.reserveCapacity(events.count)
         for event in events {
             switch event.state {
@@ -106,7 +106,7 @@ public struct AlertGate: Sendable {
 
     /// Removes the silence `id`; returns whether there was one, and the incidents it was holding
     /// back that are now visible (as `raised` with their latest state).
-    public mutating func remove(id: String, nowMs: Int64) -> (removed: Bool, events: [AlertEvent]) {
+    public mutating func remove(id: String, nowMs: Int64) -> (removed: Bool, events: [AlertMessage]) {
         let before = silences.count
         silences.removeAll { $0.id == id }
         guard silences.count < before else { return (false, []) }
@@ -115,22 +115,22 @@ public struct AlertGate: Sendable {
 
     /// Drops the silences that have expired by `nowMs`; returns whether any did, and the
     /// incidents now visible.
-    public mutating func expire(nowMs: Int64) -> (expired: Bool, events: [AlertEvent]) {
+    public mutating func expire(nowMs: Int64) -> (expired: Bool, events: [AlertMessage]) {
         let before = silences.count
         silences.removeAll { $0.expiresMs <= nowMs }
         guard silences.count < before else { return (false, []) }
         return (true, release(nowMs: nowMs))
     }
 
-    private func isSilenced(_ event: AlertEvent, nowMs: Int64) -> Bool {
+    private func isSilenced(_ event: AlertMessage, nowMs: Int64) -> Bool {
         silences.contains { $0.matches(event, nowMs: nowMs) }
     }
 
     /// Open incidents held back that no silence matches any more, in a stable order (first
     /// event time, then id), published as `raised`; visible incidents stop being followed once
     /// no silence matches them.
-    private mutating func release(nowMs: Int64) -> [AlertEvent] {
-        var released: [AlertEvent] = []
+    private mutating func release(nowMs: Int64) -> [AlertMessage] {
+        var released: [AlertMessage] = []
         for (id, entry) in open where !isSilenced(entry.latest, nowMs: nowMs) {
             if !entry.visible {
                 var event = entry.latest
@@ -158,7 +158,7 @@ extension AlertGate {
 
     /// Takes the followed incidents written by ``encodeState(to:)``, keeping the silences.
     public mutating func restoreState(from r: inout StateReader) throws(StateError) {
-        let entries = try r.array { r throws(StateError) in (try AlertEvent(from: &r), try r.bool()) }
+        let entries = try r.array { r throws(StateError) in (try AlertMessage(from: &r), try r.bool()) }
         open = [:]
         for (event, visible) in entries { open[event.id] = (event, visible) }
     }
@@ -169,7 +169,7 @@ extension AlertGate {
     }
 }
 
-extension AlertEvent {
+extension AlertMessage {
     /// Writes the event for a state snapshot.
     public func encode(to w: inout StateWriter) {
         w.put(id)
@@ -187,7 +187,11 @@ extension AlertEvent {
         w.put(firstTs)
         w.put(lastTs)
         w.put(rule) { $0.put($1) }
-        w.put(stretch) { w, stretch in stretch.encode(to: &w) }
+        // In the state's format for a coverage stretch, whose first field is the border's zone
+        // index: it is not read back (the alert's zone names the border), so 0 stands for it.
+        w.put(stretch) { w, stretch in
+            CoverageStretch(border: 0, fromKm: stretch.fromKm, toKm: stretch.toKm, from: stretch.from, to: stretch.to).encode(to: &w)
+        }
         w.put(exercise)
     }
 

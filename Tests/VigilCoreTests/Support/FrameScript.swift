@@ -64,16 +64,16 @@ struct FrameScript {
 
     /// Runs `frames` through a fresh engine in the order given, each processed at wall time
     /// `arrival` ms after its frame's `ts` (0 when nil), with expiry after each; returns the alerts.
-    static func run(_ frames: [Frame], arrivalDelayMs: [Int64]? = nil, settings: EngineSettings = EngineSettings()) -> [AlertEvent] {
+    static func run(_ frames: [Frame], arrivalDelayMs: [Int64]? = nil, settings: EngineSettings = EngineSettings()) -> [AlertMessage] {
         runWithStats(frames, arrivalDelayMs: arrivalDelayMs, settings: settings).alerts
     }
 
     /// ``run(_:arrivalDelayMs:settings:)``, with the engine's counters at the end.
     static func runWithStats(
         _ frames: [Frame], arrivalDelayMs: [Int64]? = nil, settings: EngineSettings = EngineSettings()
-    ) -> (alerts: [AlertEvent], stats: EngineStats) {
+    ) -> (alerts: [AlertMessage], stats: EngineStats) {
         var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules, settings: settings)
-        var alerts: [AlertEvent] = []
+        var alerts: [AlertMessage] = []
         var order = Array(frames.indices)
         if let delays = arrivalDelayMs {
             order.sort { (frames[$0].report.ts + delays[$0], $0) < (frames[$1].report.ts + delays[$1], $1) }
@@ -100,8 +100,8 @@ struct IncidentSummary: Hashable, CustomStringConvertible {
     var resolved: Int
 
     /// One summary per incident id, sorted by description.
-    static func of(_ alerts: [AlertEvent]) -> [IncidentSummary] {
-        var byID: [String: [AlertEvent]] = [:]
+    static func of(_ alerts: [AlertMessage]) -> [IncidentSummary] {
+        var byID: [String: [AlertMessage]] = [:]
         for alert in alerts { byID[alert.id, default: []].append(alert) }
         return byID.values.map { messages in
             var kinds: [String] = []

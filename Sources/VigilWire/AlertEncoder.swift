@@ -3,8 +3,13 @@
 /// Written by hand: the field set is fixed and every string in it is an identifier or a fixed
 /// word, so escaping (``JSONString``) is needed only for the names the rules file may choose.
 public enum AlertEncoder {
-    /// The JSON payload of `event` stamped with `seq` and `emittedTs`.
-    public static func encode(_ event: AlertEvent, seq: UInt64, emittedTs: Int64) -> [UInt8] {
+    /// The JSON payload of `message` as it is stamped (its own `seq` and `emittedTs`).
+    public static func encode(_ message: AlertMessage) -> [UInt8] {
+        encode(message, seq: message.seq, emittedTs: message.emittedTs)
+    }
+
+    /// The JSON payload of `event` stamped with `seq` and `emittedTs` (its own are not written).
+    public static func encode(_ event: AlertMessage, seq: UInt64, emittedTs: Int64) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384)
         out.append(contentsOf: #"{"v":1,"seq":"#.utf8)
@@ -33,13 +38,13 @@ public enum AlertEncoder {
         if let rule = event.rule { field(&out, "rule", string: rule) }
         if let stretch = event.stretch {
             out.append(contentsOf: #","stretch":{"border":"#.utf8)
-            JSONString.append(event.zone, to: &out)
+            JSONString.append(stretch.border, to: &out)
             out.append(contentsOf: #","from_km":"#.utf8)
             out.append(contentsOf: kilometres(stretch.fromKm).utf8)
             out.append(contentsOf: #","to_km":"#.utf8)
             out.append(contentsOf: kilometres(stretch.toKm).utf8)
             out.append(contentsOf: #","km":"#.utf8)
-            out.append(contentsOf: kilometres(stretch.toKm - stretch.fromKm).utf8)
+            out.append(contentsOf: kilometres(stretch.km).utf8)
             out.append(contentsOf: #","from":["#.utf8)
             out.append(contentsOf: "\(coordinate(stretch.from.lat)),\(coordinate(stretch.from.lon))],\"to\":[".utf8)
             out.append(contentsOf: "\(coordinate(stretch.to.lat)),\(coordinate(stretch.to.lon))]}".utf8)

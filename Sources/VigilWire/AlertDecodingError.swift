@@ -1,6 +1,6 @@
-/// Why some input is not an alert message: a code, the field at fault (when one is) and what
-/// was expected, e.g. `field "severity": expected critical, high, medium or low, got "urgent"`.
-public struct WireAlertError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why some input is not an alert message (strict decoding, `AlertMessage.decode`): a code, the
+/// field at fault (when one is) and what was expected, e.g. `field "severity": expected critical, high, medium or low, got "urgent"`.
+public struct AlertDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String

@@ -1,0 +1,215 @@
+extension AlertMessage {
+    /// The latest event time a CAP date can carry (`YYYY` has four digits): 9999-12-31T23:59:59.999 UTC, in ms.
+    public static let latestTimestamp: Int64 = 253_402_300_799_999
+
+    /// Reads one alert message (one JSON object, CONTRACT.md section 2) strictly, as a consumer
+    /// that converts it (CAP) needs it. Unknown fields are ignored (the contract may add fields);
+    /// a missing field, a field of the wrong type or a value the contract does not allow is an
+    /// error that names the field. A `class` outside the contract's list is taken as `unknown`.
+    public static func decode(_ json: [UInt8]) throws(AlertDecodingError) -> AlertMessage {
+        let value: JSONValue
+        do {
+            value = try JSONReader.read(json)
+        } catch {
+            throw AlertDecodingError(.notJSON, "not JSON: \(error.problem) at byte \(error.offset)")
+        }
+        guard case .object(let members) = value else {
+            throw AlertDecodingError(.notJSON, "expected a JSON object, got \(value.kind)")
+        }
+        let fields = StrictFields(members: members, path: "")
+        // The version first: a message of another version may not have version 1's fields at all.
+        let version = try fields.integer("v", Int.self)
+        guard version == 1 else { throw AlertDecodingError(.badVersion, field: "v", "expected 1, got \(version)") }
+        return try decodeVersion1(fields)
+    }
+
+    /// Reads one alert message from a line of text (see ``decode(_:)-([UInt8])``).
+    public static func decode(_ line: String) throws(AlertDecodingError) -> AlertMessage {
+        try decode(Array(line.utf8))
+    }
+
+    private static func decodeVersion1(_ fields: StrictFields) throws(AlertDecodingError) -> AlertMessage {
+        // Read in the order of the fields, then checked: the first problem found is the one reported.
+        let seq = try fields.integer("seq", UInt64.self)
+        let id = try fields.string("id")
+        let stateName = try fields.string("state")
+        let kind = try fields.string("kind")
+        let severityName = try fields.string("severity")
+        let className = try fields.string("class")
+        let count = try fields.integer("count", Int.self)
+        let sector = try fields.string("sector")
+        let zone = try fields.string("zone")
+        let lat = try fields.number("lat")
+        let lon = try fields.number("lon")
+        let direction = try fields.optional("direction") { (f, k) throws(AlertDecodingError) in try f.string(k) }
+        let cameras = try fields.strings("cameras")
+        let firstTs = try fields.integer("first_ts", Int64.self)
+        let lastTs = try fields.integer("last_ts", Int64.self)
+        let emittedTs = try fields.integer("emitted_ts", Int64.self)
+        let rule = try fields.optional("rule") { (f, k) throws(AlertDecodingError) in try f.string(k) }
+        let exercise = try fields.optional("exercise") { (f, k) throws(AlertDecodingError) in try f.bool(k) }
+        let stretch = try fields.optional("stretch") { (f, k) throws(AlertDecodingError) in try f.object(k) }
+
+        guard isToken(id) else {
+            throw AlertDecodingError(
+                .badValue, field: "id", "\(quoted(id)) cannot name a CAP message: expected no spaces, commas, < or &, and not empty")
+        }
+        guard let state = State(rawValue: stateName) else {
+            throw AlertDecodingError(.badValue, field: "state", "expected raised, updated or resolved, got \(quoted(stateName))")
+        }
+        guard let severity = Severity(rawValue: severityName) else {
+            throw AlertDecodingError(.badValue, field: "severity", "expected critical, high, medium or low, got \(quoted(severityName))")
+        }
+        guard !kind.isEmpty else { throw AlertDecodingError(.badValue, field: "kind", "is empty") }
+        guard count >= 0 else { throw AlertDecodingError(.badValue, field: "count", "expected 0 or more, got \(count)") }
+        guard (-90...90).contains(lat) else { throw AlertDecodingError(.badValue, field: "lat", "expected -90...90, got \(lat)") }
+        guard (-180...180).contains(lon) else { throw AlertDecodingError(.badValue, field: "lon", "expected -180...180, got \(lon)") }
+        for (field, ts) in [("first_ts", firstTs), ("last_ts", lastTs), ("emitted_ts", emittedTs)] {
+            guard (0...latestTimestamp).contains(ts) else {
+                throw AlertDecodingError(.badValue, field: field, "expected ms since 1970 up to year 9999, got \(ts)")
+            }
+        }
+        return AlertMessage(
+            seq: seq, id: id, state: state, kind: kind, severity: severity, objectClass: ObjectClass(rawValue: className) ?? .unknown,
+            count: count, sector: sector, zone: zone, position: GeoPoint(lat: lat, lon: lon), direction: direction,
+            cameras: cameras, firstTs: firstTs, lastTs: lastTs, emittedTs: emittedTs, rule: rule,
+            stretch: try stretch.map { (object) throws(AlertDecodingError) in try Self.stretch(object) }, exercise: exercise ?? false)
+    }
+
+    /// `stretch`, read and checked.
+    private static func stretch(_ fields: StrictFields) throws(AlertDecodingError) -> AlertStretch {
+        let border = try fields.string("border")
+        let fromKm = try fields.number("from_km")
+        let toKm = try fields.number("to_km")
+        let km = try fields.optional("km") { (f, k) throws(AlertDecodingError) in try f.number(k) }
+        let from = try fields.numbers("from")
+        let to = try fields.numbers("to")
+        return AlertStretch(
+            border: border, fromKm: fromKm, toKm: toKm, km: km, from: try point(from, field: "stretch.from"),
+            to: try point(to, field: "stretch.to"))
+    }
+
+    private static func point(_ pair: [Double], field: String) throws(AlertDecodingError) -> GeoPoint {
+        guard pair.count == 2 else {
+            throw AlertDecodingError(.badValue, field: field, "expected [lat, lon], got \(pair.count) numbers")
+        }
+        let point = GeoPoint(lat: pair[0], lon: pair[1])
+        guard point.isValid else {
+            throw AlertDecodingError(
+                .badValue, field: field, "expected [lat, lon] with lat in -90...90 and lon in -180...180, got \(pair)")
+        }
+        return point
+    }
+
+    /// Whether `text` can be a token of a CAP message (an `<identifier>`): not empty, and no
+    /// whitespace, control character, comma, `<` or `&`.
+    public static func isToken(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                !(scalar == "," || scalar == "<" || scalar == "&" || scalar.properties.isWhitespace
+                    || scalar.properties.generalCategory == .control)
+            }
+    }
+}
+
+/// The members of one JSON object, read by type with errors that name the field's path.
+private struct StrictFields {
+    var members: [String: JSONValue]
+    /// The object's own path (`stretch`), empty for the message.
+    var path: String
+
+    private func path(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The member `key`, present and not null.
+    private func required(_ key: String, expected: String) throws(AlertDecodingError) -> JSONValue {
+        switch members[key] {
+        case nil: throw AlertDecodingError(.missingField, field: path(key), "required, absent")
+        case .null?: throw AlertDecodingError(.missingField, field: path(key), "is null; expected \(expected)")
+        case let value?: return value
+        }
+    }
+
+    /// `read(self, key)` when `key` is present and not null; nil otherwise.
+    func optional<T>(_ key: String, _ read: (StrictFields, String) throws(AlertDecodingError) -> T) throws(AlertDecodingError) -> T? {
+        switch members[key] {
+        case nil, .null?: nil
+        default: try read(self, key)
+        }
+    }
+
+    func string(_ key: String) throws(AlertDecodingError) -> String {
+        guard case .string(let text) = try required(key, expected: "a string") else {
+            throw AlertDecodingError(.wrongType, field: path(key), "expected a string")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws(AlertDecodingError) -> Bool {
+        guard case .bool(let value) = try required(key, expected: "true or false") else {
+            throw AlertDecodingError(.wrongType, field: path(key), "expected true or false")
+        }
+        return value
+    }
+
+    func integer<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(AlertDecodingError) -> T {
+        let value = try required(key, expected: "an integer")
+        guard case .number(let text) = value else { throw AlertDecodingError(.wrongType, field: path(key), "expected an integer") }
+        guard let integer = value.integer(T.self) else {
+            throw AlertDecodingError(.badValue, field: path(key), "expected an integer from \(T.min) to \(T.max), got \(text)")
+        }
+        return integer
+    }
+
+    func number(_ key: String) throws(AlertDecodingError) -> Double {
+        let value = try required(key, expected: "a number")
+        guard case .number(let text) = value else { throw AlertDecodingError(.wrongType, field: path(key), "expected a number") }
+        guard let number = value.double else { throw AlertDecodingError(.badValue, field: path(key), "\(text) is not a finite number") }
+        return number
+    }
+
+    func strings(_ key: String) throws(AlertDecodingError) -> [String] {
+        guard case .array(let elements) = try required(key, expected: "an array of strings") else {
+            throw AlertDecodingError(.wrongType, field: path(key), "expected an array of strings")
+        }
+        var strings: [String] = []
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case .string(let text): strings.append(text)
+            case .null: throw AlertDecodingError(.missingField, field: "\(path(key))[\(index)]", "is null; expected a string")
+            default: throw AlertDecodingError(.wrongType, field: "\(path(key))[\(index)]", "expected a string")
+            }
+        }
+        return strings
+    }
+
+    func numbers(_ key: String) throws(AlertDecodingError) -> [Double] {
+        guard case .array(let elements) = try required(key, expected: "an array of numbers") else {
+            throw AlertDecodingError(.wrongType, field: path(key), "expected an array of numbers")
+        }
+        var numbers: [Double] = []
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case .number(let text):
+                guard let number = element.double else {
+                    throw AlertDecodingError(.badValue, field: "\(path(key))[\(index)]", "\(text) is not a finite number")
+                }
+                numbers.append(number)
+            case .null: throw AlertDecodingError(.missingField, field: "\(path(key))[\(index)]", "is null; expected a number")
+            default: throw AlertDecodingError(.wrongType, field: "\(path(key))[\(index)]", "expected a number")
+            }
+        }
+        return numbers
+    }
+
+    func object(_ key: String) throws(AlertDecodingError) -> StrictFields {
+        guard case .object(let members) = try required(key, expected: "an object") else {
+            throw AlertDecodingError(.wrongType, field: path(key), "expected an object")
+        }
+        return StrictFields(members: members, path: path(key))
+    }
+}
+
+/// `text` in double quotes, for error messages.
+private func quoted(_ text: String) -> String {
+    "\"\(text)\""
+}
