@@ -302,5 +302,12 @@ extension LateGroupTests {
         // one of them; the corrected clocks agree within a frame.
         let corrected = engine.clockOffsets.correction
         #expect(abs((4_000 - corrected[1]) - (0 - corrected[0])) <= 100, "\(corrected)")
+        // A restart keeps the corrections.
+        var writer = StateWriter()
+        engine.encodeState(to: &writer)
+        var restarted = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+        var reader = StateReader(writer.bytes)
+        #expect(throws: Never.self) { try restarted.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0) }
+        #expect(restarted.clockOffsets.correction == corrected)
     }
 }

@@ -64,6 +64,7 @@ extension AlertEngine {
             entry.value.encode(to: &w)
         }
         w.put(gapKeys) { $0.put($1) }
+        w.put(clockOffsets.correction) { $0.put($1) }
     }
 
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
@@ -115,6 +116,15 @@ extension AlertEngine {
             restored.healthIncidents[key] = incident
         }
         restored.gapKeys = try r.array { r throws(StateError) in try r.uint64() }
+        // The cameras' clock corrections: a camera whose clock is 2 s behind is still corrected
+        // after a restart, so the targets restored in corrected time are re-found in it (the
+        // estimate takes a second or so to come back, and a person crossing meanwhile was
+        // counted twice: test_restart_crossing).
+        let corrections = try r.array { r throws(StateError) in try r.int64() }
+        guard corrections.count == cameras.count, corrections.allSatisfy({ abs($0) <= settings.maxFutureSkewMs }) else {
+            throw StateError("the state's clock corrections are not one per camera within ±\(settings.maxFutureSkewMs) ms")
+        }
+        restored.clockOffsets.restore(corrections)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
         for target in restored.targets.values {
             if let key = target.incident, restored.incidents[key] == nil { throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold") }

@@ -47,6 +47,13 @@ struct ClockOffsets: Sendable {
         streak = Array(repeating: 0, count: cameraCount)
     }
 
+    /// Takes the corrections of a restored state; the estimates start afresh and move them only
+    /// when they come out different.
+    mutating func restore(_ corrections: [Int64]) {
+        precondition(corrections.count == correction.count, "one correction per camera")
+        correction = corrections
+    }
+
     /// Whether a round is due at event time `clock`.
     func isDue(clock: Int64) -> Bool {
         clock >= lastRoundClock.addingSaturating(Self.intervalMs) || clock < lastRoundClock
