@@ -409,7 +409,7 @@ struct ResumingTail {
         }
         defer { subscriber.close() }
         do {
-            for prefix in prefixes + ["heartbeat"] { try subscriber.subscribe(prefix) }
+            for prefix in prefixes + [Heartbeat.topic] { try subscriber.subscribe(prefix) }
             try subscriber.connect(alertEndpoint)
         } catch {
             throw Failure("cannot subscribe to \(alertEndpoint): \(error)", code: 69)
@@ -531,8 +531,8 @@ struct ResumingTail {
             heard()
             guard message.count == 2 else { continue }
             let topic = String(decoding: message[0], as: UTF8.self)
-            if topic == "heartbeat" {
-                guard let beat = try? JSONDecoder().decode(Heartbeat.self, from: Data(message[1])) else { continue }
+            if topic == Heartbeat.topic {
+                guard let beat = try? Heartbeat.decode(message[1]) else { continue }
                 if beat.latestSeq != position.lastSeq {
                     behind = true
                     break receiving
@@ -590,16 +590,6 @@ struct ResumingTail {
         silenceReported = true
         note("no heartbeat from vigild for \(Int(Double(silentNs) / 1e9)) s (\(alertEndpoint)); the link may be down")
     }
-
-    /// A heartbeat's payload.
-    private struct Heartbeat: Decodable {
-        var latestSeq: UInt64
-
-        enum CodingKeys: String, CodingKey {
-            case latestSeq = "latest_seq"
-        }
-    }
-
 
     private func note(_ message: String) {
         FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))
