@@ -14,13 +14,13 @@ import ZeroMQ
 @Suite struct EndpointHostileNumbersTests {
     // MARK: Catch-up requests
 
-    static func request(_ json: String) throws(CatchUpError) -> CatchUpRequest {
-        try CatchUpRequest([Array("catchup".utf8), Array(json.utf8)])
+    static func request(_ json: String) throws(RequestRefusal) -> CatchUpRequest {
+        try CatchUpRequest.decode([Array("catchup".utf8), Array(json.utf8)])
     }
 
     static func refusal(_ frames: [[UInt8]]) -> String? {
         do {
-            _ = try CatchUpRequest(frames)
+            _ = try CatchUpRequest.decode(frames)
             return nil
         } catch {
             return error.message
@@ -94,7 +94,7 @@ import ZeroMQ
         let full = try Self.request(#"{"after":7,"limit":10000,"prefix":"alert.critical.","newer_field":1e400}"#)
         #expect(full.after == 7 && full.limit == 10_000 && full.prefix == "alert.critical.", "unknown fields are ignored, whatever they hold")
         let defaults = try Self.request(#"{"after":0,"limit":null,"prefix":null}"#)
-        #expect(defaults.limit == CatchUpServer.defaultLimit && defaults.prefix == "")
+        #expect(defaults.limit == CatchUpRequest.defaultLimit && defaults.prefix == "")
         #expect(try Self.request(#"{"after":0,"prefix":"\#(String(repeating: "a", count: 256))"}"#).prefix.utf8.count == 256)
     }
 
