@@ -32,10 +32,11 @@ public struct CatchUpRequest: Sendable, Equatable {
         self.prefix = prefix
     }
 
-    /// The request's two frames: `catchup` and `{"after":N,"limit":L,"prefix":"P"}`.
+    /// The request's two frames: `catchup` and `{"after":N,"limit":L,"prefix":"P"}`, the prefix
+    /// escaped as JSONSerialization escaped it (`\/`), as consumers always wrote it.
     public func frames() -> [[UInt8]] {
         var body = Array(#"{"after":\#(after),"limit":\#(limit),"prefix":"#.utf8)
-        JSONString.append(prefix, to: &body)
+        JSONString.appendAsJSONSerialization(prefix, to: &body)
         body.append(UInt8(ascii: "}"))
         return [Array(Self.command.utf8), body]
     }

@@ -7,7 +7,8 @@
 /// {"camera":"cam-rabia-03","comment":"patrol on site","created_ms":1795228387000,"expires_ms":1795235587000,"id":"si-3f2a","kind":"intrusion","severity":"high","zone":"iq-sy-strip"}
 /// ```
 ///
-/// Keys are written in sorted order, absent fields left out. Reading is as strict as the daemon
+/// Keys are written in sorted order, absent fields left out, strings escaped as JSONSerialization
+/// escaped them (`\/`): the bytes the daemon and the CLI always wrote. Reading is as strict as the daemon
 /// always was: the strings must be strings (or null: absent), the times whole numbers of epoch
 /// ms that fit 64 bits, each refused with a ``RequestRefusal`` that names the field and says what
 /// it holds; unknown fields are ignored.
@@ -63,7 +64,7 @@ public struct SilenceMessage: Sendable, Equatable {
         func string(_ name: String, _ value: String?) {
             guard let value else { return }
             key(name)
-            JSONString.append(value, to: &out)
+            JSONString.appendAsJSONSerialization(value, to: &out)
         }
         string("camera", camera)
         string("comment", comment)

@@ -228,7 +228,7 @@ import ZeroMQ
         try store.save([expected, expected])
         #expect(try store.load(nowMs: 0) == [expected, expected])
         let written = try String(contentsOfFile: store.path, encoding: .utf8)
-        #expect(written.hasPrefix(#"{"silences":["# + "\n" + #"{"comment":"drill at Rabia / S07","created_ms":1795228387000,"#))
+        #expect(written.hasPrefix(#"{"silences":["# + "\n" + #"{"comment":"drill at Rabia \/ S07","created_ms":1795228387000,"#))
         #expect(written.hasSuffix("\n]," + #""version":1}"# + "\n"))
         try store.save([])
         #expect(try store.load(nowMs: 0).isEmpty)

@@ -20,6 +20,16 @@ import Testing
         #expect(SilenceMessage.encode([]) == Array("[]".utf8))
     }
 
+    /// The bytes JSONSerialization wrote for the same strings (checked against it on Linux).
+    @Test func escapesStringsAsJSONSerializationDid() {
+        let silence = SilenceMessage(kind: "k", expiresMs: 1, comment: "a/b \u{1a}\u{8}\u{c}\r\t\n\"\\x é\u{7f}")
+        #expect(
+            String(decoding: silence.encoded(), as: UTF8.self)
+                == #"{"comment":"a\/b \u001a\b\f\r\t\n\"\\x é\#u{7f}","expires_ms":1,"kind":"k"}"#)
+        let request = CatchUpRequest(after: 0, limit: 1, prefix: "alert./\n").frames()[1]
+        #expect(String(decoding: request, as: UTF8.self) == #"{"after":0,"limit":1,"prefix":"alert.\/\n"}"#)
+    }
+
     @Test(arguments: [
         full, SilenceMessage(expiresMs: .max), SilenceMessage(camera: "c", createdMs: .min, expiresMs: .min, comment: "\"quoted\" \\ / é\n\u{1}"),
     ])
