@@ -232,18 +232,15 @@ final class JournalStage: @unchecked Sendable {
     /// `heartbeat` {v, latest_seq, oldest_seq, ts}, every interval whatever else is published: a
     /// consumer subscribed to part of the stream hears it too, and tells silence from a broken link.
     private func heartbeat(nowMs: Int64) {
-        let payload = #"{"v":1,"latest_seq":\#(counters.lastSeq),"oldest_seq":\#(journal?.oldestSeq ?? 0),"ts":\#(nowMs)}"#
+        let beat = Heartbeat(latestSeq: counters.lastSeq, oldestSeq: journal?.oldestSeq ?? 0, ts: nowMs)
         do {
-            try socket.send(topic: Self.heartbeatTopic, payload: Array(payload.utf8))
+            try socket.send(topic: Heartbeat.topic, payload: beat.encoded())
             counters.heartbeats += 1
         } catch {
             logger.error("heartbeat publish failed", metadata: ["error": "\(error)"])
         }
         lastHeartbeatMs = nowMs
     }
-
-    /// The heartbeat's topic: outside `alert.`, so consumers that do not subscribe to it never see it.
-    static let heartbeatTopic = "heartbeat"
 
     private func publishCounters() {
         var snapshot = counters

@@ -163,15 +163,15 @@ final class ProcessingStage: @unchecked Sendable {
     // MARK: Silences (called from the control thread)
 
     /// Adds a silence from its JSON form (`id` and `created_ms` are assigned here); returns it.
-    func addSilence(_ request: SilenceJSON) -> Result<Silence, SilenceError> {
+    func addSilence(_ request: SilenceMessage) -> Result<Silence, RequestRefusal> {
         queue.sync {
             let nowMs = WallClock.nowMs()
             let id = "si-" + String(UInt64.random(in: 0..<(1 << 40)), radix: 16)
             let silence: Silence
-            do throws(SilenceError) { silence = try request.silence(id: id, nowMs: nowMs) } catch { return .failure(error) }
+            do throws(RequestRefusal) { silence = try Silence(request, id: id, nowMs: nowMs) } catch { return .failure(error) }
             gate.add(silence)
             persistSilences()
-            logger.notice("silence added", metadata: ["silence": "\(SilenceJSON(silence))"])
+            logger.notice("silence added", metadata: ["silence": "\(String(decoding: silence.message.encoded(), as: UTF8.self))"])
             return .success(silence)
         }
     }

@@ -29,5 +29,32 @@ public enum JSONString {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `value` as a JSON string escaped the way Foundation's JSONSerialization escapes
+    /// it: `/` as `\/`, backspace, form feed, newline, carriage return and tab as `\b` `\f` `\n`
+    /// `\r` `\t`, other control characters as `\u00xx`. For the messages JSONSerialization
+    /// first wrote (silences, the catch-up request's prefix), so that their bytes stay the same.
+    public static func appendAsJSONSerialization(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0x08: out.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
+            default:
+                out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

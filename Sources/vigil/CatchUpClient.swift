@@ -10,45 +10,13 @@ import Darwin
 #endif
 
 /// vigild's catch-up endpoint (`catchup.bind`) as a consumer reaches it: a REQ socket, one
-/// request (`catchup`, `{"after": N, "limit": L, "prefix": P}`) and one reply (`catchup`, a JSON
-/// header, then topic and payload of each alert), as the README's "durable alert stream"
-/// section describes.
+/// request (a ``CatchUpRequest``) and one reply (a ``CatchUpPage``), as the README's "durable
+/// alert stream" section describes.
 ///
 /// A REQ socket whose request goes unanswered is stuck (a daemon that died with the request
 /// in hand never answers it), so after a timeout the socket is closed and a new one asks
 /// again: the "lazy pirate" of the ZeroMQ guide. Requests only read, so asking twice is safe.
 final class CatchUpClient {
-    /// One reply: the header's fields and the alerts, in `seq` order, exactly as published.
-    struct Page {
-        /// The last `seq` the reply covers; ask again after it while ``more`` is true.
-        var lastSeq: UInt64
-        /// The newest `seq` journaled.
-        var latestSeq: UInt64
-        /// The oldest `seq` still held, 0 when the journal holds none.
-        var oldestSeq: UInt64
-        /// Whether there is more after ``lastSeq``.
-        var more: Bool
-        /// Topic and payload of each alert.
-        var alerts: [(topic: String, payload: [UInt8])]
-    }
-
-    /// The reply header, as the daemon writes it.
-    private struct Header: Decodable {
-        var lastSeq: UInt64
-        var latestSeq: UInt64
-        var oldestSeq: UInt64
-        var more: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case lastSeq = "last_seq", latestSeq = "latest_seq", oldestSeq = "oldest_seq", more
-        }
-    }
-
-    /// The body of an `error` reply.
-    private struct Refusal: Decodable {
-        var error: String
-    }
-
     /// The endpoint asked.
     let endpoint: String
     private let context: ZMQContext
@@ -75,14 +43,14 @@ final class CatchUpClient {
     /// first. `waiting` is called at least every 200 ms while no reply has come. The first
     /// unanswered request, and the answer that ends the silence, are noted on standard error. An
     /// `error` reply is a ``Failure`` (69), a reply that is not the protocol's one too (76).
-    func page(after: UInt64, limit: Int, prefix: String, deadlineNs: UInt64?, waiting: () -> Void = {}) throws(Failure) -> Page? {
-        let request = #"{"after":\#(after),"limit":\#(limit),"prefix":\#(Self.jsonString(prefix))}"#
+    func page(after: UInt64, limit: Int, prefix: String, deadlineNs: UInt64?, waiting: () -> Void = {}) throws(Failure) -> CatchUpPage? {
+        let request = CatchUpRequest(after: after, limit: limit, prefix: prefix).frames()
         while true {
             if let deadlineNs, WallClock.monotonicNs() >= deadlineNs { return nil }
             let reply: [[UInt8]]
             do {
                 let socket = try openSocket()
-                try socket.send([Array("catchup".utf8), Array(request.utf8)])
+                try socket.send(request)
                 guard try waitForReply(socket, deadlineNs: deadlineNs, waiting: waiting), let received = try socket.receiveMessage(dontWait: true)
                 else {
                     close()
@@ -130,29 +98,16 @@ final class CatchUpClient {
     }
 
     /// The page a reply carries; a ``Failure`` for an `error` reply or anything else.
-    static func decode(_ frames: [[UInt8]], endpoint: String) throws(Failure) -> Page {
-        let kind = frames.first.map { String(decoding: $0, as: UTF8.self) }
-        if kind == "error", frames.count == 2 {
-            let message = (try? JSONDecoder().decode(Refusal.self, from: Data(frames[1])))?.error ?? String(decoding: frames[1], as: UTF8.self)
+    static func decode(_ frames: [[UInt8]], endpoint: String) throws(Failure) -> CatchUpPage {
+        if frames.count == 2, frames[0].elementsEqual("error".utf8) {
+            let message = RequestRefusal.decodeCatchUp(frames)?.message ?? String(decoding: frames[1], as: UTF8.self)
             throw Failure("the catch-up endpoint \(endpoint) refused: \(message)", code: 69)
         }
-        guard kind == "catchup", frames.count >= 2, frames.count % 2 == 0,
-            let header = try? JSONDecoder().decode(Header.self, from: Data(frames[1]))
-        else {
+        do {
+            return try CatchUpPage.decode(frames)
+        } catch {
             throw Failure("the catch-up endpoint \(endpoint) sent a reply that is not a catch-up page (\(frames.count) frames)", code: 76)  // EX_PROTOCOL
         }
-        var alerts: [(topic: String, payload: [UInt8])] = []
-        alerts.reserveCapacity(frames.count / 2 - 1)
-        for index in stride(from: 2, to: frames.count, by: 2) {
-            alerts.append((String(decoding: frames[index], as: UTF8.self), frames[index + 1]))
-        }
-        return Page(lastSeq: header.lastSeq, latestSeq: header.latestSeq, oldestSeq: header.oldestSeq, more: header.more, alerts: alerts)
-    }
-
-    /// `text` as a JSON string literal, quotes included.
-    private static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     private func note(_ message: String) {
@@ -409,7 +364,7 @@ struct ResumingTail {
         }
         defer { subscriber.close() }
         do {
-            for prefix in prefixes + ["heartbeat"] { try subscriber.subscribe(prefix) }
+            for prefix in prefixes + [Heartbeat.topic] { try subscriber.subscribe(prefix) }
             try subscriber.connect(alertEndpoint)
         } catch {
             throw Failure("cannot subscribe to \(alertEndpoint): \(error)", code: 69)
@@ -531,8 +486,8 @@ struct ResumingTail {
             heard()
             guard message.count == 2 else { continue }
             let topic = String(decoding: message[0], as: UTF8.self)
-            if topic == "heartbeat" {
-                guard let beat = try? JSONDecoder().decode(Heartbeat.self, from: Data(message[1])) else { continue }
+            if topic == Heartbeat.topic {
+                guard let beat = try? Heartbeat.decode(message[1]) else { continue }
                 if beat.latestSeq != position.lastSeq {
                     behind = true
                     break receiving
@@ -590,16 +545,6 @@ struct ResumingTail {
         silenceReported = true
         note("no heartbeat from vigild for \(Int(Double(silentNs) / 1e9)) s (\(alertEndpoint)); the link may be down")
     }
-
-    /// A heartbeat's payload.
-    private struct Heartbeat: Decodable {
-        var latestSeq: UInt64
-
-        enum CodingKeys: String, CodingKey {
-            case latestSeq = "latest_seq"
-        }
-    }
-
 
     private func note(_ message: String) {
         FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))

@@ -31,7 +31,20 @@ struct ControlEndpoint: ParsableArguments {
     /// Sends `command` and returns the reply as a JSON object; a ``Failure`` when the daemon
     /// does not answer, answers something else than JSON, or refuses.
     func request(_ command: String) throws -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(reply(command))) as? [String: Any] else {
+        try Self.checked(reply(command))
+    }
+
+    /// Sends `command` and returns the reply's bytes once they are known to be a JSON object
+    /// with `"ok": true`; a ``Failure`` as for ``request(_:)`` otherwise.
+    func okReply(_ command: String) throws -> [UInt8] {
+        let bytes = try reply(command)
+        _ = try Self.checked(bytes)
+        return bytes
+    }
+
+    /// `bytes` as a JSON object whose `ok` is true; a ``Failure`` when they are not JSON or a refusal.
+    private static func checked(_ bytes: [UInt8]) throws -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw Failure("the daemon's answer is not JSON", code: 70)
         }
         guard object["ok"] as? Bool == true else { throw Failure("\(object["error"] as? String ?? "refused")", code: 65) }

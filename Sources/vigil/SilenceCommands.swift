@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 
 /// `vigil silence`: add, list and remove silences in the running daemon (which keeps them
 /// across restarts in its state directory).
@@ -50,15 +51,9 @@ struct SilenceCommands: ParsableCommand {
                 }
                 expires = ms
             }
-            var body: [String: Any] = ["expires_ms": expires, "comment": comment]
-            if let camera { body["camera"] = camera }
-            if let zone { body["zone"] = zone }
-            if let kind { body["kind"] = kind }
-            if let severity { body["severity"] = severity }
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
-            let reply = try Failure.exiting { try endpoint.request("silence add \(json)") }
-            let silence = reply["silence"] as? [String: Any] ?? [:]
-            print(silence["id"] as? String ?? "?")
+            let body = SilenceMessage(camera: camera, zone: zone, kind: kind, severity: severity, expiresMs: expires, comment: comment)
+            let reply = try Failure.exiting { try endpoint.okReply("silence add \(String(decoding: body.encoded(), as: UTF8.self))") }
+            print((try? SilenceMessage.decode(reply, member: "silence"))?.id ?? "?")
         }
 
         /// `90s`, `30m`, `2h`, `1d` in milliseconds; nil for anything else, and for a duration
@@ -84,11 +79,14 @@ struct SilenceCommands: ParsableCommand {
         @Flag(help: "Print the daemon's JSON answer.") var json = false
 
         func run() throws {
-            let reply = try Failure.exiting { try endpoint.request("silence list") }
-            let silences = reply["silences"] as? [[String: Any]] ?? []
+            let reply = try Failure.exiting { try endpoint.okReply("silence list") }
+            let silences = try Failure.exiting { () throws -> [SilenceMessage] in
+                do { return try SilenceMessage.decodeList(reply, key: "silences") } catch {
+                    throw Failure("the daemon's answer to silence list is not a list of silences: \(error)", code: 70)
+                }
+            }
             if json {
-                let data = try JSONSerialization.data(withJSONObject: silences, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: SilenceMessage.encode(silences), as: UTF8.self))
                 return
             }
             guard !silences.isEmpty else {
@@ -97,9 +95,10 @@ struct SilenceCommands: ParsableCommand {
             }
             let formatter = ISO8601DateFormatter()
             for silence in silences {
-                let matchers = ["camera", "zone", "kind", "severity"].compactMap { key in (silence[key] as? String).map { "\(key)=\($0)" } }
-                let expires = Date(timeIntervalSince1970: Double(silence["expires_ms"] as? Int64 ?? (silence["expires_ms"] as? Int).map(Int64.init) ?? 0) / 1_000)
-                print("\(silence["id"] as? String ?? "?")  \(matchers.joined(separator: " "))  until \(formatter.string(from: expires))  \(silence["comment"] as? String ?? "")")
+                let matchers = [("camera", silence.camera), ("zone", silence.zone), ("kind", silence.kind), ("severity", silence.severity)]
+                    .compactMap { key, value in value.map { "\(key)=\($0)" } }
+                let expires = Date(timeIntervalSince1970: Double(silence.expiresMs) / 1_000)
+                print("\(silence.id ?? "?")  \(matchers.joined(separator: " "))  until \(formatter.string(from: expires))  \(silence.comment ?? "")")
             }
         }
     }

@@ -14,13 +14,13 @@ import ZeroMQ
 @Suite struct EndpointHostileNumbersTests {
     // MARK: Catch-up requests
 
-    static func request(_ json: String) throws(CatchUpError) -> CatchUpRequest {
-        try CatchUpRequest([Array("catchup".utf8), Array(json.utf8)])
+    static func request(_ json: String) throws(RequestRefusal) -> CatchUpRequest {
+        try CatchUpRequest.decode([Array("catchup".utf8), Array(json.utf8)])
     }
 
     static func refusal(_ frames: [[UInt8]]) -> String? {
         do {
-            _ = try CatchUpRequest(frames)
+            _ = try CatchUpRequest.decode(frames)
             return nil
         } catch {
             return error.message
@@ -94,7 +94,7 @@ import ZeroMQ
         let full = try Self.request(#"{"after":7,"limit":10000,"prefix":"alert.critical.","newer_field":1e400}"#)
         #expect(full.after == 7 && full.limit == 10_000 && full.prefix == "alert.critical.", "unknown fields are ignored, whatever they hold")
         let defaults = try Self.request(#"{"after":0,"limit":null,"prefix":null}"#)
-        #expect(defaults.limit == CatchUpServer.defaultLimit && defaults.prefix == "")
+        #expect(defaults.limit == CatchUpRequest.defaultLimit && defaults.prefix == "")
         #expect(try Self.request(#"{"after":0,"prefix":"\#(String(repeating: "a", count: 256))"}"#).prefix.utf8.count == 256)
     }
 
@@ -147,8 +147,8 @@ import ZeroMQ
 
     // MARK: Control requests: silences
 
-    static func silence(_ json: String) throws -> SilenceJSON {
-        try JSONDecoder().decode(SilenceJSON.self, from: Data(json.utf8))
+    static func silence(_ json: String) throws(RequestRefusal) -> SilenceMessage {
+        try SilenceMessage.decode(Array(json.utf8))
     }
 
     static let timeExpected = "epoch milliseconds, a whole number from -9223372036854775808 to 9223372036854775807; got"
@@ -174,11 +174,11 @@ import ZeroMQ
     /// like any other: stored, matched, expired, never an overflow.
     @Test func silencesAtTheEndsOfInt64AreTakenAndMatchedWithoutOverflow() throws {
         let now: Int64 = 1_795_228_387_000
-        let forever = try Self.silence(#"{"kind":"border_crossing","expires_ms":9223372036854775807,"created_ms":-9223372036854775808}"#)
-            .silence(id: "si-1", nowMs: now)
+        let forever = try Silence(
+            Self.silence(#"{"kind":"border_crossing","expires_ms":9223372036854775807,"created_ms":-9223372036854775808}"#), id: "si-1", nowMs: now)
         #expect(forever.expiresMs == .max && forever.createdMs == now, "a new silence is created now, whatever the request says")
         let past = try Self.silence(#"{"kind":"border_crossing","expires_ms":-9223372036854775808}"#)
-        #expect(throws: SilenceError.self) { try past.silence(id: "si-2", nowMs: now) }
+        #expect(throws: RequestRefusal("expires_ms -9223372036854775808 is not in the future")) { try Silence(past, id: "si-2", nowMs: now) }
         let event = AlertMessage(
             id: "al-1", state: .raised, kind: "border_crossing", severity: .critical, objectClass: .person, count: 1, sector: "S01", zone: "z",
             lat: 36.5, lon: 42.0, direction: nil, cameras: ["cam-a"], firstTs: 0, lastTs: 0, rule: nil, stretch: nil, exercise: false)
@@ -197,6 +197,41 @@ import ZeroMQ
         try store.save([stored])
         #expect(try store.load(nowMs: now) == [stored])
         #expect(try store.load(nowMs: .max).isEmpty)
+    }
+
+    /// silences.json as the first versions wrote it (JSONEncoder, pretty-printed, sorted keys,
+    /// slashes escaped) loads, and is written again in the one wire shape.
+    @Test func theSilencesFileOfTheFirstVersionsStillLoads() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-silences-\(UUID().uuidString)").path
+        let store = SilenceStore(directory: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let old = """
+            {
+              "silences" : [
+                {
+                  "comment" : "drill at Rabia \\/ S07",
+                  "created_ms" : 1795228387000,
+                  "expires_ms" : 1795232000000,
+                  "id" : "si-a1b2c3",
+                  "kind" : "border_crossing",
+                  "severity" : "critical"
+                }
+              ],
+              "version" : 1
+            }
+            """
+        try old.write(toFile: store.path, atomically: true, encoding: .utf8)
+        let expected = Silence(
+            id: "si-a1b2c3", kind: "border_crossing", severity: .critical, createdMs: 1_795_228_387_000, expiresMs: 1_795_232_000_000,
+            comment: "drill at Rabia / S07")
+        #expect(try store.load(nowMs: 0) == [expected])
+        try store.save([expected, expected])
+        #expect(try store.load(nowMs: 0) == [expected, expected])
+        let written = try String(contentsOfFile: store.path, encoding: .utf8)
+        #expect(written.hasPrefix(#"{"silences":["# + "\n" + #"{"comment":"drill at Rabia \/ S07","created_ms":1795228387000,"#))
+        #expect(written.hasSuffix("\n]," + #""version":1}"# + "\n"))
+        try store.save([])
+        #expect(try store.load(nowMs: 0).isEmpty)
     }
 
     /// The control socket of a running pipeline: hostile `silence add` requests are refused
