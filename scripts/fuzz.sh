@@ -60,7 +60,7 @@ build() {
   objects=$(python3 - "$release" <<'EOF'
 import json, os, sys
 release = sys.argv[1]
-for target in ["Yams", "VigilCore", "VigilConfig", "VigilFuzz"]:
+for target in ["Yams", "VigilWire", "VigilCore", "VigilConfig", "VigilFuzz"]:
     with open(os.path.join(release, target + ".build", "output-file-map.json")) as f:
         entries = json.load(f)
     for source, outputs in entries.items():
