@@ -275,29 +275,27 @@ extension LateGroupTests {
         #expect(incidents.first?.count == 1)
     }
 
-    @Test func offsetsUnderTheMinimumAreLeftAlone() {
+    /// An engine after 30 s of both cameras' heartbeats at 10 frames a second, camera 1's clock
+    /// `skew` ms off, each frame arriving at its true time.
+    static func engineAfterHeartbeats(skew: Int64) -> AlertEngine {
         var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
         var script = FrameScript(actors: [], until: 30)
-        script.skewMs = [0, 700]
+        script.skewMs = [0, skew]
         var alerts: [AlertMessage] = []
         for frame in script.frames() {
             let wall = frame.report.ts - script.skewMs[frame.camera]
             _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)
             engine.expire(wallNowMs: wall, into: &alerts)
         }
-        #expect(engine.clockOffsets.correction == [0, 0])
+        return engine
+    }
+
+    @Test func offsetsUnderTheMinimumAreLeftAlone() {
+        #expect(Self.engineAfterHeartbeats(skew: 700).clockOffsets.correction == [0, 0])
     }
 
     @Test func aCameraFourSecondsAheadIsCorrectedByItsOffset() {
-        var engine = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
-        var script = FrameScript(actors: [], until: 30)
-        script.skewMs = [0, 4_000]
-        var alerts: [AlertMessage] = []
-        for frame in script.frames() {
-            let wall = frame.report.ts - script.skewMs[frame.camera]
-            _ = engine.process(frame.report, camera: frame.camera, wallNowMs: wall, into: &alerts)
-            engine.expire(wallNowMs: wall, into: &alerts)
-        }
+        let engine = Self.engineAfterHeartbeats(skew: 4_000)
         // With two cameras the median is the later one: the correction is the whole skew, on
         // one of them; the corrected clocks agree within a frame.
         let corrected = engine.clockOffsets.correction
