@@ -33,18 +33,11 @@ final class CatchUpServer: Sendable {
     init(context: ZMQContext, endpoint: String, journalPath: String?, logger: Logger) throws(DaemonError) {
         self.journalPath = journalPath
         self.logger = logger
-        do {
-            socket = try ZMQSocket(context: context, type: .router)
-        } catch {
-            throw DaemonError(.socket, "cannot create the catch-up socket: \(error)")
-        }
-        do { try socket.setMaxMessageSize(Self.maxRequestBytes) } catch {
-            socket.close()
-            throw DaemonError(.socket, "cannot configure the catch-up socket: \(error)")
-        }
-        do { try socket.bind(endpoint) } catch {
-            socket.close()
-            throw DaemonError(.bind, "cannot bind the catch-up endpoint \(endpoint): \(error)")
+        var plan = SocketPlan(.router)
+        plan.maxMessageBytes = Self.maxRequestBytes
+        plan.bind = [endpoint]
+        do { socket = try context.open(plan) } catch {
+            throw DaemonError(socket: "the catch-up socket", bound: "catch-up endpoint", error)
         }
     }
 

@@ -23,18 +23,11 @@ final class ControlServer: Sendable {
     init(context: ZMQContext, endpoint: String, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
         self.answer = answer
         self.logger = logger
-        do {
-            socket = try ZMQSocket(context: context, type: .rep)
-        } catch {
-            throw DaemonError(.socket, "cannot create the control socket: \(error)")
-        }
-        do { try socket.setMaxMessageSize(Self.maxRequestBytes) } catch {
-            socket.close()
-            throw DaemonError(.socket, "cannot configure the control socket: \(error)")
-        }
-        do { try socket.bind(endpoint) } catch {
-            socket.close()
-            throw DaemonError(.bind, "cannot bind the control endpoint \(endpoint): \(error)")
+        var plan = SocketPlan(.rep)
+        plan.maxMessageBytes = Self.maxRequestBytes
+        plan.bind = [endpoint]
+        do { socket = try context.open(plan) } catch {
+            throw DaemonError(socket: "the control socket", bound: "control endpoint", error)
         }
     }
 

@@ -35,39 +35,14 @@ final class IngestStage: Sendable {
         self.logger = logger
         self.deliver = deliver
         room = DispatchSemaphore(value: settings.queueBatches)
-        do {
-            socket = try ZMQSocket(context: context, type: .sub)
-        } catch {
-            throw DaemonError(.socket, "cannot create the detection socket: \(error)")
-        }
-        do {
-            try socket.setReceiveHighWaterMark(Int32(clamping: settings.receiveHighWaterMark))
-            try socket.setMaxMessageSize(Int64(settings.maxMessageBytes))
-        } catch {
-            socket.close()
-            throw DaemonError(.socket, "cannot configure the detection socket: \(error)")
-        }
-        for endpoint in settings.ingestBind {
-            do { try socket.bind(endpoint) } catch {
-                socket.close()
-                throw DaemonError(.bind, "cannot bind the detection endpoint \(endpoint): \(error)")
-            }
-        }
-        for endpoint in settings.ingestConnect {
-            do { try socket.connect(endpoint) } catch {
-                socket.close()
-                throw DaemonError(.connect, "cannot connect to the gateway endpoint \(endpoint): \(error)")
-            }
-        }
-        do {
-            if settings.sectors.isEmpty {
-                try socket.subscribe(DetectionTopic.prefix)
-            } else {
-                for sector in settings.sectors { try socket.subscribe("\(DetectionTopic.prefix)\(sector).") }
-            }
-        } catch {
-            socket.close()
-            throw DaemonError(.socket, "cannot subscribe the detection socket: \(error)")
+        var plan = SocketPlan(.sub)
+        plan.receiveHighWaterMark = Int32(clamping: settings.receiveHighWaterMark)
+        plan.maxMessageBytes = Int64(settings.maxMessageBytes)
+        plan.bind = settings.ingestBind
+        plan.connect = settings.ingestConnect
+        plan.subscribe = settings.sectors.isEmpty ? [DetectionTopic.prefix] : settings.sectors.map { "\(DetectionTopic.prefix)\($0)." }
+        do { socket = try context.open(plan) } catch {
+            throw DaemonError(socket: "the detection socket", bound: "detection endpoint", connected: "gateway endpoint", error)
         }
     }
 

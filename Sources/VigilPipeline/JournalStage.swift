@@ -80,23 +80,13 @@ final class JournalStage: @unchecked Sendable {
             }
         }
         counters.lastSeq = journal?.lastSeq ?? 0
-        do {
-            // LINGER: on shutdown, give subscribers a second to take what was published last.
-            socket = try ZMQSocket(context: context, type: .pub, lingerMs: 1_000)
-        } catch {
-            throw DaemonError(.socket, "cannot create the alert socket: \(error)")
-        }
-        do { try socket.setSendHighWaterMark(Int32(clamping: settings.sendHighWaterMark)) } catch {
-            // The socket is ours until init returns: closed here, or it leaked (and the deinit
-            // assertion fired in debug builds).
-            socket.close()
-            throw DaemonError(.socket, "cannot configure the alert socket: \(error)")
-        }
-        for endpoint in settings.publishBind {
-            do { try socket.bind(endpoint) } catch {
-                socket.close()
-                throw DaemonError(.bind, "cannot bind the alert endpoint \(endpoint): \(error)")
-            }
+        // LINGER: on shutdown, give subscribers a second to take what was published last.
+        var plan = SocketPlan(.pub)
+        plan.lingerMs = 1_000
+        plan.sendHighWaterMark = Int32(clamping: settings.sendHighWaterMark)
+        plan.bind = settings.publishBind
+        do { socket = try context.open(plan) } catch {
+            throw DaemonError(socket: "the alert socket", bound: "alert endpoint", error)
         }
         publishCounters()
     }

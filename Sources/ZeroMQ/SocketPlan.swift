@@ -1,0 +1,131 @@
+/// Everything a socket needs before it is used: its type, its options, the endpoints it binds
+/// and connects, and (for SUB) its subscriptions. ``ZMQContext/open(_:)`` carries it out in one
+/// step that either returns a socket ready to use or closes what it made and says which step
+/// failed.
+///
+/// Options are applied before any bind or connect, as libzmq requires for most of them
+/// (high-water marks and `ZMQ_MAXMSGSIZE` apply to connections made afterwards).
+public struct SocketPlan: Sendable {
+    /// The socket's type.
+    public var type: SocketType
+    /// `ZMQ_LINGER`: how long `close` lets queued messages leave.
+    public var lingerMs: Int32 = 0
+    /// `ZMQ_SNDHWM`, when set.
+    public var sendHighWaterMark: Int32?
+    /// `ZMQ_RCVHWM`, when set.
+    public var receiveHighWaterMark: Int32?
+    /// `ZMQ_MAXMSGSIZE`, when set: a peer that sends a larger message is disconnected.
+    public var maxMessageBytes: Int64?
+    /// `ZMQ_RCVTIMEO`, when set.
+    public var receiveTimeoutMs: Int32?
+    /// `ZMQ_SNDTIMEO`, when set.
+    public var sendTimeoutMs: Int32?
+    /// `ZMQ_IMMEDIATE`, when set: queue only to completed connections.
+    public var immediate: Bool?
+    /// Endpoints to bind, in order.
+    public var bind: [String] = []
+    /// Endpoints to connect to, in order (after the binds).
+    public var connect: [String] = []
+    /// SUB topic prefixes, subscribed last.
+    public var subscribe: [String] = []
+
+    /// A plan for a socket of `type` with libzmq's defaults and no endpoints.
+    public init(_ type: SocketType) {
+        self.type = type
+    }
+}
+
+/// Why ``ZMQContext/open(_:)`` could not make a socket: the step, and libzmq's error. The socket,
+/// if it was created, is closed.
+public struct SocketSetupError: Error, Sendable, CustomStringConvertible {
+    /// The step that failed.
+    public enum Step: Sendable, Equatable {
+        /// `zmq_socket`.
+        case create
+        /// Setting an option (named as libzmq names it, e.g. `ZMQ_SNDHWM`).
+        case configure(option: String)
+        /// Binding this endpoint.
+        case bind(String)
+        /// Connecting to this endpoint.
+        case connect(String)
+        /// Subscribing to this prefix.
+        case subscribe(String)
+    }
+
+    /// The step that failed.
+    public var step: Step
+    /// libzmq's error.
+    public var error: ZMQError
+
+    /// Creates an error.
+    public init(step: Step, error: ZMQError) {
+        self.step = step
+        self.error = error
+    }
+
+    /// What failed, e.g. `cannot bind tcp://*:7601: Address already in use (errno 98)`.
+    public var description: String {
+        switch step {
+        case .create: "cannot create the socket: \(error)"
+        case .configure(let option): "cannot set \(option): \(error)"
+        case .bind(let endpoint): "cannot bind \(endpoint): \(error)"
+        case .connect(let endpoint): "cannot connect to \(endpoint): \(error)"
+        case .subscribe(let prefix): "cannot subscribe to \"\(prefix)\": \(error)"
+        }
+    }
+}
+
+extension ZMQContext {
+    /// Creates a socket as `plan` says: options, then binds, then connects, then subscriptions.
+    /// On any failure the socket is closed before the error is thrown, so a caller that gives
+    /// up owns nothing.
+    public func open(_ plan: SocketPlan) throws(SocketSetupError) -> ZMQSocket {
+        let socket: ZMQSocket
+        do { socket = try ZMQSocket(context: self, type: plan.type, lingerMs: plan.lingerMs) } catch {
+            throw SocketSetupError(step: .create, error: error)
+        }
+        var step = SocketSetupError.Step.create
+        do throws(ZMQError) {
+            if let value = plan.sendHighWaterMark {
+                step = .configure(option: "ZMQ_SNDHWM")
+                try socket.setSendHighWaterMark(value)
+            }
+            if let value = plan.receiveHighWaterMark {
+                step = .configure(option: "ZMQ_RCVHWM")
+                try socket.setReceiveHighWaterMark(value)
+            }
+            if let value = plan.maxMessageBytes {
+                step = .configure(option: "ZMQ_MAXMSGSIZE")
+                try socket.setMaxMessageSize(value)
+            }
+            if let value = plan.receiveTimeoutMs {
+                step = .configure(option: "ZMQ_RCVTIMEO")
+                try socket.setReceiveTimeout(milliseconds: value)
+            }
+            if let value = plan.sendTimeoutMs {
+                step = .configure(option: "ZMQ_SNDTIMEO")
+                try socket.setSendTimeout(milliseconds: value)
+            }
+            if let value = plan.immediate {
+                step = .configure(option: "ZMQ_IMMEDIATE")
+                try socket.setImmediate(value)
+            }
+            for endpoint in plan.bind {
+                step = .bind(endpoint)
+                _ = try socket.bind(endpoint)
+            }
+            for endpoint in plan.connect {
+                step = .connect(endpoint)
+                try socket.connect(endpoint)
+            }
+            for prefix in plan.subscribe {
+                step = .subscribe(prefix)
+                try socket.subscribe(prefix)
+            }
+        } catch {
+            socket.close()
+            throw SocketSetupError(step: step, error: error)
+        }
+        return socket
+    }
+}
