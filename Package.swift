@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libzmq as SwiftPM sees it: the C header plus a shim for what Swift cannot import.
@@ -42,12 +43,14 @@ let package = Package(
             name: "VigilConfig",
             dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]
         ),
-        // The daemon's Dispatch pipeline: ingest, processing, publishing, control.
+        // The daemon's Dispatch pipeline: ingest, processing, publishing, control; one
+        // ServiceLifecycle service.
         .target(
             name: "VigilPipeline",
             dependencies: [
                 "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -56,6 +59,7 @@ let package = Package(
                 "VigilPipeline", "VigilConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // CAP 1.2 (OASIS Common Alerting Protocol) messages from alert messages, for systems outside ours.
@@ -100,7 +104,12 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
-        .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
+        .testTarget(
+            name: "VigilPipelineTests",
+            dependencies: [
+                "VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.
         .testTarget(name: "VigilProcessTests", dependencies: ["ZeroMQ"]),

@@ -13,17 +13,12 @@ public final class AlertRecorder: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Connects a SUB socket in `context` (a new context when `nil`) to `endpoints` and starts receiving.
-    public init(context: ZMQContext? = nil, connect endpoints: [String], prefix: String = "alert.") throws(ZMQError) {
-        let context = try ZMQContext.given(context)
-        let socket = try ZMQSocket(context: context, type: .sub)
-        do {
-            try socket.setReceiveHighWaterMark(0)
-            try socket.subscribe(prefix)
-            for endpoint in endpoints { try socket.connect(endpoint) }
-        } catch {
-            socket.close()
-            throw error
-        }
+    public init(context: ZMQContext? = nil, connect endpoints: [String], prefix: String = "alert.") throws(SocketSetupError) {
+        var plan = SocketPlan(.sub)
+        plan.receiveHighWaterMark = 0
+        plan.subscribe = [prefix]
+        plan.connect = endpoints
+        let socket = try ZMQContext.given(context).open(plan)
         // The socket is handed over to the thread, its only user from here on.
         let thread = Thread { [self] in
             defer {

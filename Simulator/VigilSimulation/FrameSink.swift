@@ -11,18 +11,13 @@ public final class FrameSink {
     private var batch = MessageBatch()
 
     /// Creates a SUB socket in `context` (a new context when `nil`), subscribed to `prefix`, bound to `bind` and connected to `connect`.
-    public init(context: ZMQContext? = nil, bind: [String], connect: [String], prefix: String = "det.") throws(ZMQError) {
-        let context = try ZMQContext.given(context)
-        socket = try ZMQSocket(context: context, type: .sub)
-        do {
-            try socket.setReceiveHighWaterMark(0)  // no limit: a sink measures, it does not drop
-            try socket.subscribe(prefix)
-            for endpoint in bind { boundEndpoints.append(try socket.bind(endpoint)) }
-            for endpoint in connect { try socket.connect(endpoint) }
-        } catch {
-            socket.close()
-            throw error
-        }
+    public init(context: ZMQContext? = nil, bind: [String], connect: [String], prefix: String = "det.") throws(SocketSetupError) {
+        var plan = SocketPlan(.sub)
+        plan.receiveHighWaterMark = 0  // no limit: a sink measures, it does not drop
+        plan.subscribe = [prefix]
+        plan.bind = bind
+        plan.connect = connect
+        socket = try ZMQContext.given(context).open(plan, bound: &boundEndpoints)
     }
 
     deinit {

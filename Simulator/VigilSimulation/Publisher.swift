@@ -14,17 +14,13 @@ public final class Publisher {
     /// Creates a PUB socket in `context` (a new context when `nil`), connected to `connect` and bound to `bind`.
     public init(
         context: ZMQContext? = nil, connect: [String], bind: [String], sendHighWaterMark: Int32 = 1_000_000, lingerMs: Int32 = 2_000
-    ) throws(ZMQError) {
-        let context = try ZMQContext.given(context)
-        socket = try ZMQSocket(context: context, type: .pub, lingerMs: lingerMs)
-        do {
-            try socket.setSendHighWaterMark(sendHighWaterMark)
-            for endpoint in bind { boundEndpoints.append(try socket.bind(endpoint)) }
-            for endpoint in connect { try socket.connect(endpoint) }
-        } catch {
-            socket.close()
-            throw error
-        }
+    ) throws(SocketSetupError) {
+        var plan = SocketPlan(.pub)
+        plan.lingerMs = lingerMs
+        plan.sendHighWaterMark = sendHighWaterMark
+        plan.bind = bind
+        plan.connect = connect
+        socket = try ZMQContext.given(context).open(plan, bound: &boundEndpoints)
     }
 
     deinit {
@@ -49,9 +45,10 @@ public final class Publisher {
 }
 
 extension ZMQContext {
-    /// `context`, or a new context with one I/O thread for a publisher or sink created without one.
-    static func given(_ context: ZMQContext?) throws(ZMQError) -> ZMQContext {
+    /// `context`, or a new context with one I/O thread for a publisher or sink created without
+    /// one; a context that cannot be made fails the socket's creation.
+    static func given(_ context: ZMQContext?) throws(SocketSetupError) -> ZMQContext {
         if let context { return context }
-        return try ZMQContext(ioThreads: 1)
+        do { return try ZMQContext(ioThreads: 1) } catch { throw SocketSetupError(step: .create, error: error) }
     }
 }

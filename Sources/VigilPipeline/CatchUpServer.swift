@@ -15,7 +15,7 @@ import ZeroMQ
 /// thread's own connection: catching up never waits for, or holds up, the writer.
 ///
 /// The socket and the reader belong to the thread (``ServiceThread``); the counters are shared.
-final class CatchUpServer: Sendable {
+final class CatchUpServer: PipelineStage {
     /// The largest request frame taken (a request is about 100 bytes). A peer that sends a
     /// larger frame is disconnected by libzmq before it is read into memory (ZMQ_MAXMSGSIZE); it
     /// is also the largest frame `receiveMessage` keeps whole, so no frame reaches the request
@@ -41,6 +41,9 @@ final class CatchUpServer: Sendable {
         }
     }
 
+    let name = "catch-up"
+
+    /// Starts the server's thread.
     func start() {
         thread.start { [self] in run() }
     }

@@ -8,7 +8,7 @@ import ZeroMQ
 /// JSON) and `ping`. The protocol: the request is one frame of ASCII, the reply one frame of JSON.
 ///
 /// The socket belongs to the control thread (``ServiceThread``).
-final class ControlServer: Sendable {
+final class ControlServer: PipelineStage {
     private let socket: ZMQSocket
     private let thread = ServiceThread(name: "vigil.control")
     private let answer: @Sendable (String) -> [UInt8]
@@ -31,6 +31,9 @@ final class ControlServer: Sendable {
         }
     }
 
+    let name = "control"
+
+    /// Starts the server's thread.
     func start() {
         thread.start { [self] in run() }
     }

@@ -12,17 +12,19 @@ import ZeroMQ
 /// is due, close.
 public final class Daemon: Sendable {
     private let context: ZMQContext
+    /// In start order: catch-up, control, journal, processing, ingest. Stopped in reverse:
+    /// intake first, the servers last.
+    private let stages: StageSet
     private let ingest: IngestStage
     private let processing: ProcessingStage
     private let publisher: JournalStage
-    private let control: ControlServer?
     private let catchup: CatchUpServer?
     private let settings: DaemonSettings
-    private let logger: Logger
+    let logger: Logger
     private let run: RunStats?
 
     /// Opens the journal and resumes the state it holds, creates every socket and binds every
-    /// endpoint; throws (closing what was opened) naming the endpoint or file that failed.
+    /// endpoint; throws naming the endpoint or file that failed, with everything it opened closed.
     /// `run` (this start, and how the last one ended) is reported in `stats`.
     public init(configuration: VigilConfiguration, logger: Logger, run: RunStats? = nil) throws(DaemonError) {
         self.logger = logger
@@ -33,63 +35,52 @@ public final class Daemon: Sendable {
         } catch {
             throw DaemonError(.socket, "cannot create the ZeroMQ context: \(error)")
         }
-        let registry = CameraRegistry(configuration.cameras)
-        let publisher = try JournalStage(context: context, settings: settings, logger: logger)
-        let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
-        let silences: [Silence]
-        do { silences = try store?.load(nowMs: WallClock.nowMs()) ?? [] } catch {
-            publisher.close()
-            throw error
-        }
-        if !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store!.path)"]) }
-        let (state, closing) = Daemon.resume(
-            DaemonState(engine: configuration.makeEngine(), gate: AlertGate(silences: silences), visibleOpen: [:]),
-            from: publisher.restored, lastSeq: publisher.journal?.lastSeq ?? 0, logger: logger)
-        let processing = ProcessingStage(
-            state: state, outbox: closing, keepsState: publisher.journal != nil, silenceStore: store, logger: logger,
-            rejectionLogIntervalSeconds: settings.rejectionLogIntervalSeconds
-        ) { [weak publisher] in
-            publisher?.notify()
-        }
-        let ingest: IngestStage
-        do {
+        let settings = settings
+        var made = StageSet()
+        do throws(DaemonError) {
+            let publisher = made.add(try JournalStage(context: context, settings: settings, logger: logger))
+            let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
+            let silences = try store?.load(nowMs: WallClock.nowMs()) ?? []
+            if let store, !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store.path)"]) }
+            let (state, closing) = Daemon.resume(
+                DaemonState(engine: configuration.makeEngine(), gate: AlertGate(silences: silences), visibleOpen: [:]),
+                from: publisher.restored, lastSeq: publisher.journal?.lastSeq ?? 0, logger: logger)
+            let processing = made.add(
+                ProcessingStage(
+                    state: state, outbox: closing, keepsState: publisher.journal != nil, silenceStore: store, logger: logger,
+                    rejectionLogIntervalSeconds: settings.rejectionLogIntervalSeconds
+                ) { [weak publisher] in
+                    publisher?.notify()
+                })
+            publisher.takeWork { [processing] wanted in processing.take(wanted) }
             let box = IngestBox()
-            ingest = try IngestStage(context: context, settings: settings, cameras: registry, logger: logger) { frames in
-                processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
-            }
+            let ingest = made.add(
+                try IngestStage(context: context, settings: settings, cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
+                    processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
+                })
             box.stage = ingest
+            let catchup = settings.catchupBind.isEmpty
+                ? nil : made.add(try CatchUpServer(context: context, endpoint: settings.catchupBind, journalPath: publisher.journal?.path, logger: logger))
+            let control = settings.controlBind.isEmpty
+                ? nil : made.add(
+                    try ControlServer(context: context, endpoint: settings.controlBind, logger: logger) { command in
+                        Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
+                    })
+            var stages = StageSet()
+            if let catchup { stages.add(catchup) }
+            if let control { stages.add(control) }
+            stages.add(publisher)
+            stages.add(processing)
+            stages.add(ingest)
+            self.stages = stages
+            self.publisher = publisher
+            self.processing = processing
+            self.ingest = ingest
+            self.catchup = catchup
         } catch {
-            publisher.close()
+            made.cancelAll()
             throw error
         }
-        var catchup: CatchUpServer?
-        if !settings.catchupBind.isEmpty {
-            do {
-                catchup = try CatchUpServer(context: context, endpoint: settings.catchupBind, journalPath: publisher.journal?.path, logger: logger)
-            } catch {
-                ingest.cancel()
-                publisher.close()
-                throw error
-            }
-        }
-        var control: ControlServer?
-        if !settings.controlBind.isEmpty {
-            do {
-                control = try ControlServer(context: context, endpoint: settings.controlBind, logger: logger) { [processing, publisher, ingest, catchup] command in
-                    Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
-                }
-            } catch {
-                ingest.cancel()
-                publisher.close()
-                _ = catchup?.stop(deadline: .now())
-                throw error
-            }
-        }
-        self.publisher = publisher
-        self.processing = processing
-        self.ingest = ingest
-        self.control = control
-        self.catchup = catchup
     }
 
     /// The state to start from: `fresh` with the journal's snapshot applied. When the engine's
@@ -135,13 +126,10 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Starts the threads and the timer.
+    /// Starts the stages in order: the catch-up and control servers, the journal, processing,
+    /// and last ingest, so that nothing is taken in before what follows it runs.
     public func start() {
-        processing.start()
-        publisher.start { [processing] wanted in processing.take(wanted) }
-        ingest.start()
-        control?.start()
-        catchup?.start()
+        stages.startAll()
         logger.info(
             "vigild started",
             metadata: [
@@ -154,22 +142,17 @@ public final class Daemon: Sendable {
             ])
     }
 
-    /// Orderly shutdown within the configured timeout: stop intake, drain processing, journal
-    /// (with the final state) and publish what is due, close the sockets. Returns the final counters.
+    /// Orderly shutdown within the configured timeout, the stages in reverse order: stop intake,
+    /// drain processing, journal (with the final state) and publish what is due, then stop the
+    /// control and catch-up servers. Returns the final counters.
     @discardableResult
     public func shutdown() -> PipelineStats {
-        let deadline = DispatchTime.now() + settings.shutdownTimeoutSeconds
-        let ingestStopped = ingest.stop(deadline: deadline)
-        if !ingestStopped { logger.warning("ingest did not stop in time") }
-        processing.drain()
-        let journalStopped = publisher.stop(deadline: deadline)
-        if !journalStopped { logger.warning("the journal did not finish in time") }
+        let late = stages.stopAll(deadline: DispatchTime.now() + settings.shutdownTimeoutSeconds)
+        for name in late { logger.warning("a stage did not stop in time", metadata: ["stage": "\(name)"]) }
         let final = stats()
-        let controlStopped = control?.stop(deadline: deadline) ?? true
-        let catchupStopped = catchup?.stop(deadline: deadline) ?? true
         // Terminating the context waits (up to the alert socket's linger) for the last alerts to
         // leave. Only when every socket is closed: otherwise it would wait for ever.
-        if ingestStopped && journalStopped && controlStopped && catchupStopped { context.terminate() }
+        if late.isEmpty { context.terminate() }
         logger.info("vigild stopped", metadata: Daemon.metadata(final))
         return final
     }

@@ -12,13 +12,12 @@ import ZeroMQ
 /// The SUB socket and the batch buffers belong to the ingest thread (one `Thread` blocked in
 /// `zmq_poll`); the only state shared with other threads is the stop flag (atomic) and the
 /// counters (published under a mutex once per batch).
-final class IngestStage: Sendable {
+final class IngestStage: PipelineStage {
     private let socket: ZMQSocket
     private let settings: DaemonSettings
     private let validator: FrameValidator
     private let logger: Logger
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = ServiceThread(name: "vigil.ingest")
     private let published = Mutex(IngestStats())
     /// Room in the bounded queue to processing: one permit per batch in flight.
     private let room: DispatchSemaphore
@@ -52,24 +51,17 @@ final class IngestStage: Sendable {
     /// Called by processing when it has finished a batch: frees its place in the queue.
     func batchDone() { room.signal() }
 
+    let name = "ingest"
+
     /// Starts the ingest thread.
     func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.ingest"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
-    /// Closes the socket of a stage that was never started.
-    func cancel() { socket.close() }
-
-    /// Stops intake: the thread leaves its loop within ~100 ms and closes the socket. Returns
-    /// whether it did so before `deadline`.
+    /// Stops intake: the thread leaves its loop within ~100 ms and closes the socket (a stage
+    /// never started closes it here). Returns whether it did so before `deadline`.
     func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        return finished.wait(timeout: deadline) == .success
+        thread.stop(deadline: deadline) { socket.close() }
     }
 
     private func run() {
@@ -78,7 +70,7 @@ final class IngestStage: Sendable {
         var stats = IngestStats()
         var rejections = RejectionLog(logger: logger, intervalSeconds: settings.rejectionLogIntervalSeconds)
         defer { socket.close() }
-        while !stopping.load(ordering: .relaxed) {
+        while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
                 batch.removeAll()
@@ -121,7 +113,7 @@ final class IngestStage: Sendable {
         case .block:
             while room.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
                 stats.stalls += 1
-                if stopping.load(ordering: .relaxed) {
+                if thread.isStopping {
                     // Shutting down with processing stuck: what could not be handed over is dropped and counted.
                     stats.droppedQueueFull += UInt64(frames.count)
                     return false

@@ -36,7 +36,7 @@ struct Handoff: Sendable {
 ///
 /// `@unchecked Sendable`: the socket, the journal and everything not atomic or under the mutex
 /// belong to the writer thread (before ``start(take:)``, to the thread that creates the stage).
-final class JournalStage: @unchecked Sendable {
+final class JournalStage: PipelineStage, @unchecked Sendable {
     private let socket: ZMQSocket
     /// The journal; nil when the daemon keeps no state (`state.dir` empty).
     let journal: AlertJournal?
@@ -45,8 +45,7 @@ final class JournalStage: @unchecked Sendable {
     private let settings: DaemonSettings
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let stopping = Atomic<Bool>(false)
+    private let thread = ServiceThread(name: "vigil.journal")
     private let published = Mutex(JournalStats())
     // The writer thread's own:
     private var take: (@Sendable (ProcessingStage.StateWanted) -> Handoff)?
@@ -91,18 +90,20 @@ final class JournalStage: @unchecked Sendable {
         publishCounters()
     }
 
-    /// Starts the writer thread, which takes its work with `take` (run on the processing queue).
-    func start(take: @escaping @Sendable (ProcessingStage.StateWanted) -> Handoff) {
+    let name = "journal"
+
+    /// Where the writer takes its work: `take` runs on the processing queue. Set once, before
+    /// ``start()``.
+    func takeWork(from take: @escaping @Sendable (ProcessingStage.StateWanted) -> Handoff) {
         self.take = take
+    }
+
+    /// Starts the writer thread.
+    func start() {
         lastHeartbeatMs = WallClock.nowMs()
         lastSnapshotMs = lastHeartbeatMs
         lastRetentionMs = lastHeartbeatMs
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.journal"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Tells the writer that alerts are due.
@@ -111,16 +112,13 @@ final class JournalStage: @unchecked Sendable {
     }
 
     /// Journals and publishes what is due (with the final state), then closes the socket; returns
-    /// whether that was done before `deadline`.
+    /// whether that was done before `deadline`. A stage never started closes its socket here.
     func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        wake.signal()
-        return finished.wait(timeout: deadline) == .success
-    }
-
-    /// Closes the socket of a stage that was never started.
-    func close() {
-        socket.close()
+        thread.stop(deadline: deadline) {
+            socket.close()
+        } stopping: { [wake] in
+            wake.signal()
+        }
     }
 
     /// Counters, as the writer last published them.
@@ -135,7 +133,7 @@ final class JournalStage: @unchecked Sendable {
         let tick = max(10, min(heartbeatMs, snapshotMs, 250) / 2)
         while true {
             _ = wake.wait(timeout: .now() + .milliseconds(Int(tick)))
-            let stop = stopping.load(ordering: .relaxed)
+            let stop = thread.isStopping
             let nowMs = WallClock.nowMs()
             commit(nowMs: nowMs, stateDue: nowMs - lastSnapshotMs >= snapshotMs, stopping: stop)
             if stop && unjournaled.isEmpty { break }

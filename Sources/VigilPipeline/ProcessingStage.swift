@@ -11,7 +11,7 @@ import VigilCore
 ///
 /// `@unchecked Sendable`: `engine`, `gate`, `rejections`, `processed`, `rejected` and the
 /// missing frames' log state are touched only on `queue` (checked with `dispatchPrecondition`).
-final class ProcessingStage: @unchecked Sendable {
+final class ProcessingStage: PipelineStage, @unchecked Sendable {
     let queue = DispatchQueue(label: "vigil.processing")
     private var engine: AlertEngine
     private var gate: AlertGate
@@ -57,6 +57,8 @@ final class ProcessingStage: @unchecked Sendable {
         missingLogged = engine.framesMissingByCamera
         missingLogIntervalMs = Int64(missingLogIntervalSeconds * 1_000)
     }
+
+    let name = "processing"
 
     /// Starts the expiry timer (every 500 ms).
     func start() {
@@ -202,12 +204,16 @@ final class ProcessingStage: @unchecked Sendable {
         }
     }
 
-    /// Stops the timer and waits for every submitted batch to be processed.
-    func drain() {
-        queue.sync {
+    /// Stops the timer once every batch submitted so far is processed (ingest has stopped
+    /// before); whether that was done by `deadline`.
+    func stop(deadline: DispatchTime) -> Bool {
+        let drained = DispatchSemaphore(value: 0)
+        queue.async { [self] in
             timer?.cancel()
             timer = nil
+            drained.signal()
         }
+        return drained.wait(timeout: deadline) == .success
     }
 
     /// Counters, read on the queue; `framesMissingByCamera` names only cameras with frames missing.

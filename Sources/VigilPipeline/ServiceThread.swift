@@ -34,15 +34,19 @@ final class ServiceThread: Sendable {
         thread.start()
     }
 
-    /// Asks the body to return and waits for it until `deadline`; whether it did. A thread never
+    /// Asks the body to return (``isStopping`` turns true, then `stopping` runs: to wake a body
+    /// that waits for work) and waits for it until `deadline`; whether it did. A thread never
     /// started runs `neverStarted` here and counts as stopped.
-    func stop(deadline: DispatchTime, neverStarted: () -> Void) -> Bool {
+    func stop(deadline: DispatchTime, neverStarted: () -> Void, stopping wake: () -> Void = {}) -> Bool {
         stopping.store(true, ordering: .relaxed)
+        wake()
         // Claims `started`, so a start racing with this stop cannot run the body afterwards.
         guard started.exchange(true, ordering: .acquiringAndReleasing) else {
             neverStarted()
             return true
         }
-        return finished.wait(timeout: deadline) == .success
+        guard finished.wait(timeout: deadline) == .success else { return false }
+        finished.signal()  // for the next caller: stopping twice finds the thread stopped
+        return true
     }
 }

@@ -80,6 +80,13 @@ extension ZMQContext {
     /// On any failure the socket is closed before the error is thrown, so a caller that gives
     /// up owns nothing.
     public func open(_ plan: SocketPlan) throws(SocketSetupError) -> ZMQSocket {
+        var bound: [String] = []
+        return try open(plan, bound: &bound)
+    }
+
+    /// ``open(_:)``, appending to `bound` the endpoints actually bound (with the port chosen for
+    /// a `*`), in the plan's order.
+    public func open(_ plan: SocketPlan, bound: inout [String]) throws(SocketSetupError) -> ZMQSocket {
         let socket: ZMQSocket
         do { socket = try ZMQSocket(context: self, type: plan.type, lingerMs: plan.lingerMs) } catch {
             throw SocketSetupError(step: .create, error: error)
@@ -112,7 +119,7 @@ extension ZMQContext {
             }
             for endpoint in plan.bind {
                 step = .bind(endpoint)
-                _ = try socket.bind(endpoint)
+                bound.append(try socket.bind(endpoint))
             }
             for endpoint in plan.connect {
                 step = .connect(endpoint)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import VigilConfig
 import VigilPipeline
 
@@ -10,7 +11,8 @@ import Glibc
 #endif
 
 /// `vigild`: the Vigil daemon. Subscribes to gateways' detections, publishes alerts.
-struct VigilDaemon: ParsableCommand {
+@main
+struct VigilDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigild",
         abstract: "Vigil daemon: thermal-camera detections in over ZeroMQ, border alerts out.",
@@ -48,7 +50,7 @@ struct VigilDaemon: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
-    func run() throws {
+    func run() async throws {
         var configuration: VigilConfiguration
         do {
             configuration = try VigilConfiguration.load(path: config)
@@ -96,26 +98,19 @@ struct VigilDaemon: ParsableCommand {
                 "cannot write the run file; an abnormal end of this start will not be reported at the next",
                 metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
         }
-        // Handlers first, so a signal that arrives while starting still stops in order.
-        let signals = DispatchQueue(label: "vigil.signals")
-        var sources: [DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: signals)
-            source.setEventHandler {
-                logger.info("shutting down", metadata: ["signal": "\(number == SIGINT ? "SIGINT" : "SIGTERM")"])
-                daemon.shutdown()
-                runFiles?.stopped()
-                Foundation.exit(0)
-            }
-            source.resume()
-            sources.append(source)
+        // swift-service-lifecycle turns SIGINT and SIGTERM into the daemon's graceful shutdown:
+        // its stages stop in reverse order (intake first), within state.shutdown_timeout_s.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: daemon)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do { try await group.run() } catch {
+            logger.error("the service group failed", metadata: ["error": "\(error)"])
         }
-        daemon.start()
-        withExtendedLifetime(sources) { dispatchMain() }
+        runFiles?.stopped()
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-VigilDaemon.main()
