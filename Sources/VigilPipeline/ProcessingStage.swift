@@ -2,31 +2,28 @@ import Dispatch
 import Logging
 import VigilCore
 
-/// Runs the alert engine on one serial queue: every batch from ingest, and a timer that lets
-/// incidents resolve by the wall clock when feeds fall silent and cameras go offline. The
-/// engine's messages pass the silences (``AlertGate``) into the outbox, where the journal takes
-/// them, with a copy of the state right after them (``take(_:)``), never waiting for a commit. The timer
-/// also logs, at a bounded rate, the cameras whose frames went missing (ZeroMQ drops at its
-/// high-water marks without a word; the `seq` gaps are the only trace).
+/// Drives the core's ``AlertProcessor`` (the engine, the silences, the outbox) on one serial
+/// queue with the wall clock: every batch from ingest, and a timer every
+/// ``AlertProcessor/expiryIntervalMs`` that lets incidents resolve when feeds fall silent and
+/// cameras go offline. The journal takes the outbox, with a copy of the state right after it
+/// (``take(_:)``), never waiting for a commit. The timer also logs, at a bounded rate, the
+/// cameras whose frames went missing (ZeroMQ drops at its high-water marks without a word; the
+/// `seq` gaps are the only trace).
 ///
-/// `@unchecked Sendable`: `engine`, `gate`, `rejections`, `processed`, `rejected` and the
-/// missing frames' log state are touched only on `queue` (checked with `dispatchPrecondition`).
+/// `@unchecked Sendable`: `processor`, `rejections`, `processed`, `rejected` and the missing
+/// frames' log state are touched only on `queue` (checked with `dispatchPrecondition`).
 final class ProcessingStage: PipelineStage, @unchecked Sendable {
     let queue = DispatchQueue(label: "vigil.processing")
-    private var engine: AlertEngine
-    private var gate: AlertGate
+    private var processor: AlertProcessor
     private let silenceStore: SilenceStore?
     private var rejections: RejectionLog
     private var processed: UInt64 = 0
     private var rejected: [RejectReason: UInt64] = [:]
     private var timer: DispatchSourceTimer?
-    /// Alerts for consumers, waiting for the journal; and whether the engine changed since the
-    /// journal last took its state.
-    private var outbox: [AlertMessage]
+    /// Whether the engine changed since the journal last took its state; the processor's
+    /// ``AlertProcessor/steps`` as of the last look.
     private var changed = false
-    /// Incidents consumers have seen open, with the last message they saw of each: if a restart
-    /// cannot resume the engine, these are the incidents to resolve.
-    private var visibleOpen: [String: AlertMessage]
+    private var stepsSeen: UInt64 = 0
     private let keepsState: Bool
     private let notify: @Sendable () -> Void
     private let logger: Logger
@@ -44,10 +41,7 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         state: DaemonState, outbox: [AlertMessage], keepsState: Bool, silenceStore: SilenceStore?, logger: Logger, rejectionLogIntervalSeconds: Double,
         missingLogIntervalSeconds: Double = 10, notify: @escaping @Sendable () -> Void
     ) {
-        engine = state.engine
-        gate = state.gate
-        visibleOpen = state.visibleOpen
-        self.outbox = outbox
+        processor = AlertProcessor(engine: state.engine, gate: state.gate, visibleOpen: state.visibleOpen, outbox: outbox)
         self.keepsState = keepsState
         self.notify = notify
         let engine = state.engine
@@ -63,14 +57,12 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     /// Starts the expiry timer (every 500 ms).
     func start() {
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        let interval = DispatchTimeInterval.milliseconds(Int(AlertProcessor.expiryIntervalMs))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { [self] in
             let nowMs = WallClock.nowMs()
-            var alerts: [AlertMessage] = []
-            engine.expire(wallNowMs: nowMs, into: &alerts)
-            let ended = gate.expire(nowMs: nowMs)
-            if ended.expired { persistSilences() }
-            send(alerts, released: ended.events, nowMs: nowMs)
+            if processor.tick(nowMs: nowMs) { persistSilences() }
+            handOver()
             logMissing(nowMs: nowMs)
         }
         timer.resume()
@@ -88,32 +80,27 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
 
     private func process(_ frames: [ValidatedFrame]) {
         dispatchPrecondition(condition: .onQueue(queue))
-        var alerts: [AlertMessage] = []
         let nowMs = WallClock.nowMs()
         for frame in frames {
-            if case .rejected(let error) = engine.process(frame.report, camera: frame.camera, wallNowMs: nowMs, into: &alerts) {
+            if case .rejected(let error) = processor.process(frame, nowMs: nowMs) {
                 rejected[error.reason, default: 0] += 1
-                rejections.record(error, topic: DetectionTopic.make(sector: engine.cameras[frame.camera].sector, camera: frame.report.camera), nowMs: nowMs)
+                rejections.record(
+                    error, topic: DetectionTopic.make(sector: processor.engine.cameras[frame.camera].sector, camera: frame.report.camera), nowMs: nowMs)
             }
         }
         processed += UInt64(frames.count)
+        processor.endBatch(nowMs: nowMs)
         changed = true
-        engine.expire(wallNowMs: nowMs, into: &alerts)
-        send(alerts, released: [], nowMs: nowMs)
+        handOver()
     }
 
-    /// Passes the engine's messages through the silences and hands what is visible to the
-    /// publisher, after the incidents a silence no longer holds back.
-    private func send(_ alerts: [AlertMessage], released: [AlertMessage], nowMs: Int64) {
-        guard !alerts.isEmpty || !released.isEmpty else { return }
+    /// Tells the journal when the outbox holds messages; any step that made messages (shown or
+    /// held back by a silence) changed the state.
+    private func handOver() {
+        guard processor.steps != stepsSeen else { return }
+        stepsSeen = processor.steps
         changed = true
-        let visible = released + gate.pass(alerts, nowMs: nowMs)
-        guard !visible.isEmpty else { return }
-        for event in visible {
-            if event.state == .resolved { visibleOpen[event.id] = nil } else { visibleOpen[event.id] = event }
-        }
-        outbox.append(contentsOf: visible)
-        notify()
+        if !processor.outbox.isEmpty { notify() }
     }
 
     /// Whether the journal wants the state with what it takes.
@@ -130,12 +117,11 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     /// of the state right after them. Runs on the queue, between batches.
     func take(_ wanted: StateWanted) -> Handoff {
         queue.sync {
-            let events = outbox
-            outbox.removeAll(keepingCapacity: true)
+            let events = processor.takeOutbox()
             let withState = keepsState && (!events.isEmpty || wanted == .always || (wanted == .ifChanged && changed))
             guard withState else { return Handoff(events: events, state: nil) }
             changed = false
-            return Handoff(events: events, state: DaemonState(engine: engine, gate: gate, visibleOpen: visibleOpen))
+            return Handoff(events: events, state: DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen))
         }
     }
 
@@ -144,11 +130,11 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     private func logMissing(nowMs: Int64) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard nowMs - missingLoggedMs >= missingLogIntervalMs else { return }
-        let missing = engine.framesMissingByCamera
+        let missing = processor.engine.framesMissingByCamera
         guard missing != missingLogged else { return }
         var cameras: [(id: String, frames: UInt64)] = []
         for camera in missing.indices where missing[camera] != missingLogged[camera] {
-            cameras.append((engine.cameras[camera].id, missing[camera] - missingLogged[camera]))
+            cameras.append((processor.engine.cameras[camera].id, missing[camera] - missingLogged[camera]))
         }
         cameras.sort { $0.frames != $1.frames ? $0.frames > $1.frames : $0.id < $1.id }
         missingLogged = missing
@@ -171,7 +157,7 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
             let id = "si-" + String(UInt64.random(in: 0..<(1 << 40)), radix: 16)
             let silence: Silence
             do throws(RequestRefusal) { silence = try Silence(request, id: id, nowMs: nowMs) } catch { return .failure(error) }
-            gate.add(silence)
+            processor.addSilence(silence)
             persistSilences()
             logger.notice("silence added", metadata: ["silence": "\(String(decoding: silence.message.encoded(), as: UTF8.self))"])
             return .success(silence)
@@ -183,23 +169,23 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     func removeSilence(id: String) -> Bool {
         queue.sync {
             let nowMs = WallClock.nowMs()
-            let (removed, released) = gate.remove(id: id, nowMs: nowMs)
+            let (removed, released) = processor.removeSilence(id: id, nowMs: nowMs)
             guard removed else { return false }
             persistSilences()
-            logger.notice("silence removed", metadata: ["silence.id": "\(id)", "incidents.released": "\(released.count)"])
-            send([], released: released, nowMs: nowMs)
+            logger.notice("silence removed", metadata: ["silence.id": "\(id)", "incidents.released": "\(released)"])
+            handOver()
             return true
         }
     }
 
     /// The silences in force.
     func silences() -> [Silence] {
-        queue.sync { gate.silences }
+        queue.sync { processor.gate.silences }
     }
 
     private func persistSilences() {
         guard let silenceStore else { return }
-        do { try silenceStore.save(gate.silences) } catch {
+        do { try silenceStore.save(processor.gate.silences) } catch {
             logger.error("cannot keep the silences", metadata: ["error": "\(error)"])
         }
     }
@@ -221,6 +207,9 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         engine: EngineStats, processed: UInt64, rejected: [RejectReason: UInt64], silenced: UInt64, silences: Int,
         framesMissingByCamera: [String: UInt64]
     ) {
-        queue.sync { (engine.stats, processed, rejected, gate.held, gate.silences.count, engine.framesMissingByCameraID) }
+        queue.sync {
+            let engine = processor.engine
+            return (engine.stats, processed, rejected, processor.gate.held, processor.gate.silences.count, engine.framesMissingByCameraID)
+        }
     }
 }
