@@ -1,25 +1,33 @@
 import VigilConfig
 import VigilCore
 
-/// Runs recorded messages (a capture, see `Capture.swift`) through the alert engine the way the
-/// daemon's pipeline runs live ones, as fast as it can, so that "why did it alert, or why not?"
-/// can be answered after the fact. The same capture and configuration always give the same
-/// alerts, byte for byte: time is read from the capture only, never from a clock.
+/// Runs recorded messages (a capture, see `Capture.swift`) through the daemon's
+/// ``AlertProcessor`` (the engine and the silences) the way the daemon's pipeline runs live
+/// ones, as fast as it can, so that "why did it alert, or why not?" can be answered after the
+/// fact. The same capture, configuration and silences always give the same alerts, byte for
+/// byte: time is read from the capture only, never from a clock.
 ///
-/// The steps, as in the daemon:
+/// What happens at each step is the processor's, the same code the daemon runs; what is the
+/// replay's own is when the steps happen, as in the daemon:
 /// - a message whose topic the configuration does not subscribe to (`ingest.sectors`) is one the
 ///   daemon never receives: it is passed over (``ReplaySummary/notSubscribed``) and takes no part
 ///   in batches or time;
 /// - validation (``FrameValidator``), rejections counted by reason as ingest counts them;
-/// - `AlertEngine.process` with the message's `recv_ms` as the wall time; the engine's own
-///   rejections (`future_ts`, `too_late`) and duplicates are counted as processing counts them;
-/// - `AlertEngine.expire` after every batch that handed at least one valid frame to the engine,
-///   a batch being the consecutive messages received in the same millisecond (at most
-///   `ingest.batch_size`), as ingest stamps one batch with one time;
-/// - the processing stage's 500 ms timer: ticks every ``expiryIntervalMs`` of recorded time from
-///   the first message's `recv_ms`; the ticks due at or before a message's `recv_ms` run first;
-/// - alerts numbered with `seq` from 1 as the publisher numbers them, stamped with the `recv_ms`
-///   of the message (or the time of the tick) that caused them as `emitted_ts`.
+/// - ``AlertProcessor/process(_:nowMs:)`` with the message's `recv_ms` as the wall time; the
+///   engine's own rejections (`future_ts`, `too_late`) and duplicates are counted as processing
+///   counts them;
+/// - ``AlertProcessor/endBatch(nowMs:)`` after every batch that handed at least one valid frame
+///   to the engine, a batch being the consecutive messages received in the same millisecond (at
+///   most `ingest.batch_size`), as ingest stamps one batch with one time;
+/// - the processing stage's timer, ``AlertProcessor/tick(nowMs:)``: every ``expiryIntervalMs``
+///   of recorded time from the first message's `recv_ms`; the ticks due at or before a message's
+///   `recv_ms` run first (a silence ends at a tick, as in the daemon);
+/// - the messages that pass the silences, numbered with `seq` from 1 as the publisher numbers
+///   them, stamped with the `recv_ms` of the message (or the time of the tick) that caused them
+///   as `emitted_ts`.
+///
+/// The silences are those given at the start (the daemon's `silences.json`, say): a silence an
+/// operator added or removed while the capture was recorded is not in the capture.
 ///
 /// At the end of the capture no further time is simulated: incidents still open stay open and
 /// are listed in ``ReplaySummary/openIncidents``.
@@ -32,7 +40,7 @@ import VigilCore
 /// Not thread-safe: one replay is owned by one thread.
 public struct Replayer {
     /// The processing stage's expiry timer period, in recorded time.
-    public static let expiryIntervalMs: Int64 = 500
+    public static let expiryIntervalMs = AlertProcessor.expiryIntervalMs
 
     /// The recorded times a replay runs the engine at: epoch ms from 1970 to 2^53 (the year
     /// 287,396), the range the contract's parser takes for event times.
@@ -69,13 +77,16 @@ public struct Replayer {
     }
 
     /// The engine, as it stands after what was replayed so far.
-    public private(set) var engine: AlertEngine
+    public var engine: AlertEngine { processor.engine }
+    /// The engine and the silences, as the daemon runs them.
+    public private(set) var processor: AlertProcessor
     /// The validation the daemon's ingest applies.
     public let validator: FrameValidator
     /// Counters so far.
     public var summary: ReplaySummary {
         var summary = counters
         summary.openIncidents = openOrder.compactMap { openIncidents[$0] }
+        summary.silenced = processor.gate.held
         return summary
     }
 
@@ -90,23 +101,21 @@ public struct Replayer {
     /// Open incidents: ids in the order they were first seen, and each one's latest message.
     private var openOrder: [String] = []
     private var openIncidents: [String: AlertMessage] = [:]
-    /// Scratch list of alerts, reused.
-    private var pending: [AlertMessage] = []
 
     /// A replay with the engine, validation, batch size and subscriptions of `configuration`,
-    /// built exactly as the daemon builds them.
-    public init(configuration: VigilConfiguration) {
+    /// built exactly as the daemon builds them, under `silences`.
+    public init(configuration: VigilConfiguration, silences: [Silence] = []) {
         let sectors = configuration.settings.sectors
         self.init(
-            engine: configuration.makeEngine(), batchSize: configuration.settings.batchSize,
+            engine: configuration.makeEngine(), silences: silences, batchSize: configuration.settings.batchSize,
             subscriptions: sectors.isEmpty ? [DetectionTopic.prefix] : sectors.map { "\(DetectionTopic.prefix)\($0)." })
     }
 
-    /// A replay into `engine`, with batches of at most `batchSize` messages, receiving only the
-    /// topics that start with one of `subscriptions` (as a SUB socket does).
-    public init(engine: AlertEngine, batchSize: Int = 512, subscriptions: [String] = [DetectionTopic.prefix]) {
+    /// A replay into `engine` under `silences`, with batches of at most `batchSize` messages,
+    /// receiving only the topics that start with one of `subscriptions` (as a SUB socket does).
+    public init(engine: AlertEngine, silences: [Silence] = [], batchSize: Int = 512, subscriptions: [String] = [DetectionTopic.prefix]) {
         precondition(batchSize >= 1, "a batch holds at least one message")
-        self.engine = engine
+        processor = AlertProcessor(engine: engine, gate: AlertGate(silences: silences))
         self.batchSize = batchSize
         self.subscriptions = subscriptions.map { Array($0.utf8) }
         validator = FrameValidator(cameras: engine.cameras)
@@ -164,7 +173,7 @@ public struct Replayer {
                 tick += skipped * Self.expiryIntervalMs
             }
             counters.expiryTicks += 1
-            engine.expire(wallNowMs: tick, into: &pending)
+            processor.tick(nowMs: tick)
             emit(emittedTs: tick, onAlert: onAlert)
             tick += Self.expiryIntervalMs
         }
@@ -182,7 +191,7 @@ public struct Replayer {
         case .success(let valid):
             frame = valid
             batch?.handedOver = true
-            switch engine.process(valid.report, camera: valid.camera, wallNowMs: now, into: &pending) {
+            switch processor.process(valid, nowMs: now) {
             case .accepted: outcome = .accepted
             case .duplicate: outcome = .duplicate
             case .rejected(let error): outcome = .rejected(error)
@@ -210,14 +219,14 @@ public struct Replayer {
         batch = nil
         guard open.handedOver else { return }
         counters.batches += 1
-        engine.expire(wallNowMs: open.receivedMs, into: &pending)
+        processor.endBatch(nowMs: open.receivedMs)
         emit(emittedTs: open.receivedMs, onAlert: onAlert)
     }
 
-    /// Numbers, counts and hands over the alerts in `pending`.
+    /// Numbers, counts and hands over the messages the processor has for consumers.
     private mutating func emit(emittedTs: Int64, onAlert: (AlertMessage) -> Void) {
-        guard !pending.isEmpty else { return }
-        for event in pending {
+        guard !processor.outbox.isEmpty else { return }
+        for event in processor.takeOutbox() {
             lastSeq += 1
             switch event.state {
             case .raised: counters.raised += 1
@@ -227,7 +236,6 @@ public struct Replayer {
             track(event)
             onAlert(event.stamped(seq: lastSeq, emittedTs: emittedTs))
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Keeps each open incident's latest message.
@@ -261,6 +269,8 @@ public struct ReplaySummary: Sendable, Equatable {
     public var rejected: [RejectReason: UInt64] = [:]
     /// Alert messages, by state.
     public var raised: UInt64 = 0, updated: UInt64 = 0, resolved: UInt64 = 0
+    /// The engine's messages the silences held back (not handed over, not numbered).
+    public var silenced: UInt64 = 0
     /// Batches handed to the engine, each followed by an expiry.
     public var batches: UInt64 = 0
     /// Expiry timer ticks simulated.

@@ -17,6 +17,11 @@ struct Replay: ParsableCommand {
             seq 1 and stamped with the recv_ms of the message that caused them as emitted_ts, so the same \
             capture and configuration always give the same output, byte for byte.
 
+            --silences FILE applies silences as vigild does (the engine and the silences are one processor, \
+            the same code in both): FILE is vigild's <state.dir>/silences.json, or what `vigil silence list \
+            --json` prints. A silence is in force from the start of the replay until its expires_ms in \
+            recorded time; alerts it holds back are counted as silenced and not printed.
+
             No time is simulated after the last message: incidents still open at the end stay open, and the \
             summary lists them. The summary goes to standard error. Exit status: 65 for a bad line in the \
             capture (the message names the file and line), 66 when it cannot be read, 78 for a configuration \
@@ -43,6 +48,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "Write the summary as one JSON object on standard error instead of text.")
     var jsonSummary = false
 
+    @Option(help: ArgumentHelp("Silences to apply: vigild's silences.json, or `vigil silence list --json` output.", valueName: "file"))
+    var silences: String?
+
     func run() throws {
         let configuration = try loadConfiguration(config)
         let reader: CaptureReader
@@ -53,7 +61,7 @@ struct Replay: ParsableCommand {
             throw ExitCode(error.line == nil ? 66 : 65)  // EX_NOINPUT, EX_DATAERR
         }
         defer { reader.close() }
-        var replayer = Replayer(configuration: configuration)
+        var replayer = Replayer(configuration: configuration, silences: try silences.map(Self.loadSilences) ?? [])
         var output = StandardOutput()
         let startedNs = WallClock.monotonicNs()
         let printing = format == .json
@@ -72,6 +80,25 @@ struct Replay: ParsableCommand {
         if let failure {
             note("\(failure)")
             throw ExitCode(failure.line == nil ? 66 : 65)
+        }
+    }
+
+    /// The silences in `path`: an object with a `silences` array (vigild's silences.json) or a
+    /// bare array (`vigil silence list --json`), each silence as the control socket writes it.
+    static func loadSilences(_ path: String) throws -> [Silence] {
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            FileHandle.standardError.write(Data("vigil replay: cannot read the silences in \(path): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(66)  // EX_NOINPUT
+        }
+        do {
+            let isArray = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+            let messages = try isArray ? SilenceMessage.decodeList(Array(#"{"silences":"#.utf8) + bytes + [UInt8(ascii: "}")], key: "silences")
+                : SilenceMessage.decodeList(bytes, key: "silences")
+            return try messages.map { (message) throws(RequestRefusal) in try Silence(message) }
+        } catch {
+            FileHandle.standardError.write(Data("vigil replay: the silences in \(path) cannot be read: \(error)\n".utf8))
+            throw ExitCode(65)  // EX_DATAERR
         }
     }
 
@@ -99,6 +126,7 @@ struct Replay: ParsableCommand {
         if summary.notSubscribed > 0 { frames += ", not subscribed \(summary.notSubscribed)" }
         lines.append(frames)
         lines.append("  alerts \(summary.alerts): raised \(summary.raised), updated \(summary.updated), resolved \(summary.resolved)")
+        if summary.silenced > 0 { lines.append("  silenced (held back, not printed): \(summary.silenced)") }
         if summary.expiryTicksSkipped > 0 {
             lines.append(
                 "  \(summary.expiryTicksSkipped) timer ticks run as one: recorded time jumped more than "
@@ -126,6 +154,7 @@ struct Replay: ParsableCommand {
             "duplicates": summary.duplicates,
             "rejected": Dictionary(uniqueKeysWithValues: rejections(summary).map { ($0.0.rawValue, $0.1) }),
             "alerts": ["raised": summary.raised, "updated": summary.updated, "resolved": summary.resolved],
+            "silenced": summary.silenced,
             "open_incidents": summary.openIncidents.map { event in
                 [
                     "id": event.id, "state": event.state.rawValue, "kind": event.kind, "severity": event.severity.rawValue,

@@ -21,7 +21,7 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, tmp_path, config=None, state_dir=None, ports=None):
+    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=()):
         ports = list(ports or [])
         ports += [f"tcp://127.0.0.1:{free_port()}" for _ in range(4 - len(ports))]
         self.ingest, self.alerts, self.control, self.catchup = ports
@@ -29,7 +29,7 @@ class Daemon:
         self.process = subprocess.Popen(
             [str(BIN / "vigild"), "--config", str(config or ROOT / "Config" / "vigild.yaml"),
              "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control,
-             "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state")],
+             "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state"), *args],
             stderr=self.log, cwd=ROOT)
         self.context = zmq.Context()
         deadline = time.time() + 15
