@@ -1,3 +1,10 @@
+import CZeroMQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Multipart messages received from a socket, stored back to back in one buffer.
 ///
 /// The ingest stage receives a batch of messages with one allocation-free loop and hands the
@@ -22,6 +29,13 @@ public struct MessageBatch: Sendable {
     public private(set) var frames: [Frame] = []
     /// For each message, the index of its first frame in ``frames``.
     public private(set) var messageStarts: [Int] = []
+    /// Whether ``ZMQSocket/receive(into:dontWait:)`` records each message's sender: the user id
+    /// the ZAP handler gave the peer's key (RFC 27), or none.
+    public var recordsPeers = false
+    /// The distinct senders of this batch's messages, in order of first appearance.
+    public private(set) var peerNames: [String] = []
+    /// Per message, its sender's index in `peerNames`, -1 for none (kept when `recordsPeers`).
+    private var messagePeers: [Int32] = []
     /// Frames longer than this are counted but not copied (their ``Frame/storedCount`` is 0).
     public let maxStoredFrameBytes: Int
 
@@ -55,7 +69,36 @@ public struct MessageBatch: Sendable {
     }
 
     /// Empties the batch, keeping its buffers' capacity.
+    /// The sender of message `index`: the user id the ZAP handler gave its peer; nil when the
+    /// batch does not record senders or the peer had none.
+    public func peer(ofMessage index: Int) -> String? {
+        guard recordsPeers, index < messagePeers.count, messagePeers[index] >= 0 else { return nil }
+        return peerNames[Int(messagePeers[index])]
+    }
+
+    /// Records the sender of the message just begun from libzmq's `User-Id` property. Senders
+    /// repeat within a batch: a name already seen costs a comparison, not an allocation.
+    mutating func setPeer(_ userID: UnsafePointer<CChar>?) {
+        guard let userID, userID.pointee != 0 else {
+            messagePeers.append(-1)
+            return
+        }
+        if let last = messagePeers.last(where: { $0 >= 0 }), peerNames[Int(last)].withCString({ strcmp($0, userID) == 0 }) {
+            messagePeers.append(last)
+            return
+        }
+        let name = String(cString: userID)
+        if let known = peerNames.firstIndex(of: name) {
+            messagePeers.append(Int32(known))
+        } else {
+            peerNames.append(name)
+            messagePeers.append(Int32(peerNames.count - 1))
+        }
+    }
+
     public mutating func removeAll() {
+        peerNames.removeAll(keepingCapacity: true)
+        messagePeers.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         frames.removeAll(keepingCapacity: true)
         messageStarts.removeAll(keepingCapacity: true)
@@ -80,6 +123,7 @@ public struct MessageBatch: Sendable {
     /// Removes the current message's frames (used when a receive fails midway).
     mutating func abandonMessage() {
         guard let start = messageStarts.popLast() else { return }
+        if messagePeers.count > messageStarts.count { messagePeers.removeLast() }
         if start < frames.count {
             bytes.removeSubrange(frames[start].offset...)
             frames.removeSubrange(start...)

@@ -4,10 +4,29 @@
 /// failed.
 ///
 /// Options are applied before any bind or connect, as libzmq requires for most of them
-/// (high-water marks and `ZMQ_MAXMSGSIZE` apply to connections made afterwards).
+/// (security, high-water marks and `ZMQ_MAXMSGSIZE` apply to connections made afterwards).
 public struct SocketPlan: Sendable {
+    /// How the socket's connections are secured.
+    public enum Security: Sendable {
+        /// NULL security (RFC 23): plaintext, anyone who reaches the endpoint.
+        case none
+        /// CURVE server (RFC 26) with this secret key: peers must handshake as CURVE clients.
+        case curveServer(secretKey: CurveKey)
+        /// CURVE client of the server with public key `serverKey`, with its own `keys`.
+        case curveClient(serverKey: CurveKey, keys: CurveKeyPair)
+    }
+
     /// The socket's type.
     public var type: SocketType
+    /// How its connections are secured; NULL by default.
+    public var security = Security.none
+    /// `ZMQ_ZAP_DOMAIN`, when set: handshakes are put to the context's ZAP handler in this domain.
+    public var zapDomain: String?
+    /// `ZMQ_HANDSHAKE_IVL`, when set: a connection that has not completed its handshake by then
+    /// is dropped.
+    public var handshakeIntervalMs: Int32?
+    /// `ZMQ_ROUTER_MANDATORY`, when set (ROUTER only).
+    public var routerMandatory: Bool?
     /// `ZMQ_LINGER`: how long `close` lets queued messages leave.
     public var lingerMs: Int32 = 0
     /// `ZMQ_SNDHWM`, when set.
@@ -93,6 +112,27 @@ extension ZMQContext {
         }
         var step = SocketSetupError.Step.create
         do throws(ZMQError) {
+            switch plan.security {
+            case .none: break
+            case .curveServer(let secretKey):
+                step = .configure(option: "ZMQ_CURVE_SERVER")
+                try socket.setCurveServer(secretKey: secretKey)
+            case .curveClient(let serverKey, let keys):
+                step = .configure(option: "ZMQ_CURVE_SERVERKEY")
+                try socket.setCurveClient(serverKey: serverKey, keys: keys)
+            }
+            if let domain = plan.zapDomain {
+                step = .configure(option: "ZMQ_ZAP_DOMAIN")
+                try socket.setZapDomain(domain)
+            }
+            if let value = plan.handshakeIntervalMs {
+                step = .configure(option: "ZMQ_HANDSHAKE_IVL")
+                try socket.setHandshakeInterval(milliseconds: value)
+            }
+            if let value = plan.routerMandatory {
+                step = .configure(option: "ZMQ_ROUTER_MANDATORY")
+                try socket.setRouterMandatory(value)
+            }
             if let value = plan.sendHighWaterMark {
                 step = .configure(option: "ZMQ_SNDHWM")
                 try socket.setSendHighWaterMark(value)

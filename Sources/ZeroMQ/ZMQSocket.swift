@@ -126,6 +126,49 @@ public final class ZMQSocket: @unchecked Sendable {
         try setOption(ZMQ_IMMEDIATE, enabled ? 1 : 0, "zmq_setsockopt(ZMQ_IMMEDIATE)")
     }
 
+    private func setBytesOption(_ option: Int32, _ bytes: [UInt8], _ function: StaticString) throws(ZMQError) {
+        let handle = try open(function)
+        var bytes = bytes
+        let count = bytes.count
+        try check(function) { zmq_setsockopt(handle, option, &bytes, count) }
+    }
+
+    /// Makes the socket a CURVE server with `secretKey` (ZMQ_CURVE_SERVER, ZMQ_CURVE_SECRETKEY):
+    /// every peer must complete a CurveZMQ handshake; with a ZAP domain set, the ZAP handler
+    /// decides which client keys are let in. Before bind or connect.
+    public func setCurveServer(secretKey: CurveKey) throws(ZMQError) {
+        try setOption(ZMQ_CURVE_SERVER, 1, "zmq_setsockopt(ZMQ_CURVE_SERVER)")
+        try setBytesOption(ZMQ_CURVE_SECRETKEY, secretKey.bytes, "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)")
+    }
+
+    /// Makes the socket a CURVE client of the server whose public key is `serverKey`, with its
+    /// own `keys` (ZMQ_CURVE_SERVERKEY, ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY). Before connect.
+    public func setCurveClient(serverKey: CurveKey, keys: CurveKeyPair) throws(ZMQError) {
+        try setBytesOption(ZMQ_CURVE_SERVERKEY, serverKey.bytes, "zmq_setsockopt(ZMQ_CURVE_SERVERKEY)")
+        try setBytesOption(ZMQ_CURVE_PUBLICKEY, keys.publicKey.bytes, "zmq_setsockopt(ZMQ_CURVE_PUBLICKEY)")
+        try setBytesOption(ZMQ_CURVE_SECRETKEY, keys.secretKey.bytes, "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)")
+    }
+
+    /// The ZAP domain (RFC 27) this socket's handshakes are authenticated in (ZMQ_ZAP_DOMAIN).
+    /// A CURVE server asks the handler bound at `inproc://zeromq.zap.01` of its context about
+    /// every client; a NULL-security socket asks it too once it has a domain. (Stable libzmq lets
+    /// a CURVE client in when no handler is bound at all: bind the handler first.)
+    public func setZapDomain(_ domain: String) throws(ZMQError) {
+        try setBytesOption(ZMQ_ZAP_DOMAIN, Array(domain.utf8), "zmq_setsockopt(ZMQ_ZAP_DOMAIN)")
+    }
+
+    /// How long a new connection may take to complete its handshake before libzmq drops it
+    /// (ZMQ_HANDSHAKE_IVL); 0 for no limit.
+    public func setHandshakeInterval(milliseconds: Int32) throws(ZMQError) {
+        try setOption(ZMQ_HANDSHAKE_IVL, milliseconds, "zmq_setsockopt(ZMQ_HANDSHAKE_IVL)")
+    }
+
+    /// ROUTER: a message to a peer that is gone, or whose queue is full, fails (EHOSTUNREACH, or
+    /// EAGAIN without blocking) instead of being dropped in silence (ZMQ_ROUTER_MANDATORY).
+    public func setRouterMandatory(_ enabled: Bool) throws(ZMQError) {
+        try setOption(ZMQ_ROUTER_MANDATORY, enabled ? 1 : 0, "zmq_setsockopt(ZMQ_ROUTER_MANDATORY)")
+    }
+
     /// Subscribes a SUB socket to messages whose first frame starts with `prefix` (ZMQ_SUBSCRIBE).
     public func subscribe(_ prefix: String) throws(ZMQError) {
         let handle = try open("zmq_setsockopt(ZMQ_SUBSCRIBE)")
@@ -210,6 +253,7 @@ public final class ZMQSocket: @unchecked Sendable {
             }
             if !started {
                 batch.beginMessage()
+                if batch.recordsPeers { batch.setPeer(zmq_msg_gets(&message, "User-Id")) }
                 started = true
                 flags = 0
             }
@@ -222,9 +266,16 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Receives one whole multipart message as arrays of bytes; `nil` when `dontWait` is set and
     /// nothing is waiting, or a receive timeout expired. Convenient off the hot path.
     public func receiveMessage(dontWait: Bool = false) throws(ZMQError) -> [[UInt8]]? {
+        try receiveMessageWithPeer(dontWait: dontWait)?.frames
+    }
+
+    /// ``receiveMessage(dontWait:)``, with the sender: the user id the ZAP handler gave its key
+    /// (nil for a peer that had none).
+    public func receiveMessageWithPeer(dontWait: Bool = false) throws(ZMQError) -> (frames: [[UInt8]], peer: String?)? {
         var batch = MessageBatch()
+        batch.recordsPeers = true
         guard try receive(into: &batch, dontWait: dontWait) else { return nil }
-        return batch.frames(ofMessage: 0).map { frame in batch.withBytes(of: frame) { Array($0) } }
+        return (batch.frames(ofMessage: 0).map { frame in batch.withBytes(of: frame) { Array($0) } }, batch.peer(ofMessage: 0))
     }
 
     // MARK: Polling
