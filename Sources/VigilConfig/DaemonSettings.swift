@@ -55,6 +55,9 @@ public struct DaemonSettings: Sendable, Equatable {
     /// silences); relative to the working directory. Default `state`; empty keeps nothing: no
     /// catch-up, and `seq` starts again at 1 with each start.
     public var stateDirectory: String = "state"
+    /// The longest a silence may last, from when it is added (`silences.max_duration_h`). A
+    /// silence is an operator's act with an end: a week by default.
+    public var silenceMaxDurationMs: Int64 = 7 * 86_400_000
     /// Engine gates and timings.
     public var engine = EngineSettings()
 
@@ -63,12 +66,15 @@ public struct DaemonSettings: Sendable, Equatable {
 }
 
 extension DaemonSettings {
-    static let keys: Set<String> = ["ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log", "catchup", "journal"]
+    static let keys: Set<String> = [
+        "ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log", "catchup", "journal",
+        "security", "silences",
+    ]
 
     /// Reads the settings from the root mapping of `vigild.yaml`.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
         var s = DaemonSettings()
-        let ingest = try root["ingest"].mapping(allowed: ["bind", "connect", "sectors", "rcvhwm", "max_message_bytes", "batch_size"])
+        let ingest = try root["ingest"].mapping(allowed: ["bind", "connect", "sectors", "rcvhwm", "max_message_bytes", "batch_size", "allow_plaintext"])
         s.ingestBind = try endpoints(ingest, "bind", default: s.ingestBind)
         s.ingestConnect = try endpoints(ingest, "connect", default: s.ingestConnect)
         s.sectors = try ingest.strings("sectors", default: [])
@@ -82,12 +88,12 @@ extension DaemonSettings {
             throw ConfigError(file: root.file, key: "ingest", "neither bind nor connect names an endpoint; expected at least one")
         }
 
-        let publish = try root["publish"].mapping(allowed: ["bind", "sndhwm", "heartbeat_s"])
+        let publish = try root["publish"].mapping(allowed: ["bind", "sndhwm", "heartbeat_s", "allow_plaintext"])
         s.publishBind = try endpoints(publish, "bind", default: s.publishBind)
         s.sendHighWaterMark = try publish.int("sndhwm", default: s.sendHighWaterMark, in: 1...100_000_000)
         s.heartbeatSeconds = try publish.double("heartbeat_s", default: s.heartbeatSeconds, in: 0.05...3_600)
 
-        let catchup = try root["catchup"].mapping(allowed: ["bind"])
+        let catchup = try root["catchup"].mapping(allowed: ["bind", "allow_plaintext"])
         s.catchupBind = try catchup.string("bind", default: s.catchupBind)
 
         let journal = try root["journal"].mapping(allowed: ["max_age_h", "max_mb", "synchronous", "snapshot_interval_s"])
@@ -96,7 +102,7 @@ extension DaemonSettings {
         if journal.has("synchronous") { s.journalSynchronous = try journal["synchronous"].choice(["normal", "full"]) }
         s.snapshotIntervalSeconds = try journal.double("snapshot_interval_s", default: s.snapshotIntervalSeconds, in: 0.05...3_600)
 
-        let control = try root["control"].mapping(allowed: ["bind"])
+        let control = try root["control"].mapping(allowed: ["bind", "allow_plaintext"])
         s.controlBind = try control.string("bind", default: s.controlBind)
 
         let pipeline = try root["pipeline"].mapping(allowed: ["queue_batches", "overflow", "shutdown_timeout_s"])
@@ -149,6 +155,9 @@ extension DaemonSettings {
 
         let state = try root["state"].mapping(allowed: ["dir"])
         s.stateDirectory = try state.string("dir", default: s.stateDirectory)
+
+        let silences = try root["silences"].mapping(allowed: ["max_duration_h"])
+        s.silenceMaxDurationMs = Int64(try silences.double("max_duration_h", default: Double(s.silenceMaxDurationMs) / 3_600_000, in: 0.01...8_760) * 3_600_000)
 
         let log = try root["log"].mapping(allowed: ["rejection_interval_s"])
         s.rejectionLogIntervalSeconds = try log.double("rejection_interval_s", default: s.rejectionLogIntervalSeconds, in: 0...3_600)

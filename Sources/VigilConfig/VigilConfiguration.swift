@@ -13,6 +13,8 @@ public struct VigilConfiguration: Sendable {
     public var rules: [Rule]
     /// The site's time zone (the rules file's `timezone`), for rule schedules.
     public var siteTime: SiteTime
+    /// Who may use the endpoints.
+    public var security = SecuritySettings()
 
     /// Creates a configuration from its parts.
     public init(settings: DaemonSettings, cameras: [Camera], zones: [Zone], rules: [Rule], siteTime: SiteTime = .utc) {
@@ -42,6 +44,40 @@ public struct VigilConfiguration: Sendable {
         let zones = try ZonesFile.load(path: try resolve("zones", "zones.geojson"))
         let cameras = try CamerasFile.load(path: try resolve("cameras", "cameras.geojson"))
         let rules = try RulesFile.loadContents(path: try resolve("rules", "rules.yaml"), zones: zones)
-        return VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules.rules, siteTime: rules.siteTime)
+        var configuration = VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules.rules, siteTime: rules.siteTime)
+        configuration.security = try SecuritySettings.read(root, folder: folder)
+        configuration.file = path
+        return configuration
+    }
+
+    /// The file this configuration was loaded from, for errors ("" when built in code).
+    public var file = ""
+
+    /// Refuses a plaintext endpoint that others than this machine can reach: without
+    /// `security.server_certificate`, every bound endpoint must be loopback (127.0.0.1, ::1,
+    /// localhost, ipc, inproc) unless its section says `allow_plaintext: true`. Returns a warning
+    /// for each plaintext endpoint so allowed, to be logged at every start.
+    public func checkEndpointSecurity() throws(ConfigError) -> [String] {
+        guard !security.isCurve else { return [] }
+        let bound: [(section: String, key: String, endpoints: [String])] = [
+            ("ingest", "bind", settings.ingestBind), ("ingest", "connect", settings.ingestConnect), ("publish", "bind", settings.publishBind),
+            ("catchup", "bind", settings.catchupBind.isEmpty ? [] : [settings.catchupBind]),
+            ("control", "bind", settings.controlBind.isEmpty ? [] : [settings.controlBind]),
+        ]
+        var warnings: [String] = []
+        for (section, key, endpoints) in bound {
+            for (i, endpoint) in endpoints.enumerated() where !isLoopbackEndpoint(endpoint) {
+                let at = key == "bind" && section != "ingest" && section != "publish" ? "\(section).\(key)" : "\(section).\(key)[\(i)]"
+                guard security.allowPlaintext.contains(section) else {
+                    throw ConfigError(
+                        file: file.isEmpty ? "vigild.yaml" : file, key: at,
+                        "\(endpoint) can be reached from other machines, and without security.server_certificate it would be plaintext: "
+                            + "anyone could feed or read it; expected security.server_certificate (vigil keys new vigild), a loopback endpoint, "
+                            + "or \(section).allow_plaintext: true")
+                }
+                warnings.append("\(at) \(endpoint) is plaintext and reachable from other machines (\(section).allow_plaintext: true): anyone who reaches it can \(section == "ingest" ? "feed it" : section == "control" ? "control the daemon" : "read the alerts")")
+            }
+        }
+        return warnings
     }
 }

@@ -30,11 +30,12 @@ final class CatchUpServer: PipelineStage {
 
     /// Creates the ROUTER socket and binds `endpoint`. `journalPath` is nil when the daemon keeps
     /// no journal: every request is then answered with an error saying so.
-    init(context: ZMQContext, endpoint: String, journalPath: String?, logger: Logger) throws(DaemonError) {
+    init(context: ZMQContext, endpoint: String, security: EndpointSecurity = .plaintext, journalPath: String?, logger: Logger) throws(DaemonError) {
         self.journalPath = journalPath
         self.logger = logger
         var plan = SocketPlan(.router)
         plan.maxMessageBytes = Self.maxRequestBytes
+        security.apply(to: &plan, domain: .catchup)
         plan.bind = [endpoint]
         do { socket = try context.open(plan) } catch {
             throw DaemonError(socket: "the catch-up socket", bound: "catch-up endpoint", error)

@@ -20,11 +20,12 @@ final class ControlServer: PipelineStage {
     /// request reaches the commands emptied.
     static let maxRequestBytes: Int64 = 1 << 20
 
-    init(context: ZMQContext, endpoint: String, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
+    init(context: ZMQContext, endpoint: String, security: EndpointSecurity = .plaintext, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
         self.answer = answer
         self.logger = logger
         var plan = SocketPlan(.rep)
         plan.maxMessageBytes = Self.maxRequestBytes
+        security.apply(to: &plan, domain: .control)
         plan.bind = [endpoint]
         do { socket = try context.open(plan) } catch {
             throw DaemonError(socket: "the control socket", bound: "control endpoint", error)

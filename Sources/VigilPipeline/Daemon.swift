@@ -12,8 +12,8 @@ import ZeroMQ
 /// is due, close.
 public final class Daemon: Sendable {
     private let context: ZMQContext
-    /// In start order: catch-up, control, journal, processing, ingest. Stopped in reverse:
-    /// intake first, the servers last.
+    /// In start order: the ZAP handler (with CURVE), catch-up, control, journal, processing,
+    /// ingest. Stopped in reverse: intake first, the servers next, the ZAP handler last.
     private let stages: StageSet
     private let ingest: IngestStage
     private let processing: ProcessingStage
@@ -38,7 +38,11 @@ public final class Daemon: Sendable {
         let settings = settings
         var made = StageSet()
         do throws(DaemonError) {
-            let publisher = made.add(try JournalStage(context: context, settings: settings, logger: logger))
+            // The ZAP handler first: bound before any CURVE socket, stopped after all of them.
+            let security = try EndpointSecurity(configuration.security)
+            let zap = security.secretKey == nil
+                ? nil : made.add(try ZapHandler(context: context, lists: EndpointSecurity.lists(configuration.security), logger: logger))
+            let publisher = made.add(try JournalStage(context: context, settings: settings, security: security, logger: logger))
             let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
             let silences = try store?.load(nowMs: WallClock.nowMs()) ?? []
             if let store, !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store.path)"]) }
@@ -55,18 +59,19 @@ public final class Daemon: Sendable {
             publisher.takeWork { [processing] wanted in processing.take(wanted) }
             let box = IngestBox()
             let ingest = made.add(
-                try IngestStage(context: context, settings: settings, cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
+                try IngestStage(context: context, settings: settings, security: security, cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
                     processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
                 })
             box.stage = ingest
             let catchup = settings.catchupBind.isEmpty
-                ? nil : made.add(try CatchUpServer(context: context, endpoint: settings.catchupBind, journalPath: publisher.journal?.path, logger: logger))
+                ? nil : made.add(try CatchUpServer(context: context, endpoint: settings.catchupBind, security: security, journalPath: publisher.journal?.path, logger: logger))
             let control = settings.controlBind.isEmpty
                 ? nil : made.add(
-                    try ControlServer(context: context, endpoint: settings.controlBind, logger: logger) { command in
+                    try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command in
                         Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
                     })
             var stages = StageSet()
+            if let zap { stages.add(zap) }
             if let catchup { stages.add(catchup) }
             if let control { stages.add(control) }
             stages.add(publisher)

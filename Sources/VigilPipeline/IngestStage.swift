@@ -26,7 +26,7 @@ final class IngestStage: PipelineStage {
     /// Creates the stage and its socket: binds and connects every configured endpoint, or
     /// throws naming the endpoint that failed (the socket is closed then).
     init(
-        context: ZMQContext, settings: DaemonSettings, cameras: CameraRegistry, logger: Logger,
+        context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext, cameras: CameraRegistry, logger: Logger,
         deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
     ) throws(DaemonError) {
         self.settings = settings
@@ -39,6 +39,7 @@ final class IngestStage: PipelineStage {
         plan.maxMessageBytes = Int64(settings.maxMessageBytes)
         plan.bind = settings.ingestBind
         plan.connect = settings.ingestConnect
+        security.apply(to: &plan, domain: .ingest)
         plan.subscribe = settings.sectors.isEmpty ? [DetectionTopic.prefix] : settings.sectors.map { "\(DetectionTopic.prefix)\($0)." }
         do { socket = try context.open(plan) } catch {
             throw DaemonError(socket: "the detection socket", bound: "detection endpoint", connected: "gateway endpoint", error)

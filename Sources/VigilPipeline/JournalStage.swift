@@ -58,7 +58,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
-    init(context: ZMQContext, settings: DaemonSettings, logger: Logger) throws(DaemonError) {
+    init(context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext, logger: Logger) throws(DaemonError) {
         self.settings = settings
         self.logger = logger
         if settings.stateDirectory.isEmpty {
@@ -83,6 +83,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         var plan = SocketPlan(.pub)
         plan.lingerMs = 1_000
         plan.sendHighWaterMark = Int32(clamping: settings.sendHighWaterMark)
+        // What a subscriber sends is its subscriptions: a few bytes each.
+        plan.maxMessageBytes = 64 << 10
+        security.apply(to: &plan, domain: .alerts)
         plan.bind = settings.publishBind
         do { socket = try context.open(plan) } catch {
             throw DaemonError(socket: "the alert socket", bound: "alert endpoint", error)

@@ -5,7 +5,9 @@ struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Vigil operator tool: follow alerts, silence them, read the counters, record and replay feeds, test rules, check coverage.",
-        subcommands: [Tail.self, Stats.self, Zones.self, SilenceCommands.self, Record.self, Replay.self, RulesCommands.self, Coverage.self])
+        subcommands: [
+            Tail.self, Stats.self, Zones.self, SilenceCommands.self, Record.self, Replay.self, RulesCommands.self, Coverage.self, KeysCommands.self,
+        ])
 }
 
 Vigil.main()

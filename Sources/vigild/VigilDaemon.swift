@@ -75,6 +75,13 @@ struct VigilDaemon: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigild")
+        // After the flags: a --ingest-bind on a public address is checked like one in the file.
+        do {
+            for warning in try configuration.checkEndpointSecurity() { logger.warning("\(warning)") }
+        } catch {
+            FileHandle.standardError.write(Data("vigild: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
         // Before the journaled state is resumed: did the last start end in order?
         var run = RunStats(pid: getpid(), startedMs: WallClock.nowMs())
         let stateDirectory = configuration.settings.stateDirectory
