@@ -59,7 +59,9 @@ public final class Daemon: Sendable {
             publisher.takeWork { [processing] wanted in processing.take(wanted) }
             let box = IngestBox()
             let ingest = made.add(
-                try IngestStage(context: context, settings: settings, security: security, cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
+                try IngestStage(
+                    context: context, settings: settings, security: security,
+                    rights: security.secretKey == nil ? nil : EndpointSecurity.rights(configuration.security), cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
                     processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
                 })
             box.stage = ingest

@@ -22,13 +22,20 @@ final class IngestStage: PipelineStage {
     /// Room in the bounded queue to processing: one permit per batch in flight.
     private let room: DispatchSemaphore
     private let deliver: @Sendable ([ValidatedFrame]) -> Void
+    /// With CURVE, each gateway's camera rights by its key's name; nil for plaintext (no rights
+    /// checked). Replaced whole by a reload; read once per batch.
+    private let rights: Mutex<[String: SecuritySettings.CameraRights]?>
+    private let cameras: CameraRegistry
 
     /// Creates the stage and its socket: binds and connects every configured endpoint, or
     /// throws naming the endpoint that failed (the socket is closed then).
     init(
-        context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext, cameras: CameraRegistry, logger: Logger,
+        context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext,
+        rights: [String: SecuritySettings.CameraRights]? = nil, cameras: CameraRegistry, logger: Logger,
         deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
     ) throws(DaemonError) {
+        self.rights = Mutex(rights)
+        self.cameras = cameras
         self.settings = settings
         validator = FrameValidator(cameras: cameras)
         self.logger = logger
@@ -48,6 +55,12 @@ final class IngestStage: PipelineStage {
 
     /// The counters as of the last batch.
     var stats: IngestStats { published.withLock { $0 } }
+
+    /// Puts `rights` in force from the next batch on: a gateway no longer listed is refused at
+    /// once, whatever connection it holds.
+    func replaceRights(_ rights: [String: SecuritySettings.CameraRights]?) {
+        self.rights.withLock { $0 = rights }
+    }
 
     /// Called by processing when it has finished a batch: frees its place in the queue.
     func batchDone() { room.signal() }
@@ -71,10 +84,12 @@ final class IngestStage: PipelineStage {
         var stats = IngestStats()
         var rejections = RejectionLog(logger: logger, intervalSeconds: settings.rejectionLogIntervalSeconds)
         defer { socket.close() }
+        batch.recordsPeers = rights.withLock { $0 != nil }
         while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
                 batch.removeAll()
+                batch.recordsPeers = rights.withLock { $0 != nil }
                 while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
             } catch let error where error == .terminated || error.code == ENOTSOCK {
                 logger.critical("detection socket closed under the ingest thread", metadata: ["error": "\(error)"])
@@ -90,8 +105,9 @@ final class IngestStage: PipelineStage {
             let nowMs = WallClock.nowMs()
             var frames: [ValidatedFrame] = []
             frames.reserveCapacity(batch.count)
+            let rights = batch.recordsPeers ? self.rights.withLock { $0 } : nil
             for index in 0..<batch.count {
-                switch validator.validate(batch, message: index) {
+                switch validator.validate(batch, message: index).flatMap({ frame in Self.authorize(frame, of: batch, message: index, rights, cameras, &stats) }) {
                 case .success(let frame):
                     frames.append(frame)
                 case .failure(let error):
@@ -128,6 +144,25 @@ final class IngestStage: PipelineStage {
         }
         deliver(frames)
         return true
+    }
+
+    /// `frame` when its sender's key may report for its camera (always, without CURVE); else the
+    /// rejection, counted for the gateway.
+    private static func authorize(
+        _ frame: ValidatedFrame, of batch: MessageBatch, message index: Int, _ rights: [String: SecuritySettings.CameraRights]?,
+        _ cameras: CameraRegistry, _ stats: inout IngestStats
+    ) -> Result<ValidatedFrame, FrameReportError> {
+        guard let rights else { return .success(frame) }
+        guard let gateway = batch.peer(ofMessage: index), let allowed = rights[gateway] else {
+            return .failure(FrameReportError(.unknownGateway, "sent over a connection whose key is not (or no longer) a listed gateway"))
+        }
+        let camera = cameras[frame.camera]
+        guard allowed.allows(camera: camera.id, sector: camera.sector) else {
+            stats.gateways[gateway, default: GatewayStats()].unauthorizedCamera += 1
+            return .failure(FrameReportError(.unauthorizedCamera, "gateway \(gateway) may not report for \(camera.id) (sector \(camera.sector))"))
+        }
+        stats.gateways[gateway, default: GatewayStats()].frames += 1
+        return .success(frame)
     }
 
     private static func topic(of batch: MessageBatch, message index: Int) -> String {

@@ -14,6 +14,20 @@ public struct IngestStats: Sendable, Equatable {
     public var stalls: UInt64 = 0
     /// Frame reports dropped because the processing queue was full (policy `drop`).
     public var droppedQueueFull: UInt64 = 0
+    /// With CURVE: per gateway (its key's name), frame reports let through and refused for a
+    /// camera it may not report for.
+    public var gateways: [String: GatewayStats] = [:]
+
+    /// Zero counters.
+    public init() {}
+}
+
+/// One gateway's counters at ingest.
+public struct GatewayStats: Sendable, Equatable {
+    /// Frame reports that passed validation and its camera rights.
+    public var frames: UInt64 = 0
+    /// Frame reports refused: a camera its key may not report for.
+    public var unauthorizedCamera: UInt64 = 0
 
     /// Zero counters.
     public init() {}

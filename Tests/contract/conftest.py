@@ -21,7 +21,10 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=()):
+    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=(), curve=None):
+        """`curve`, for a vigild with security.server_certificate: (server public key, operator
+        public key, operator secret key), used by `request` on the control endpoint."""
+        self.curve = curve
         ports = list(ports or [])
         ports += [f"tcp://127.0.0.1:{free_port()}" for _ in range(4 - len(ports))]
         self.ingest, self.alerts, self.control, self.catchup = ports
@@ -44,6 +47,8 @@ class Daemon:
     def request(self, command, timeout_ms=3000):
         req = self.context.socket(zmq.REQ)
         req.setsockopt(zmq.LINGER, 0)
+        if self.curve:
+            curve_client(req, *self.curve)
         req.connect(self.control)
         try:
             req.send_string(command)
@@ -67,6 +72,13 @@ class Daemon:
                 self.process.kill()
                 return None
         return self.process.returncode
+
+
+def curve_client(socket, server_public, public, secret):
+    """Makes `socket` a CURVE client of the server with `server_public`, with its own key pair."""
+    socket.curve_serverkey = server_public
+    socket.curve_publickey = public
+    socket.curve_secretkey = secret
 
 
 @pytest.fixture

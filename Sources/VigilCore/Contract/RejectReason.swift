@@ -33,6 +33,11 @@ public enum RejectReason: String, Sendable, CaseIterable, Hashable {
     /// `seq` jumps ahead of its camera's run by more frames than the camera could have taken in
     /// the event time between them (a wild or hostile counter, not a gap of lost frames).
     case seqJump = "seq_jump"
+    /// The gateway's key may not report for this camera (`security.gateways[].cameras`, `sectors`).
+    case unauthorizedCamera = "unauthorized_camera"
+    /// The message came over a connection whose key is no longer listed for ingest (removed by a
+    /// reload): an open connection does not keep the rights its key had.
+    case unknownGateway = "unknown_gateway"
 }
 
 /// A frame report that broke the contract: the reason it is counted under and a detail for the log.

@@ -1,0 +1,137 @@
+"""CurveZMQ and ZAP from outside (issue 15): vigild with its own certificate and lists of
+gateway, consumer and operator keys made by pyzmq's zmq.auth; peers in pyzmq. Only a listed
+gateway feeds it, and only for its cameras; only listed consumers read it."""
+import json
+import os
+import subprocess
+import time
+
+import zmq
+import zmq.auth
+
+from conftest import BIN, ROOT, Daemon, config_with, curve_client
+from test_contract import border_point, incidents, load, offset
+
+
+def keys(folder, *names):
+    folder.mkdir(exist_ok=True)
+    made = {}
+    for name in names:
+        public, secret = zmq.auth.create_certificates(str(folder), name)
+        os.chmod(secret, 0o600)
+        made[name] = (public, secret, *zmq.auth.load_certificate(secret))
+    return made
+
+
+def secure_config(tmp_path, made, extra=None):
+    security = {
+        "server_certificate": made["vigild"][1],
+        "gateways": [{"name": "gw-rabia", "key": made["gw-rabia"][0], "cameras": ["cam-rabia-*"]},
+                     {"name": "gw-qaim", "public_key": made["gw-qaim"][2].decode(), "sectors": ["S03"]}],
+        "consumers": [{"name": "ops-room", "key": made["ops-room"][0]}],
+        "operators": [{"name": "alice", "key": made["alice"][0]}],
+        **(extra or {}),
+    }
+    return config_with(tmp_path, security=security)
+
+
+def crossing(cameras, camera_ids, km=558.0, track=40):
+    """Frames of one person crossing SY->IQ at `km`, seen by `camera_ids`, a minute back, then
+    heartbeats until the incident resolves."""
+    lat0, lon0, (ne, nn) = border_point(km)
+    now = int(time.time() * 1000) - 60_000
+    frames = []
+    for i in range(121):
+        d = -60 + 180 * i / 120
+        for k, camera in enumerate(camera_ids):
+            lat, lon = offset(lat0, lon0, ne * d + k * 2.0, nn * d)
+            report = {"v": 1, "camera": camera, "seq": 1000 + i, "ts": now + i * 100,
+                      "detections": [{"track": track + k, "class": "person", "conf": 0.9, "lat": round(lat, 6), "lon": round(lon, 6)}]}
+            frames.append([f"det.{cameras[camera]['sector']}.{camera}".encode(), json.dumps(report).encode()])
+    for i in range(1, 41):
+        for camera in camera_ids:
+            frames.append([f"det.{cameras[camera]['sector']}.{camera}".encode(),
+                           json.dumps({"v": 1, "camera": camera, "seq": 1121 + i, "ts": now + 12_000 + i * 1000, "detections": []}).encode()])
+    return frames
+
+
+def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_cameras(tmp_path):
+    made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice", "stranger")
+    server = made["vigild"][2]
+    daemon = Daemon(tmp_path, config=secure_config(tmp_path, made), curve=(server, made["alice"][2], made["alice"][3]))
+    context = daemon.context
+    cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
+
+    def socket(kind, endpoint, key=None, server_key=server):
+        s = context.socket(kind)
+        s.setsockopt(zmq.LINGER, 0)
+        if key:
+            curve_client(s, server_key, made[key][2], made[key][3])
+        if kind == zmq.SUB:
+            s.setsockopt(zmq.SUBSCRIBE, b"alert.")
+        s.connect(endpoint)
+        return s
+
+    try:
+        consumer = socket(zmq.SUB, daemon.alerts, "ops-room")
+        stranger_consumer = socket(zmq.SUB, daemon.alerts, "stranger")
+        plaintext_consumer = socket(zmq.SUB, daemon.alerts)
+        gateway = socket(zmq.PUB, daemon.ingest, "gw-rabia")
+        impostors = [socket(zmq.PUB, daemon.ingest, "stranger"),                         # an unknown key
+                     socket(zmq.PUB, daemon.ingest, "gw-rabia", made["stranger"][2]),     # the wrong server key
+                     socket(zmq.PUB, daemon.ingest)]                                     # plaintext
+        other = socket(zmq.PUB, daemon.ingest, "gw-qaim")  # allowed, but only for sector S03
+        time.sleep(1.0)
+
+        real = crossing(cameras, ["cam-rabia-16", "cam-rabia-17"])
+        fake = crossing(cameras, ["cam-rabia-18"], km=558.6, track=90)   # from every impostor
+        for i, frame in enumerate(real):
+            gateway.send_multipart(frame)
+            if i < len(fake):
+                for impostor in impostors + [other]:
+                    impostor.send_multipart(fake[i])
+            time.sleep(0.001)
+
+        alerts = []
+        deadline = time.time() + 15
+        while time.time() < deadline and not any(a["state"] == "resolved" for a in alerts):
+            if consumer.poll(100):
+                alerts.append(json.loads(consumer.recv_multipart()[1]))
+        groups = incidents(alerts)
+        assert len(groups) == 1, alerts
+        (messages,) = groups.values()
+        assert [m["state"] for m in messages].count("raised") == 1 and messages[-1]["state"] == "resolved"
+        assert sorted(messages[0]["cameras"]) == ["cam-rabia-16", "cam-rabia-17"]
+        assert not stranger_consumer.poll(200) and not plaintext_consumer.poll(200), "an unknown consumer reads nothing"
+
+        stats = daemon.request("stats")
+        assert stats["rejected"].get("unauthorized_camera", 0) == len(fake), stats["rejected"]
+        assert stats["engine"]["raised"] == 1
+
+        # An unknown consumer gets no catch-up page; a listed one does.
+        for key, answered in (("stranger", False), (None, False), ("ops-room", True)):
+            req = socket(zmq.REQ, daemon.catchup, key)
+            req.send_multipart([b"catchup", json.dumps({"after": 0, "limit": 10}).encode()])
+            assert bool(req.poll(1500)) == answered, key
+            req.close()
+    finally:
+        daemon.stop()
+        context.destroy(linger=0)
+    logs = daemon.logs()
+    assert "handshake refused" in logs
+
+
+def test_a_public_plaintext_endpoint_refuses_to_start_unless_allowed(tmp_path):
+    refused = subprocess.run([str(BIN / "vigild"), "--ingest-bind", "tcp://0.0.0.0:0", "--state-dir", ""],
+                             capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert refused.returncode == 78, refused.stderr
+    assert "ingest.bind[0]" in refused.stderr and "allow_plaintext" in refused.stderr and "server_certificate" in refused.stderr
+
+
+def test_a_secret_certificate_others_can_read_is_refused(tmp_path):
+    made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice")
+    os.chmod(made["vigild"][1], 0o644)
+    started = subprocess.run([str(BIN / "vigild"), "--config", str(secure_config(tmp_path, made)), "--state-dir", ""],
+                             capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert started.returncode == 78, started.stderr
+    assert made["vigild"][1] in started.stderr and "chmod 600" in started.stderr
