@@ -5,13 +5,14 @@ import Synchronization
 import ZeroMQ
 
 /// Answers operator requests on a REP socket, on its own thread: `stats` (every counter, as
-/// JSON) and `ping`. The protocol: the request is one frame of ASCII, the reply one frame of JSON.
+/// JSON), `ping` and the silences; with CURVE, each request comes with the operator's name (the
+/// name of the key the ZAP handler let in). The protocol: the request is one frame of ASCII, the reply one frame of JSON.
 ///
 /// The socket belongs to the control thread (``ServiceThread``).
 final class ControlServer: PipelineStage {
     private let socket: ZMQSocket
     private let thread = ServiceThread(name: "vigil.control")
-    private let answer: @Sendable (String) -> [UInt8]
+    private let answer: @Sendable (_ command: String, _ operator: String?) -> [UInt8]
     private let logger: Logger
 
     /// The largest request frame taken (`silence add` with a long comment is a few KiB). A peer
@@ -20,7 +21,7 @@ final class ControlServer: PipelineStage {
     /// request reaches the commands emptied.
     static let maxRequestBytes: Int64 = 1 << 20
 
-    init(context: ZMQContext, endpoint: String, security: EndpointSecurity = .plaintext, logger: Logger, answer: @escaping @Sendable (String) -> [UInt8]) throws(DaemonError) {
+    init(context: ZMQContext, endpoint: String, security: EndpointSecurity = .plaintext, logger: Logger, answer: @escaping @Sendable (_ command: String, _ operator: String?) -> [UInt8]) throws(DaemonError) {
         self.answer = answer
         self.logger = logger
         var plan = SocketPlan(.rep)
@@ -48,9 +49,9 @@ final class ControlServer: PipelineStage {
         defer { socket.close() }
         while !thread.isStopping {
             do {
-                guard try socket.waitForInput(timeoutMs: 100), let request = try socket.receiveMessage(dontWait: true) else { continue }
-                let command = String(decoding: request.first ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                try socket.send([answer(command)])
+                guard try socket.waitForInput(timeoutMs: 100), let request = try socket.receiveMessageWithPeer(dontWait: true) else { continue }
+                let command = String(decoding: request.frames.first ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                try socket.send([answer(command, request.peer)])
             } catch {
                 logger.error("control socket failed", metadata: ["error": "\(error)"])
                 return

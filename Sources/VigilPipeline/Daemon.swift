@@ -69,8 +69,10 @@ public final class Daemon: Sendable {
                 ? nil : made.add(try CatchUpServer(context: context, endpoint: settings.catchupBind, security: security, journalPath: publisher.journal?.path, logger: logger))
             let control = settings.controlBind.isEmpty
                 ? nil : made.add(
-                    try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command in
-                        Daemon.answer(command, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
+                    try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command, user in
+                        Daemon.answer(
+                            command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run,
+                            settings: settings)
                     })
             var stages = StageSet()
             if let zap { stages.add(zap) }
@@ -180,7 +182,8 @@ public final class Daemon: Sendable {
     }
 
     private static func answer(
-        _ command: String, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, run: RunStats?
+        _ command: String, operator user: String?, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?,
+        run: RunStats?, settings: DaemonSettings
     ) -> [UInt8] {
         switch command {
         case "ping":
@@ -188,7 +191,7 @@ public final class Daemon: Sendable {
         case "stats":
             return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run))
         case _ where command.hasPrefix("silence"):
-            return SilenceCommand.answer(command, processing: processing)
+            return SilenceCommand.answer(command, operator: user, maxDurationMs: settings.silenceMaxDurationMs, processing: processing)
         default:
             return Array(#"{"ok":false,"error":"unknown command; expected stats, ping, silence add|list|remove"}"#.utf8)
         }

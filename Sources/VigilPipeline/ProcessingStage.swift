@@ -150,13 +150,18 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
 
     // MARK: Silences (called from the control thread)
 
-    /// Adds a silence from its JSON form (`id` and `created_ms` are assigned here); returns it.
-    func addSilence(_ request: SilenceMessage) -> Result<Silence, RequestRefusal> {
+    /// Adds a silence from its JSON form (`id`, `created_ms` and `created_by`, the operator, are
+    /// assigned here; it must end within `maxDurationMs`); returns it.
+    func addSilence(_ request: SilenceMessage, operator user: String? = nil, maxDurationMs: Int64 = .max) -> Result<Silence, RequestRefusal> {
         queue.sync {
             let nowMs = WallClock.nowMs()
             let id = "si-" + String(UInt64.random(in: 0..<(1 << 40)), radix: 16)
             let silence: Silence
-            do throws(RequestRefusal) { silence = try Silence(request, id: id, nowMs: nowMs) } catch { return .failure(error) }
+            do throws(RequestRefusal) {
+                silence = try Silence(request, id: id, nowMs: nowMs, createdBy: user, maxDurationMs: maxDurationMs)
+            } catch {
+                return .failure(error)
+            }
             processor.addSilence(silence)
             persistSilences()
             logger.notice("silence added", metadata: ["silence": "\(String(decoding: silence.message.encoded(), as: UTF8.self))"])
@@ -166,13 +171,13 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
 
     /// Removes silence `id`; the incidents it held back that are open become visible. Returns
     /// whether it existed.
-    func removeSilence(id: String) -> Bool {
+    func removeSilence(id: String, operator user: String? = nil) -> Bool {
         queue.sync {
             let nowMs = WallClock.nowMs()
             let (removed, released) = processor.removeSilence(id: id, nowMs: nowMs)
             guard removed else { return false }
             persistSilences()
-            logger.notice("silence removed", metadata: ["silence.id": "\(id)", "incidents.released": "\(released)"])
+            logger.notice("silence removed", metadata: ["silence.id": "\(id)", "incidents.released": "\(released)", "operator": "\(user ?? "-")"])
             handOver()
             return true
         }

@@ -29,12 +29,16 @@ public struct SilenceMessage: Sendable, Equatable {
     public var expiresMs: Int64
     /// Who added it and why.
     public var comment: String?
+    /// The operator who added it: the name of the key the control endpoint let in (with CURVE);
+    /// set by the daemon, never taken from a request.
+    public var createdBy: String?
 
     /// A silence.
     public init(
         id: String? = nil, camera: String? = nil, zone: String? = nil, kind: String? = nil, severity: String? = nil, createdMs: Int64? = nil,
-        expiresMs: Int64, comment: String? = nil
+        expiresMs: Int64, comment: String? = nil, createdBy: String? = nil
     ) {
+        self.createdBy = createdBy
         self.id = id
         self.camera = camera
         self.zone = zone
@@ -68,6 +72,7 @@ public struct SilenceMessage: Sendable, Equatable {
         }
         string("camera", camera)
         string("comment", comment)
+        string("created_by", createdBy)
         if let createdMs {
             key("created_ms")
             out.append(contentsOf: String(createdMs).utf8)
@@ -152,6 +157,7 @@ public struct SilenceMessage: Sendable, Equatable {
         let kind = try string("kind")
         let severity = try string("severity")
         let comment = try string("comment")
+        let createdBy = try string("created_by")
         var createdMs: Int64?
         if let value = fields["created_ms"], value != .null {
             createdMs = try RequestRefusal.wholeNumber(Int64.self, "created_ms", value, expected: time)
@@ -159,6 +165,7 @@ public struct SilenceMessage: Sendable, Equatable {
         guard let expires = fields["expires_ms"] else { throw RequestRefusal("\"expires_ms\" is required: when the silence ends, \(time)") }
         let expiresMs = try RequestRefusal.wholeNumber(Int64.self, "expires_ms", expires, expected: time)
         return SilenceMessage(
-            id: id, camera: camera, zone: zone, kind: kind, severity: severity, createdMs: createdMs, expiresMs: expiresMs, comment: comment)
+            id: id, camera: camera, zone: zone, kind: kind, severity: severity, createdMs: createdMs, expiresMs: expiresMs, comment: comment,
+            createdBy: createdBy)
     }
 }

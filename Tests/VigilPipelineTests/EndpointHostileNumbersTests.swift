@@ -269,10 +269,14 @@ import ZeroMQ
             let reply = try ask(command)
             #expect(reply["ok"] as? Bool == false && (reply["error"] as? String)?.contains(part) == true, "\(command.prefix(60)): \(reply)")
         }
-        let added = try ask(#"silence add {"kind":"k","expires_ms":9223372036854775807,"created_ms":-9223372036854775808}"#)
+        // A silence must end: a week at most by default (silences.max_duration_h).
+        let forever = try ask(#"silence add {"kind":"k","expires_ms":9223372036854775807}"#)
+        #expect(forever["ok"] as? Bool == false && (forever["error"] as? String)?.contains("silences.max_duration_h (168 h)") == true, "\(forever)")
+        let expires = WallClock.nowMs() + 3_600_000
+        let added = try ask(#"silence add {"kind":"k","expires_ms":\#(expires),"created_ms":-9223372036854775808}"#)
         #expect(added["ok"] as? Bool == true)
         let silence = try #require(added["silence"] as? [String: Any])
-        #expect((silence["expires_ms"] as? NSNumber)?.int64Value == .max)
+        #expect((silence["expires_ms"] as? NSNumber)?.int64Value == expires)
         let createdMs = try #require((silence["created_ms"] as? NSNumber)?.int64Value)
         #expect(abs(createdMs - WallClock.nowMs()) < 60_000, "created_ms is the daemon's clock, not the peer's word")
         #expect(try ask(Array(repeating: 0x20, count: Int(ControlServer.maxRequestBytes) + 1), timeoutMs: 500) == nil, "dropped, not read")

@@ -108,6 +108,18 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
         assert stats["rejected"].get("unauthorized_camera", 0) == len(fake), stats["rejected"]
         assert stats["engine"]["raised"] == 1
 
+        # A silence is an operator's act: alice's carries her name; a consumer's key, a stranger's
+        # and plaintext get no answer from the control endpoint.
+        expires = int(time.time() * 1000) + 600_000
+        added = daemon.request('silence add {"zone": "iq-sy-border", "kind": "test", "expires_ms": %d, "created_by": "mallory"}' % expires)
+        assert added["ok"] is True and added["silence"]["created_by"] == "alice", added
+        assert '"created_by":"alice"' in (tmp_path / "state" / "silences.json").read_text()
+        for key in ("ops-room", "stranger", None):
+            req = socket(zmq.REQ, daemon.control, key)
+            req.send(b"silence list")
+            assert not req.poll(1000), key
+            req.close()
+
         # An unknown consumer gets no catch-up page; a listed one does.
         for key, answered in (("stranger", False), (None, False), ("ops-room", True)):
             req = socket(zmq.REQ, daemon.catchup, key)

@@ -17,13 +17,16 @@ public struct Silence: Sendable, Equatable {
     public var expiresMs: Int64
     /// Who added it and why, free text.
     public var comment: String
+    /// The operator who added it (the name of the key the control endpoint let in), when known.
+    public var createdBy: String?
 
     /// Creates a silence. At least one matcher should be given (the daemon refuses a silence
     /// without any: it would silence everything).
     public init(
         id: String, camera: String? = nil, zone: String? = nil, kind: String? = nil, severity: Severity? = nil, createdMs: Int64,
-        expiresMs: Int64, comment: String = ""
+        expiresMs: Int64, comment: String = "", createdBy: String? = nil
     ) {
+        self.createdBy = createdBy
         self.id = id
         self.camera = camera
         self.zone = zone
