@@ -19,8 +19,11 @@ public struct DaemonSettings: Sendable, Equatable {
     public var sectors: [String] = []
     /// ZMQ_RCVHWM of the detection socket, messages per peer. Default 100,000.
     public var receiveHighWaterMark: Int = 100_000
-    /// ZMQ_MAXMSGSIZE of the detection socket: a peer that sends more is disconnected. Default 4 MiB.
-    public var maxMessageBytes: Int = 4 << 20
+    /// ZMQ_MAXMSGSIZE of the detection socket: a peer that sends a larger frame is disconnected
+    /// before it is buffered. Default 256 KiB: a payload over the contract's 64 KiB but under
+    /// this is still read and counted `oversize`, and a peer holding a partial frame holds at
+    /// most this much memory.
+    public var maxMessageBytes: Int = 256 << 10
     /// Messages received per batch handed to processing. Default 512.
     public var batchSize: Int = 512
     /// Batches in flight between ingest and processing (the bounded queue). Default 64.

@@ -21,6 +21,8 @@ final class CatchUpServer: PipelineStage {
     /// is also the largest frame `receiveMessage` keeps whole, so no frame reaches the request
     /// reader emptied.
     static let maxRequestBytes: Int64 = 1 << 20
+    /// Pages queued for one consumer at most (ZMQ_SNDHWM, in whole messages).
+    static let maxQueuedPages: Int32 = 4
 
     private let socket: ZMQSocket
     private let journalPath: String?
@@ -35,6 +37,10 @@ final class CatchUpServer: PipelineStage {
         self.logger = logger
         var plan = SocketPlan(.router)
         plan.maxMessageBytes = Self.maxRequestBytes
+        // A consumer that asks and never reads gets at most this many pages queued; the rest are
+        // dropped (counted), not buffered: a REQ client has one request out at a time.
+        plan.sendHighWaterMark = Self.maxQueuedPages
+        plan.routerMandatory = true
         security.apply(to: &plan, domain: .catchup)
         plan.bind = [endpoint]
         do { socket = try context.open(plan) } catch {
@@ -63,6 +69,7 @@ final class CatchUpServer: PipelineStage {
     private func run() {
         defer { socket.close() }
         var reader: JournalReader?
+        var lastDropLogMs: Int64 = .min / 2
         while !thread.isStopping {
             let message: [[UInt8]]
             do {
@@ -98,8 +105,19 @@ final class CatchUpServer: PipelineStage {
                 reply = error.catchUpFrames()
                 counters.withLock { $0.refused += 1 }
             }
-            do { try socket.send(envelope + reply) } catch {
-                logger.error("catch-up reply failed", metadata: ["error": "\(error)"])
+            // Never blocks: a reply that cannot be queued (the consumer does not read, or is gone)
+            // is dropped and counted.
+            let sent: Bool
+            do { sent = try socket.send(envelope + reply, dontWait: true) } catch { sent = false }
+            if !sent {
+                counters.withLock { $0.repliesDropped += 1 }
+                let nowMs = WallClock.nowMs()
+                if nowMs - lastDropLogMs >= 10_000 {
+                    lastDropLogMs = nowMs
+                    logger.warning(
+                        "catch-up reply dropped: the consumer is not reading its replies, or is gone",
+                        metadata: ["pages.queued_max": "\(Self.maxQueuedPages)", "replies.dropped": "\(counters.withLock { $0.repliesDropped })"])
+                }
             }
         }
     }
@@ -121,6 +139,8 @@ public struct CatchUpStats: Sendable, Equatable {
     public var refused: UInt64 = 0
     /// Alerts sent in pages.
     public var alertsServed: UInt64 = 0
+    /// Replies dropped: the consumer had ``CatchUpServer/maxQueuedPages`` unread, or was gone.
+    public var repliesDropped: UInt64 = 0
 
     /// Zero counters.
     public init() {}

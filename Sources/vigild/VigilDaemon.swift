@@ -75,6 +75,10 @@ struct VigilDaemon: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigild")
+        // Every connection is a file descriptor: idle or half-open TCP connections must not use
+        // up a soft limit of 1,024 and leave a real gateway without a socket.
+        let files = Self.raiseOpenFileLimit()
+        logger.info("open files limit", metadata: ["soft": "\(files.soft)", "hard": "\(files.hard)"])
         // After the flags: a --ingest-bind on a public address is checked like one in the file.
         do {
             for warning in try configuration.checkEndpointSecurity() { logger.warning("\(warning)") }
@@ -116,6 +120,21 @@ struct VigilDaemon: AsyncParsableCommand {
             logger.error("the service group failed", metadata: ["error": "\(error)"])
         }
         runFiles?.stopped()
+    }
+}
+
+extension VigilDaemon {
+    /// Raises the soft limit of open files to the hard limit (at most 1,048,576); returns both.
+    static func raiseOpenFileLimit() -> (soft: UInt64, hard: UInt64) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return (0, 0) }
+        let wanted = min(limit.rlim_max, 1 << 20)
+        if limit.rlim_cur < wanted {
+            var raised = limit
+            raised.rlim_cur = wanted
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
     }
 }
 
