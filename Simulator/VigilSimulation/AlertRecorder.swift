@@ -13,8 +13,11 @@ public final class AlertRecorder: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Connects a SUB socket in `context` (a new context when `nil`) to `endpoints` and starts receiving.
-    public init(context: ZMQContext? = nil, connect endpoints: [String], prefix: String = "alert.") throws(SocketSetupError) {
+    public init(
+        context: ZMQContext? = nil, connect endpoints: [String], prefix: String = "alert.", security: SocketPlan.Security = .none
+    ) throws(SocketSetupError) {
         var plan = SocketPlan(.sub)
+        plan.security = security
         plan.receiveHighWaterMark = 0
         plan.subscribe = [prefix]
         plan.connect = endpoints

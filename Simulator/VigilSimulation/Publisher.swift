@@ -11,11 +11,14 @@ public final class Publisher {
     public private(set) var boundEndpoints: [String] = []
     private let socket: ZMQSocket
 
-    /// Creates a PUB socket in `context` (a new context when `nil`), connected to `connect` and bound to `bind`.
+    /// Creates a PUB socket in `context` (a new context when `nil`), connected to `connect` and
+    /// bound to `bind`; with `security` a CURVE client of vigild (a gateway with its key).
     public init(
-        context: ZMQContext? = nil, connect: [String], bind: [String], sendHighWaterMark: Int32 = 1_000_000, lingerMs: Int32 = 2_000
+        context: ZMQContext? = nil, connect: [String], bind: [String], sendHighWaterMark: Int32 = 1_000_000, lingerMs: Int32 = 2_000,
+        security: SocketPlan.Security = .none
     ) throws(SocketSetupError) {
         var plan = SocketPlan(.pub)
+        plan.security = security
         plan.lingerMs = lingerMs
         plan.sendHighWaterMark = sendHighWaterMark
         plan.bind = bind

@@ -54,6 +54,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Bind the PUB socket here instead, for a daemon that connects to gateways.", valueName: "endpoint"))
     var bind: String?
 
+    @OptionGroup var curve: CurveOptions
+
     @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame (PUB/SUB slow joiner).", valueName: "ms"))
     var warmupMs = 500
 
@@ -155,10 +157,11 @@ struct RunCommand: ParsableCommand {
         var received: [[UInt8]] = []
         do {
             let context = try ZMQContext()
+            let security = try curve.security()
             // Subscribed before the first frame: the runner's warm-up lets the subscription arrive.
-            let recorder = score ? try AlertRecorder(context: context, connect: [alerts]) : nil
+            let recorder = score ? try AlertRecorder(context: context, connect: [alerts], security: security) : nil
             defer { recorder?.stop() }
-            let publisher = try Publisher(context: context, connect: connect, bind: binds)
+            let publisher = try Publisher(context: context, connect: connect, bind: binds, security: security)
             defer { publisher.close() }
             let simulator = Simulator(scenario: scenario, world: world)
             let destination = (connect.map { "connected to \($0)" } + publisher.boundEndpoints.map { "bound to \($0)" }).joined(separator: ", ")

@@ -133,3 +133,19 @@ public struct Certificate: Sendable, Equatable {
         guard written == bytes.count else { throw ConfigError(file: path, key: "", "cannot write: \(String(cString: strerror(errno)))") }
     }
 }
+
+/// What a client needs to talk to a CURVE vigild: vigild's public key (from its public or secret
+/// certificate) and the client's own key pair (its secret certificate, which must be the
+/// owner's alone).
+public struct ClientCertificates: Sendable, Equatable {
+    /// vigild's public key, Z85.
+    public var serverPublicKey: String
+    /// The client's certificate, with its secret key.
+    public var own: Certificate
+
+    /// Reads vigild's certificate at `server` and the client's secret certificate at `client`.
+    public static func load(server: String, client: String) throws(ConfigError) -> ClientCertificates {
+        let serverPublicKey = try Certificate.read(path: server).publicKey
+        return ClientCertificates(serverPublicKey: serverPublicKey, own: try Certificate.read(path: client, secret: true))
+    }
+}

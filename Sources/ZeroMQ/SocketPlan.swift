@@ -54,6 +54,17 @@ public struct SocketPlan: Sendable {
     }
 }
 
+extension SocketPlan.Security {
+    /// A CURVE client of the server whose public key is `serverPublicKey`, with the pair of
+    /// `secretKey` (both Z85, as certificates hold them); throws EINVAL for a key that is not.
+    public static func curveClient(serverPublicKey: String, secretKey: String) throws(ZMQError) -> SocketPlan.Security {
+        guard let server = CurveKey(z85: serverPublicKey), let secret = CurveKey(z85: secretKey, secret: true) else {
+            throw ZMQError.invalidArgument
+        }
+        return .curveClient(serverKey: server, keys: try CurveKeyPair(secretKey: secret))
+    }
+}
+
 /// Why ``ZMQContext/open(_:)`` could not make a socket: the step, and libzmq's error. The socket,
 /// if it was created, is closed.
 public struct SocketSetupError: Error, Sendable, CustomStringConvertible {

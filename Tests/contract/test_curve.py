@@ -147,3 +147,26 @@ def test_a_secret_certificate_others_can_read_is_refused(tmp_path):
                              capture_output=True, text=True, cwd=ROOT, timeout=30)
     assert started.returncode == 78, started.stderr
     assert made["vigild"][1] in started.stderr and "chmod 600" in started.stderr
+
+
+def test_the_simulator_with_a_gateway_key_feeds_a_curve_vigild_and_scores_its_crossing(tmp_path):
+    made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice")
+    # The gateway's key also reads alerts, to score them.
+    config = secure_config(tmp_path, made, {"consumers": [{"name": "ops-room", "key": made["ops-room"][0]},
+                                                          {"name": "gw-rabia-scorer", "key": made["gw-rabia"][0]}]})
+    server = made["vigild"][2]
+    daemon = Daemon(tmp_path, config=config, curve=(server, made["alice"][2], made["alice"][3]))
+    try:
+        plain = subprocess.run([str(BIN / "vigil-sim"), "run", "rabia-lone-crossing", "--endpoint", daemon.ingest, "--speed", "40"],
+                               capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert plain.returncode == 0, plain.stderr
+        assert daemon.request("stats")["engine"]["frames_accepted"] == 0, "plaintext frames never reach a CURVE vigild"
+        scored = subprocess.run([str(BIN / "vigil-sim"), "run", "rabia-lone-crossing", "--endpoint", daemon.ingest, "--speed", "40",
+                                 "--server-key", made["vigild"][0], "--key", made["gw-rabia"][1],
+                                 "--score", "--alerts", daemon.alerts, "--min-detected", "1", "--max-false", "0", "--settle-s", "3"],
+                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert scored.returncode == 0, scored.stdout + scored.stderr
+        assert daemon.request("stats")["engine"]["raised"] == 1
+    finally:
+        daemon.stop()
+        daemon.context.destroy(linger=0)
