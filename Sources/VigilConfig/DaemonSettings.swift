@@ -24,6 +24,10 @@ public struct DaemonSettings: Sendable, Equatable {
     /// this is still read and counted `oversize`, and a peer holding a partial frame holds at
     /// most this much memory.
     public var maxMessageBytes: Int = 256 << 10
+    /// Frame reports a second one camera may send, on average over 2 s (more are refused,
+    /// `rate_limited`); 0 for no limit. Default 2,000: twice `time.max_frame_rate`, room for a
+    /// gateway that sends a backlog after an outage.
+    public var maxCameraRate: Double = 2_000
     /// Messages received per batch handed to processing. Default 512.
     public var batchSize: Int = 512
     /// Batches in flight between ingest and processing (the bounded queue). Default 64.
@@ -77,7 +81,7 @@ extension DaemonSettings {
     /// Reads the settings from the root mapping of `vigild.yaml`.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
         var s = DaemonSettings()
-        let ingest = try root["ingest"].mapping(allowed: ["bind", "connect", "sectors", "rcvhwm", "max_message_bytes", "batch_size", "allow_plaintext"])
+        let ingest = try root["ingest"].mapping(allowed: ["bind", "connect", "sectors", "rcvhwm", "max_message_bytes", "batch_size", "allow_plaintext", "max_camera_rate"])
         s.ingestBind = try endpoints(ingest, "bind", default: s.ingestBind)
         s.ingestConnect = try endpoints(ingest, "connect", default: s.ingestConnect)
         s.sectors = try ingest.strings("sectors", default: [])
@@ -87,6 +91,7 @@ extension DaemonSettings {
         s.receiveHighWaterMark = try ingest.int("rcvhwm", default: s.receiveHighWaterMark, in: 1...100_000_000)
         s.maxMessageBytes = try ingest.int("max_message_bytes", default: s.maxMessageBytes, in: 65_536...1 << 30)
         s.batchSize = try ingest.int("batch_size", default: s.batchSize, in: 1...65_536)
+        s.maxCameraRate = try ingest.double("max_camera_rate", default: s.maxCameraRate, in: 0...10_000_000)
         if s.ingestBind.isEmpty && s.ingestConnect.isEmpty {
             throw ConfigError(file: root.file, key: "ingest", "neither bind nor connect names an endpoint; expected at least one")
         }

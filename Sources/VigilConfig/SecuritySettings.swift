@@ -15,9 +15,13 @@ public struct SecuritySettings: Sendable, Equatable {
         public var publicKey: String
         /// Gateways only: what it may report for.
         public var rights: CameraRights
+        /// Gateways only: frame reports a second, on average over 2 s, before `rate_limited`; 0 for
+        /// no limit. Default 20,000.
+        public var maxRate: Double
 
         /// A peer.
-        public init(name: String, publicKey: String, rights: CameraRights = CameraRights()) {
+        public init(name: String, publicKey: String, rights: CameraRights = CameraRights(), maxRate: Double = 20_000) {
+            self.maxRate = maxRate
             self.name = name
             self.publicKey = publicKey
             self.rights = rights
@@ -93,7 +97,7 @@ extension SecuritySettings {
         func peers(_ key: String, gateways: Bool) throws(ConfigError) -> [Peer] {
             var list: [Peer] = []
             for item in try security[key].sequence() {
-                let allowed: Set<String> = gateways ? ["name", "key", "public_key", "cameras", "sectors"] : ["name", "key", "public_key"]
+                let allowed: Set<String> = gateways ? ["name", "key", "public_key", "cameras", "sectors", "max_rate"] : ["name", "key", "public_key"]
                 let map = try item.mapping(allowed: allowed)
                 let name = try map.required("name").string()
                 guard Identifier.isValid(name) else { throw map["name"].error("\"\(name)\" is not an identifier ([A-Za-z0-9_-]{1,64})") }
@@ -125,7 +129,8 @@ extension SecuritySettings {
                         throw item.error("a gateway needs cameras (ids, or prefixes ending in *) or sectors it may report for")
                     }
                 }
-                list.append(Peer(name: name, publicKey: publicKey, rights: rights))
+                let maxRate = gateways ? try map.double("max_rate", default: 20_000, in: 0...10_000_000) : 0
+                list.append(Peer(name: name, publicKey: publicKey, rights: rights, maxRate: maxRate))
             }
             return list
         }

@@ -43,9 +43,9 @@ struct EndpointSecurity: Sendable {
         return [.ingest: keys(settings.gateways), .alerts: readers, .catchup: readers, .control: keys(settings.operators)]
     }
 
-    /// Each gateway's camera rights, by its key's name.
-    static func rights(_ settings: SecuritySettings) -> [String: SecuritySettings.CameraRights] {
-        Dictionary(settings.gateways.map { ($0.name, $0.rights) }, uniquingKeysWith: { first, _ in first })
+    /// Each gateway (its camera rights and rate), by its key's name.
+    static func rights(_ settings: SecuritySettings) -> [String: SecuritySettings.Peer] {
+        Dictionary(settings.gateways.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Adds this security to `plan` for the endpoint of `domain`.

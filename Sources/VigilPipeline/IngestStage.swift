@@ -24,14 +24,14 @@ final class IngestStage: PipelineStage {
     private let deliver: @Sendable ([ValidatedFrame]) -> Void
     /// With CURVE, each gateway's camera rights by its key's name; nil for plaintext (no rights
     /// checked). Replaced whole by a reload; read once per batch.
-    private let rights: Mutex<[String: SecuritySettings.CameraRights]?>
+    private let rights: Mutex<[String: SecuritySettings.Peer]?>
     private let cameras: CameraRegistry
 
     /// Creates the stage and its socket: binds and connects every configured endpoint, or
     /// throws naming the endpoint that failed (the socket is closed then).
     init(
         context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext,
-        rights: [String: SecuritySettings.CameraRights]? = nil, cameras: CameraRegistry, logger: Logger,
+        rights: [String: SecuritySettings.Peer]? = nil, cameras: CameraRegistry, logger: Logger,
         deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
     ) throws(DaemonError) {
         self.rights = Mutex(rights)
@@ -58,7 +58,7 @@ final class IngestStage: PipelineStage {
 
     /// Puts `rights` in force from the next batch on: a gateway no longer listed is refused at
     /// once, whatever connection it holds.
-    func replaceRights(_ rights: [String: SecuritySettings.CameraRights]?) {
+    func replaceRights(_ rights: [String: SecuritySettings.Peer]?) {
         self.rights.withLock { $0 = rights }
     }
 
@@ -82,6 +82,7 @@ final class IngestStage: PipelineStage {
         var batch = MessageBatch(
             maxStoredFrameBytes: FrameReportParser.maxPayloadBytes, reservingBytes: settings.batchSize * 512, messages: settings.batchSize)
         var stats = IngestStats()
+        var limits = Limits(cameras: cameras.count, cameraRate: settings.maxCameraRate)
         var rejections = RejectionLog(logger: logger, intervalSeconds: settings.rejectionLogIntervalSeconds)
         defer { socket.close() }
         batch.recordsPeers = rights.withLock { $0 != nil }
@@ -106,8 +107,12 @@ final class IngestStage: PipelineStage {
             var frames: [ValidatedFrame] = []
             frames.reserveCapacity(batch.count)
             let rights = batch.recordsPeers ? self.rights.withLock { $0 } : nil
+            let nowNs = WallClock.monotonicNs()
             for index in 0..<batch.count {
-                switch validator.validate(batch, message: index).flatMap({ frame in Self.authorize(frame, of: batch, message: index, rights, cameras, &stats) }) {
+                let checked = validator.validate(batch, message: index)
+                    .flatMap { frame in Self.authorize(frame, of: batch, message: index, rights, cameras, &stats) }
+                    .flatMap { frame in limits.admit(frame, gateway: rights == nil ? nil : batch.peer(ofMessage: index), rights, cameras, nowNs: nowNs) }
+                switch checked {
                 case .success(let frame):
                     frames.append(frame)
                 case .failure(let error):
@@ -149,7 +154,7 @@ final class IngestStage: PipelineStage {
     /// `frame` when its sender's key may report for its camera (always, without CURVE); else the
     /// rejection, counted for the gateway.
     private static func authorize(
-        _ frame: ValidatedFrame, of batch: MessageBatch, message index: Int, _ rights: [String: SecuritySettings.CameraRights]?,
+        _ frame: ValidatedFrame, of batch: MessageBatch, message index: Int, _ rights: [String: SecuritySettings.Peer]?,
         _ cameras: CameraRegistry, _ stats: inout IngestStats
     ) -> Result<ValidatedFrame, FrameReportError> {
         guard let rights else { return .success(frame) }
@@ -157,12 +162,41 @@ final class IngestStage: PipelineStage {
             return .failure(FrameReportError(.unknownGateway, "sent over a connection whose key is not (or no longer) a listed gateway"))
         }
         let camera = cameras[frame.camera]
-        guard allowed.allows(camera: camera.id, sector: camera.sector) else {
+        guard allowed.rights.allows(camera: camera.id, sector: camera.sector) else {
             stats.gateways[gateway, default: GatewayStats()].unauthorizedCamera += 1
             return .failure(FrameReportError(.unauthorizedCamera, "gateway \(gateway) may not report for \(camera.id) (sector \(camera.sector))"))
         }
         stats.gateways[gateway, default: GatewayStats()].frames += 1
         return .success(frame)
+    }
+
+    /// The rate limits, per camera and per gateway (token buckets over 2 s), owned by the
+    /// ingest thread.
+    private struct Limits {
+        var cameras: [TokenBucket]
+        var gateways: [String: TokenBucket] = [:]
+
+        init(cameras count: Int, cameraRate: Double) {
+            cameras = Array(repeating: TokenBucket(ratePerSecond: cameraRate, burst: 2 * cameraRate), count: count)
+        }
+
+        /// `frame` if its camera and its gateway are within their rates at `nowNs`.
+        mutating func admit(
+            _ frame: ValidatedFrame, gateway: String?, _ rights: [String: SecuritySettings.Peer]?, _ registry: CameraRegistry, nowNs: UInt64
+        ) -> Result<ValidatedFrame, FrameReportError> {
+            if let gateway, let peer = rights?[gateway] {
+                var bucket = gateways[gateway] ?? TokenBucket(ratePerSecond: peer.maxRate, burst: 2 * peer.maxRate, nowNs: nowNs)
+                defer { gateways[gateway] = bucket }
+                guard bucket.take(nowNs: nowNs) else {
+                    return .failure(FrameReportError(.rateLimited, "gateway \(gateway) sends more than its max_rate (\(Int(peer.maxRate)) frames/s)"))
+                }
+            }
+            guard cameras[frame.camera].take(nowNs: nowNs) else {
+                return .failure(
+                    FrameReportError(.rateLimited, "\(registry[frame.camera].id) sends more than ingest.max_camera_rate (\(Int(cameras[frame.camera].ratePerSecond)) frames/s)"))
+            }
+            return .success(frame)
+        }
     }
 
     private static func topic(of batch: MessageBatch, message index: Int) -> String {

@@ -27,7 +27,7 @@ def secure_config(tmp_path, made, extra=None):
     security = {
         "server_certificate": made["vigild"][1],
         "gateways": [{"name": "gw-rabia", "key": made["gw-rabia"][0], "cameras": ["cam-rabia-*"]},
-                     {"name": "gw-qaim", "public_key": made["gw-qaim"][2].decode(), "sectors": ["S03"]}],
+                     {"name": "gw-qaim", "public_key": made["gw-qaim"][2].decode(), "sectors": ["S05"], "max_rate": 200}],
         "consumers": [{"name": "ops-room", "key": made["ops-room"][0]}],
         "operators": [{"name": "alice", "key": made["alice"][0]}],
         **(extra or {}),
@@ -80,16 +80,21 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
         impostors = [socket(zmq.PUB, daemon.ingest, "stranger"),                         # an unknown key
                      socket(zmq.PUB, daemon.ingest, "gw-rabia", made["stranger"][2]),     # the wrong server key
                      socket(zmq.PUB, daemon.ingest)]                                     # plaintext
-        other = socket(zmq.PUB, daemon.ingest, "gw-qaim")  # allowed, but only for sector S03
+        other = socket(zmq.PUB, daemon.ingest, "gw-qaim")  # allowed, but only for sector S05, 200 frames/s
         time.sleep(1.0)
 
         real = crossing(cameras, ["cam-rabia-16", "cam-rabia-17"])
         fake = crossing(cameras, ["cam-rabia-18"], km=558.6, track=90)   # from every impostor
+        t0 = int(time.time() * 1000) - 60_000
         for i, frame in enumerate(real):
             gateway.send_multipart(frame)
             if i < len(fake):
                 for impostor in impostors + [other]:
                     impostor.send_multipart(fake[i])
+            # gw-qaim runs away with its own camera: 10 frames a step, far over its 200 a second.
+            for k in range(10):
+                other.send_multipart([b"det.S05.cam-qaim-01", json.dumps(
+                    {"v": 1, "camera": "cam-qaim-01", "seq": 10 * i + k + 1, "ts": t0 + 10 * i + k, "detections": []}).encode()])
             time.sleep(0.001)
 
         alerts = []
@@ -107,6 +112,7 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
         stats = daemon.request("stats")
         assert stats["rejected"].get("unauthorized_camera", 0) == len(fake), stats["rejected"]
         assert stats["engine"]["raised"] == 1
+        assert stats["rejected"].get("rate_limited", 0) > 0, stats["rejected"]
 
         # A silence is an operator's act: alice's carries her name; a consumer's key, a stranger's
         # and plaintext get no answer from the control endpoint.

@@ -38,6 +38,9 @@ public enum RejectReason: String, Sendable, CaseIterable, Hashable {
     /// The message came over a connection whose key is no longer listed for ingest (removed by a
     /// reload): an open connection does not keep the rights its key had.
     case unknownGateway = "unknown_gateway"
+    /// The camera, or the gateway, sent faster than its rate limit (`ingest.max_camera_rate`,
+    /// `security.gateways[].max_rate`): one runaway source cannot starve the others.
+    case rateLimited = "rate_limited"
 }
 
 /// A frame report that broke the contract: the reason it is counted under and a detail for the log.
