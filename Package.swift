@@ -42,6 +42,9 @@ let package = Package(
             name: "VigilConfig",
             dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Captures (what a detection socket received, `vigil record`) and their replay through the
+        // engine (`vigil replay`, `vigil rules test`). No ZeroMQ, no SQLite.
+        .target(name: "VigilCapture", dependencies: ["VigilCore", "VigilConfig", "VigilWire"]),
         // The daemon's Dispatch pipeline: ingest, processing, publishing, control.
         .target(
             name: "VigilPipeline",
@@ -63,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPipeline", "VigilCAP", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilPipeline", "VigilCAP", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,6 +103,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
+        .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.

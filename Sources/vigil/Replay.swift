@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilConfig
 import VigilCore
+import VigilCapture
 import VigilPipeline
 
 /// `vigil replay FILE`: runs a capture (`vigil record`) through the alert engine as the daemon

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilConfig
 import VigilCore
+import VigilCapture
 import VigilPipeline
 
 /// `vigil rules`: check the rules, and test them against a recorded feed.
