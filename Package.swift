@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "vigild",
             dependencies: [
-                "VigilPipeline", "VigilConfig",
+                "VigilPipeline", "VigilConfig", "VigilWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

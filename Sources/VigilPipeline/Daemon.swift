@@ -196,7 +196,7 @@ public final class Daemon: Sendable {
         case "ping":
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
-            return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run))
+            return collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run).message.encoded()
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, processing: processing)
         default:

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import VigilConfig
 import VigilPipeline
+import VigilWire
 
 #if canImport(Glibc)
 import Glibc
