@@ -61,12 +61,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The consumer's side of the alert stream: the catch-up endpoint's client and the resuming
+        // tail (every alert exactly once across restarts). No VigilPipeline, no SQLite, no swift-log.
+        .target(name: "VigilClient", dependencies: ["VigilWire", "ZeroMQ"]),
         // CAP 1.2 (OASIS Common Alerting Protocol) messages from alert messages, for systems outside ours.
         .target(name: "VigilCAP", dependencies: ["VigilWire"]),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPipeline", "VigilCAP", "VigilCapture", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilCAP", "VigilWire", "VigilClient", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +106,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
+        .testTarget(name: "VigilClientTests", dependencies: ["VigilClient", "VigilWire", "ZeroMQ"]),
         .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ"]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),

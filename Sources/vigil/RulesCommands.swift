@@ -3,7 +3,6 @@ import Foundation
 import VigilConfig
 import VigilCore
 import VigilCapture
-import VigilPipeline
 
 /// `vigil rules`: check the rules, and test them against a recorded feed.
 struct RulesCommands: ParsableCommand {
