@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -100,21 +102,25 @@ public final class CaptureWriter {
         bufferedSince = nil
         guard !buffer.isEmpty else { return }
         try checkOpen()
-        let result: Int32 = buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += written
-            }
-            return 0
+        do {
+            // FileHandle writes it all, retrying short writes and EINTR; the descriptor stays ours.
+            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: buffer)
+        } catch {
+            throw CaptureError(file: displayName, "cannot write: \(String(cString: strerror(Self.errnoCode(of: error))))")
         }
-        guard result == 0 else { throw CaptureError(file: displayName, "cannot write: \(String(cString: strerror(result)))") }
         bytesWritten += UInt64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The errno behind a failed write: Foundation's error names it as its underlying POSIX
+    /// error; EIO when it does not.
+    private static func errnoCode(of error: any Error) -> Int32 {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return Int32(underlying.code)
+        }
+        return EIO
     }
 
     /// Flushes, then closes the file (standard output stays open). Idempotent.

@@ -121,6 +121,16 @@ import VigilCore
         #expect(messages.first?.payload == Array("é🛂/".utf8))
     }
 
+    @Test func aWriteThatFailsNamesTheFileAndTheSystemsReason() throws {
+        let writer = try CaptureWriter(path: "/dev/full", header: nil)
+        try writer.append(CapturedMessage(receivedMs: 1, topic: Array("det.S01.cam-a".utf8), payload: Array("{}".utf8)))
+        #expect {
+            try writer.flush()
+        } throws: { error in
+            "\(error)" == "/dev/full: cannot write: No space left on device"
+        }
+    }
+
     @Test func aMissingFileIsAnErrorWithoutALine() {
         #expect {
             _ = try CaptureReader(path: "/nonexistent/capture.ndjson")
