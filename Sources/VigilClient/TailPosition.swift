@@ -27,13 +27,6 @@ public struct TailPosition: Sendable, Equatable {
         /// The file's size, bytes.
         public var size: Int64
 
-        /// A mark.
-        public init(device: UInt64, inode: UInt64, size: Int64) {
-            self.device = device
-            self.inode = inode
-            self.size = size
-        }
-
         enum CodingKeys: String, CodingKey {
             case device = "dev", inode = "ino", size
         }

@@ -11,6 +11,17 @@ import VigilWire
         FileManager.default.temporaryDirectory.appendingPathComponent("vigil-tail-\(UUID().uuidString).json").path
     }
 
+    /// Runs `body` with a fake daemon serving `journal` and a state file, both gone afterwards.
+    static func withDaemon(journal: ClosedRange<UInt64>, _ body: (FakeDaemon, String) throws -> Void) throws {
+        let daemon = try FakeDaemon(journal: journal)
+        let state = statePath()
+        defer {
+            daemon.stop()
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        try body(daemon, state)
+    }
+
     /// Runs a tail of `daemon` into `output` until `count` alerts or `seconds`.
     static func run(
         _ daemon: FakeDaemon, state: String, output: inout MemoryOutput, count: Int?, seconds: Double = 20, prefixes: [String] = ["alert."],
@@ -25,87 +36,75 @@ import VigilWire
     static func seqs(_ output: MemoryOutput) -> [UInt64] { output.written.compactMap { AlertMessage.seq(of: $0) } }
 
     @Test func catchesUpPageByPageThenFollowsTheLiveStream() throws {
-        let daemon = try FakeDaemon(journal: 1...2_100)
-        defer { daemon.stop() }
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var output = MemoryOutput()
-        // Published live while the tail catches up: some arrive before it subscribed, some after.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { daemon.append(2_101...2_150, live: true) }
-        try Self.run(daemon, state: state, output: &output, count: 2_150)
-        #expect(Self.seqs(output) == Array(1...2_150), "each alert once, in order")
-        #expect(Array(daemon.requests.prefix(3).map(\.after)) == [0, 1_000, 2_000])
-        #expect(try TailPosition.load(path: state)?.lastSeq == 2_150)
+        try Self.withDaemon(journal: 1...2_100) { daemon, state in
+            var output = MemoryOutput()
+            // Published live while the tail catches up: some arrive before it subscribed, some after.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { daemon.append(2_101...2_150, live: true) }
+            try Self.run(daemon, state: state, output: &output, count: 2_150)
+            #expect(Self.seqs(output) == Array(1...2_150), "each alert once, in order")
+            #expect(Array(daemon.requests.prefix(3).map(\.after)) == [0, 1_000, 2_000])
+            #expect(try TailPosition.load(path: state)?.lastSeq == 2_150)
+        }
     }
 
     @Test func aHeartbeatAheadOfThePositionIsCaughtUpAndNothingComesTwice() throws {
-        let daemon = try FakeDaemon(journal: 1...3)
-        defer { daemon.stop() }
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var output = MemoryOutput()
-        // Never published: only the heartbeat's latest_seq tells the tail they exist.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { daemon.append(4...8, live: false) }
-        try Self.run(daemon, state: state, output: &output, count: 8)
-        #expect(Self.seqs(output) == Array(1...8))
-        let afters = daemon.requests.map(\.after)
-        #expect(afters.first == 0 && afters.contains(3), "caught up again from the position the heartbeat was ahead of: \(afters)")
-        #expect(try TailPosition.load(path: state)?.lastSeq == 8)
+        try Self.withDaemon(journal: 1...3) { daemon, state in
+            var output = MemoryOutput()
+            // Never published: only the heartbeat's latest_seq tells the tail they exist.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { daemon.append(4...8, live: false) }
+            try Self.run(daemon, state: state, output: &output, count: 8)
+            #expect(Self.seqs(output) == Array(1...8))
+            let afters = daemon.requests.map(\.after)
+            #expect(afters.first == 0 && afters.contains(3), "caught up again from the position the heartbeat was ahead of: \(afters)")
+            #expect(try TailPosition.load(path: state)?.lastSeq == 8)
+        }
     }
 
     @Test func aJumpInTheLiveStreamIsFilledFromTheJournal() throws {
-        let daemon = try FakeDaemon(journal: 1...2)
-        defer { daemon.stop() }
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var output = MemoryOutput()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
-            daemon.append(3...5, live: false)  // lost on the way
-            daemon.append(6...7, live: true)  // 6 arrives with 5 missing: a jump
+        try Self.withDaemon(journal: 1...2) { daemon, state in
+            var output = MemoryOutput()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+                daemon.append(3...5, live: false)  // lost on the way
+                daemon.append(6...7, live: true)  // 6 arrives with 5 missing: a jump
+            }
+            try Self.run(daemon, state: state, output: &output, count: 7)
+            #expect(Self.seqs(output) == Array(1...7))
         }
-        try Self.run(daemon, state: state, output: &output, count: 7)
-        #expect(Self.seqs(output) == Array(1...7))
     }
 
     @Test func aSecondRunStartsAfterThePositionTheFirstSaved() throws {
-        let daemon = try FakeDaemon(journal: 1...5)
-        defer { daemon.stop() }
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var first = MemoryOutput()
-        try Self.run(daemon, state: state, output: &first, count: 3)
-        #expect(Self.seqs(first) == [1, 2, 3])
-        daemon.append(6...6, live: false)
-        var second = MemoryOutput()
-        try Self.run(daemon, state: state, output: &second, count: 3)
-        #expect(Self.seqs(second) == [4, 5, 6], "nothing twice across runs")
-        #expect(daemon.requests.last?.after ?? 0 >= 3)
+        try Self.withDaemon(journal: 1...5) { daemon, state in
+            var first = MemoryOutput()
+            try Self.run(daemon, state: state, output: &first, count: 3)
+            #expect(Self.seqs(first) == [1, 2, 3])
+            daemon.append(6...6, live: false)
+            var second = MemoryOutput()
+            try Self.run(daemon, state: state, output: &second, count: 3)
+            #expect(Self.seqs(second) == [4, 5, 6], "nothing twice across runs")
+            #expect(daemon.requests.last?.after ?? 0 >= 3)
+        }
     }
 
     @Test func filtersPassOverOtherTopicsButKeepOnePosition() throws {
-        let daemon = try FakeDaemon(journal: 1...4)
-        defer { daemon.stop() }
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var output = MemoryOutput()
-        try Self.run(daemon, state: state, output: &output, count: nil, seconds: 0.5, prefixes: ["alert.high.", "alert.medium."])
-        #expect(output.written.isEmpty, "every alert is critical")
-        #expect(try TailPosition.load(path: state)?.lastSeq == 4, "passed over")
-        #expect(daemon.requests.first?.prefix == "alert.")
+        try Self.withDaemon(journal: 1...4) { daemon, state in
+            var output = MemoryOutput()
+            try Self.run(daemon, state: state, output: &output, count: nil, seconds: 0.5, prefixes: ["alert.high.", "alert.medium."])
+            #expect(output.written.isEmpty, "every alert is critical")
+            #expect(try TailPosition.load(path: state)?.lastSeq == 4, "passed over")
+            #expect(daemon.requests.first?.prefix == "alert.")
+        }
     }
 
     @Test func anEndpointThatNeverAnswersEndsTheTailAtItsDeadline() throws {
-        let daemon = try FakeDaemon(journal: 1...3)
-        defer { daemon.stop() }
-        daemon.answerNext(.silence)
-        let state = Self.statePath()
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        var output = MemoryOutput()
-        let started = ContinuousClock.now
-        try Self.run(daemon, state: state, output: &output, count: nil, seconds: 0.6)
-        #expect(started.duration(to: .now) < .seconds(3))
-        #expect(output.written.isEmpty, "the one request went unanswered until the deadline")
-        #expect(try TailPosition.load(path: state)?.lastSeq == 0)
+        try Self.withDaemon(journal: 1...3) { daemon, state in
+            daemon.answerNext(.silence)
+            var output = MemoryOutput()
+            let started = ContinuousClock.now
+            try Self.run(daemon, state: state, output: &output, count: nil, seconds: 0.6)
+            #expect(started.duration(to: .now) < .seconds(3))
+            #expect(output.written.isEmpty, "the one request went unanswered until the deadline")
+            #expect(try TailPosition.load(path: state)?.lastSeq == 0)
+        }
     }
 
     @Test func aStateFileThatIsNotAPositionIsRefusedByName() throws {
@@ -118,7 +117,9 @@ import VigilWire
             (error as? VigilClientError)?.code == .badStateFile && "\(error)".contains(state)
         }
         #expect(try TailPosition.load(path: state + ".absent") == nil)
-        let position = TailPosition(lastSeq: .max, output: .init(device: 1, inode: 2, size: 3))
+        try Data(#"{"v":1,"last_seq":18446744073709551615,"stdout":{"dev":1,"ino":2,"size":3}}"#.utf8).write(to: URL(fileURLWithPath: state))
+        let position = try #require(try TailPosition.load(path: state))
+        #expect(position.lastSeq == .max && position.output?.device == 1 && position.output?.inode == 2 && position.output?.size == 3)
         try position.save(path: state)
         #expect(try TailPosition.load(path: state) == position)
     }
