@@ -1,69 +1,68 @@
 import VigilCore
 
 extension PipelineStats {
-    /// The `stats` control reply these counters make (VigilWire's ``StatsMessage``).
+    /// The `stats` control reply these counters make (VigilWire's ``StatsMessage``). Gauges held
+    /// as `Int` are never negative; they are taken as they are (clamped at 0 all the same).
     public var message: StatsMessage {
         var message = StatsMessage()
-        message.ingest.received = ingest.received
-        message.ingest.handedOver = ingest.handedOver
-        message.ingest.batches = ingest.batches
-        message.ingest.stalls = ingest.stalls
-        message.ingest.droppedQueueFull = ingest.droppedQueueFull
         for (reason, count) in rejected { message.rejected[reason.rawValue] = count }
         message.rejectedTotal = rejected.values.reduce(0, +)
         message.processed = processed
+        let ingest: [(WritableKeyPath<StatsMessage.Ingest, UInt64>, UInt64)] = [
+            (\.received, self.ingest.received), (\.handedOver, self.ingest.handedOver), (\.batches, self.ingest.batches),
+            (\.stalls, self.ingest.stalls), (\.droppedQueueFull, self.ingest.droppedQueueFull),
+        ]
+        for (path, value) in ingest { message.ingest[keyPath: path] = value }
         message.engine = Self.message(engine, missingByCamera: framesMissingByCamera)
-        message.publish.published = publish.published
-        message.publish.lastSeq = publish.lastSeq
-        message.publish.heartbeats = publish.heartbeats
-        message.journal.oldestSeq = publish.oldestSeq
-        message.journal.latestSeq = publish.lastSeq
-        message.journal.held = UInt64(clamping: publish.held)
-        message.journal.heldBytes = UInt64(clamping: publish.heldBytes)
-        message.journal.commits = publish.commits
-        message.journal.failures = publish.failures
-        message.journal.pending = UInt64(clamping: publish.pending)
-        message.journal.snapshots = publish.snapshots
-        message.journal.snapshotBytes = UInt64(clamping: publish.snapshotBytes)
-        message.journal.commitMsMean = publish.commits == 0 ? 0 : Double(publish.commitNsTotal / publish.commits) / 1e6
-        message.journal.commitMsMax = Double(publish.commitNsMax) / 1e6
-        message.catchup.requests = catchup.requests
-        message.catchup.refused = catchup.refused
-        message.catchup.alertsServed = catchup.alertsServed
+        message.publish = Self.publishMessage(publish)
+        message.journal = Self.journalMessage(publish)
+        let catchup: [(WritableKeyPath<StatsMessage.CatchUp, UInt64>, UInt64)] = [
+            (\.requests, self.catchup.requests), (\.refused, self.catchup.refused), (\.alertsServed, self.catchup.alertsServed),
+        ]
+        for (path, value) in catchup { message.catchup[keyPath: path] = value }
         message.silences.active = UInt64(clamping: silences)
         message.silences.held = silenced
         message.daemon = run
         return message
     }
 
+    /// `publish`: the alert socket's side of the journal stage's counters.
+    private static func publishMessage(_ stats: JournalStats) -> StatsMessage.Publish {
+        var publish = StatsMessage.Publish()
+        (publish.published, publish.lastSeq, publish.heartbeats) = (stats.published, stats.lastSeq, stats.heartbeats)
+        return publish
+    }
+
+    /// `journal`: the journal's side, with the commit times in milliseconds.
+    private static func journalMessage(_ stats: JournalStats) -> StatsMessage.Journal {
+        var journal = StatsMessage.Journal()
+        let counters: [(WritableKeyPath<StatsMessage.Journal, UInt64>, UInt64)] = [
+            (\.oldestSeq, stats.oldestSeq), (\.latestSeq, stats.lastSeq), (\.held, UInt64(clamping: stats.held)),
+            (\.heldBytes, UInt64(clamping: stats.heldBytes)), (\.commits, stats.commits), (\.failures, stats.failures),
+            (\.pending, UInt64(clamping: stats.pending)), (\.snapshots, stats.snapshots), (\.snapshotBytes, UInt64(clamping: stats.snapshotBytes)),
+        ]
+        for (path, value) in counters { journal[keyPath: path] = value }
+        journal.commitMsMean = stats.commits == 0 ? 0 : Double(stats.commitNsTotal / stats.commits) / 1e6
+        journal.commitMsMax = Double(stats.commitNsMax) / 1e6
+        return journal
+    }
+
+    /// `engine`: the engine's counters and the frames missing per camera.
     private static func message(_ stats: EngineStats, missingByCamera: [String: UInt64]) -> StatsMessage.Engine {
         var engine = StatsMessage.Engine()
-        engine.framesAccepted = stats.framesAccepted
-        engine.framesDuplicate = stats.framesDuplicate
-        engine.cameraRestarts = stats.cameraRestarts
-        engine.framesReordered = stats.framesReordered
-        engine.framesMissing = stats.framesMissing
+        let counters: [(WritableKeyPath<StatsMessage.Engine, UInt64>, UInt64)] = [
+            (\.framesAccepted, stats.framesAccepted), (\.framesDuplicate, stats.framesDuplicate), (\.cameraRestarts, stats.cameraRestarts),
+            (\.framesReordered, stats.framesReordered), (\.framesMissing, stats.framesMissing), (\.framesHeld, UInt64(clamping: stats.framesHeld)),
+            (\.detections, stats.detections), (\.detectionsMasked, stats.detectionsMasked), (\.detectionsUnknownClass, stats.detectionsUnknownClass),
+            (\.targetsCreated, stats.targetsCreated), (\.tracksFused, stats.tracksFused), (\.targetsActive, UInt64(clamping: stats.targetsActive)),
+            (\.tracksActive, UInt64(clamping: stats.tracksActive)), (\.incidentsOpen, UInt64(clamping: stats.incidentsOpen)),
+            (\.raised, stats.raised), (\.updated, stats.updated), (\.resolved, stats.resolved), (\.camerasOffline, stats.camerasOffline),
+            (\.camerasReturned, stats.camerasReturned), (\.camerasOfflineNow, UInt64(clamping: stats.camerasOfflineNow)),
+            (\.healthIncidentsOpen, UInt64(clamping: stats.healthIncidentsOpen)), (\.suppressed, stats.suppressed),
+            (\.inhibited, stats.inhibited), (\.groupJoins, stats.groupJoins), (\.groupSplits, stats.groupSplits),
+        ]
+        for (path, value) in counters { engine[keyPath: path] = value }
         engine.framesMissingByCamera = missingByCamera
-        engine.framesHeld = UInt64(clamping: stats.framesHeld)
-        engine.detections = stats.detections
-        engine.detectionsMasked = stats.detectionsMasked
-        engine.detectionsUnknownClass = stats.detectionsUnknownClass
-        engine.targetsCreated = stats.targetsCreated
-        engine.tracksFused = stats.tracksFused
-        engine.targetsActive = UInt64(clamping: stats.targetsActive)
-        engine.tracksActive = UInt64(clamping: stats.tracksActive)
-        engine.incidentsOpen = UInt64(clamping: stats.incidentsOpen)
-        engine.raised = stats.raised
-        engine.updated = stats.updated
-        engine.resolved = stats.resolved
-        engine.camerasOffline = stats.camerasOffline
-        engine.camerasReturned = stats.camerasReturned
-        engine.camerasOfflineNow = UInt64(clamping: stats.camerasOfflineNow)
-        engine.healthIncidentsOpen = UInt64(clamping: stats.healthIncidentsOpen)
-        engine.suppressed = stats.suppressed
-        engine.inhibited = stats.inhibited
-        engine.groupJoins = stats.groupJoins
-        engine.groupSplits = stats.groupSplits
         return engine
     }
 }
