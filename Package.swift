@@ -100,11 +100,13 @@ let package = Package(
         // driven through validation, the engine and the silences (the libFuzzer entry point,
         // Fuzz/engine, is built only by scripts/fuzz.sh).
         .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
-        .testTarget(name: "VigilWireTests", dependencies: ["VigilWire"]),
+        // The example alert messages the wire's and CAP's tests share.
+        .target(name: "VigilWireFixtures", path: "Tests/VigilWireFixtures"),
+        .testTarget(name: "VigilWireTests", dependencies: ["VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
+        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
         .testTarget(name: "VigilClientTests", dependencies: ["VigilClient", "VigilWire", "ZeroMQ"]),
         .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
