@@ -48,11 +48,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml, scenarios/).", valueName: "dir"))
     var config = "Config"
 
-    @Option(help: ArgumentHelp("Connect the PUB socket to the daemon's detection endpoint (default tcp://127.0.0.1:7601 unless --bind is given).", valueName: "endpoint"))
-    var endpoint: String?
-
-    @Option(help: ArgumentHelp("Bind the PUB socket here instead, for a daemon that connects to gateways.", valueName: "endpoint"))
-    var bind: String?
+    @OptionGroup var publisher: PublisherOptions
 
     @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame (PUB/SUB slow joiner).", valueName: "ms"))
     var warmupMs = 500
@@ -116,6 +112,7 @@ struct RunCommand: ParsableCommand {
     var maxCountErrors: Int?
 
     func validate() throws {
+        guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
         let load = rate != nil || duration != nil || count != nil
         if let speed {
             guard speed >= 1, speed.isFinite else { throw ValidationError("--speed must be at least 1") }
@@ -128,7 +125,6 @@ struct RunCommand: ParsableCommand {
             if let count, count <= 0 { throw ValidationError("--count must be positive") }
         }
         guard hostile >= 0 else { throw ValidationError("--hostile must be 0 or more") }
-        guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
         guard idleHeartbeatS >= 0, idleHeartbeatS.isFinite else { throw ValidationError("--idle-heartbeat-s must be 0 or more") }
         if score {
             guard !load else { throw ValidationError("--score needs a real-time or --speed run, not a load run") }
@@ -148,8 +144,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let (scenario, world) = try loadScenario()
         let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: warmupMs, idleHeartbeatS: idleHeartbeatS)
-        let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
-        let binds = bind.map { [$0] } ?? []
+        let connect = publisher.connectEndpoints
+        let binds = publisher.bindEndpoints
 
         var summary: RunSummary
         var received: [[UInt8]] = []
