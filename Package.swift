@@ -32,8 +32,8 @@ let package = Package(
         // The alert journal: every alert message, and the daemon's state, in SQLite.
         .target(name: "VigilJournal", dependencies: ["CSQLite"]),
         // The wire's types, shared by the daemon and every client: the alert message (encoding,
-        // strict and lenient decoding), Severity, ObjectClass, GeoPoint. No Foundation: VigilCore
-        // is built on it.
+        // strict and lenient decoding), heartbeat, catch-up request and page, silence, the stats
+        // reply, Severity, ObjectClass, GeoPoint. No Foundation: VigilCore is built on it.
         .target(name: "VigilWire"),
         // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
         .target(name: "VigilCore", dependencies: ["VigilWire"]),

@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// How a soak or a trial run reaches the daemon and its configuration: the options
-/// `vigil-sim trials` and `vigil-sim nuisance` share (`vigil-sim run` shares the publisher's).
+/// How a run, a soak or a trial run reaches the daemon and its configuration: the options
+/// `vigil-sim run`, `trials` and `nuisance` share.
 struct DaemonLinkOptions: ParsableArguments {
     /// `--config`: where cameras, zones and rules are read from.
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml; scenarios/ for run).", valueName: "dir"))
     var config = "Config"
 
     /// Where frames go.
@@ -15,12 +15,8 @@ struct DaemonLinkOptions: ParsableArguments {
     var warmupMs = 500
 
     /// `--alerts`: the daemon's alerts, received and scored.
-    @Option(help: ArgumentHelp("The daemon's alert endpoint to subscribe to.", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("The daemon's alert endpoint to subscribe to (run: with --score).", valueName: "endpoint"))
     var alerts = "tcp://127.0.0.1:7602"
-
-    /// `--control`: the daemon's counters, for flow control.
-    @Option(help: ArgumentHelp("The daemon's control endpoint, asked (stats) how far it has got so the run never outpaces it.", valueName: "endpoint"))
-    var control = "tcp://127.0.0.1:7603"
 
     func validate() throws {
         guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }

@@ -35,6 +35,9 @@ struct NuisanceCommand: ParsableCommand {
 
     @OptionGroup var link: DaemonLinkOptions
 
+    @Option(help: ArgumentHelp("The daemon's control endpoint, asked (stats) how far it has got so the run never outpaces it.", valueName: "endpoint"))
+    var control = "tcp://127.0.0.1:7603"
+
     @Option(help: ArgumentHelp("The random seed.", valueName: "n"))
     var seed: UInt64 = 1
 
@@ -127,7 +130,7 @@ struct NuisanceCommand: ParsableCommand {
             defer { recorder.stop() }
             let publisher = try Publisher(context: context, connect: connect, bind: link.publisher.bindEndpoints)
             defer { publisher.close() }
-            let daemon = window > 0 ? DaemonControl(context: context, endpoint: link.control) : nil
+            let daemon = window > 0 ? DaemonControl(context: context, endpoint: control) : nil
             defer { daemon?.close() }
             WallClock.sleep(seconds: Double(link.warmupMs) / 1_000)
             let runner = NuisanceRunner(

@@ -45,13 +45,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "A scenario file, or the name of one in <config>/scenarios/ (e.g. rabia-lone-crossing).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml, scenarios/).", valueName: "dir"))
-    var config = "Config"
-
-    @OptionGroup var publisher: PublisherOptions
-
-    @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame (PUB/SUB slow joiner).", valueName: "ms"))
-    var warmupMs = 500
+    @OptionGroup var link: DaemonLinkOptions
 
     @Option(help: ArgumentHelp("Run scenario time this many times faster than wall time.", valueName: "x"))
     var speed: Double?
@@ -84,9 +78,6 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Score the daemon's alerts against the scenario's ground truth.")
     var score = false
 
-    @Option(help: ArgumentHelp("With --score: the daemon's alert endpoint to subscribe to.", valueName: "endpoint"))
-    var alerts = "tcp://127.0.0.1:7602"
-
     @Option(help: ArgumentHelp("With --score: seconds to keep receiving alerts after the last frame.", valueName: "s"))
     var settleS = 5.0
 
@@ -112,7 +103,6 @@ struct RunCommand: ParsableCommand {
     var maxCountErrors: Int?
 
     func validate() throws {
-        guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
         let load = rate != nil || duration != nil || count != nil
         if let speed {
             guard speed >= 1, speed.isFinite else { throw ValidationError("--speed must be at least 1") }
@@ -143,16 +133,16 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (scenario, world) = try loadScenario()
-        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: warmupMs, idleHeartbeatS: idleHeartbeatS)
-        let connect = publisher.connectEndpoints
-        let binds = publisher.bindEndpoints
+        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: link.warmupMs, idleHeartbeatS: idleHeartbeatS)
+        let connect = link.publisher.connectEndpoints
+        let binds = link.publisher.bindEndpoints
 
         var summary: RunSummary
         var received: [[UInt8]] = []
         do {
             let context = try ZMQContext()
             // Subscribed before the first frame: the runner's warm-up lets the subscription arrive.
-            let recorder = score ? try AlertRecorder(context: context, connect: [alerts]) : nil
+            let recorder = score ? try AlertRecorder(context: context, connect: [link.alerts]) : nil
             defer { recorder?.stop() }
             let publisher = try Publisher(context: context, connect: connect, bind: binds)
             defer { publisher.close() }
@@ -164,7 +154,7 @@ struct RunCommand: ParsableCommand {
             let runner = Runner(scenario: scenario, world: world, options: options, publisher: publisher) { StandardError.write($0) }
             summary = try runner.run()
             if let recorder {
-                StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(alerts)")
+                StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(link.alerts)")
                 WallClock.sleep(seconds: settleS)
                 received = recorder.received
             }
@@ -211,12 +201,12 @@ struct RunCommand: ParsableCommand {
     }
 
     private func loadScenario() throws -> (Scenario, SimulationWorld) {
-        guard let path = Scenario.locate(scenario, configDirectory: config) else {
-            StandardError.write("vigil-sim: no scenario \"\(scenario)\": not a file, and no \(config)/scenarios/\(scenario).yaml")
+        guard let path = Scenario.locate(scenario, configDirectory: link.config) else {
+            StandardError.write("vigil-sim: no scenario \"\(scenario)\": not a file, and no \(link.config)/scenarios/\(scenario).yaml")
             throw ExitCode(1)
         }
         do {
-            let world = try SimulationWorld.load(configDirectory: config)
+            let world = try SimulationWorld.load(configDirectory: link.config)
             var scenario = try Scenario.load(path: path, world: world)
             if let seed { scenario.seed = seed }
             return (scenario, world)

@@ -63,6 +63,9 @@ struct TrialsCommand: ParsableCommand {
 
     @OptionGroup var link: DaemonLinkOptions
 
+    @Option(help: ArgumentHelp("The daemon's control endpoint, asked (stats) how far it has got so the run never outpaces it.", valueName: "endpoint"))
+    var control = "tcp://127.0.0.1:7603"
+
     @Option(help: ArgumentHelp("Most reports sent and not yet dealt with by the daemon before the run waits for it (0: never wait).", valueName: "n"))
     var maxBacklog = 5_000
 
@@ -181,9 +184,9 @@ struct TrialsCommand: ParsableCommand {
             defer { publisher.close() }
             var flow: TrialFlowControl?
             if maxBacklog > 0 {
-                let control = try TrialFlowControl(context: context, endpoint: link.control)
+                let control = try TrialFlowControl(context: context, endpoint: self.control)
                 if control.handled() == nil {
-                    StandardError.write("vigil-sim trials: no answer from \(link.control) (--control): the run will not wait for the daemon")
+                    StandardError.write("vigil-sim trials: no answer from \(self.control) (--control): the run will not wait for the daemon")
                     control.close()
                 } else {
                     flow = control
