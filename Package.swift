@@ -33,8 +33,8 @@ let package = Package(
         // The alert journal: every alert message, and the daemon's state, in SQLite.
         .target(name: "VigilJournal", dependencies: ["CSQLite"]),
         // The wire's types, shared by the daemon and every client: the alert message (encoding,
-        // strict and lenient decoding), Severity, ObjectClass, GeoPoint. No Foundation: VigilCore
-        // is built on it.
+        // strict and lenient decoding), heartbeat, catch-up request and page, silence, the stats
+        // reply, Severity, ObjectClass, GeoPoint. No Foundation: VigilCore is built on it.
         .target(name: "VigilWire"),
         // The domain: frame reports, geometry, zones, tracking, incidents, alerts. No I/O.
         .target(name: "VigilCore", dependencies: ["VigilWire"]),
@@ -43,6 +43,9 @@ let package = Package(
             name: "VigilConfig",
             dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Captures (what a detection socket received, `vigil record`) and their replay through the
+        // engine (`vigil replay`, `vigil rules test`). No ZeroMQ, no SQLite.
+        .target(name: "VigilCapture", dependencies: ["VigilCore", "VigilConfig", "VigilWire"]),
         // The daemon's Dispatch pipeline: ingest, processing, publishing, control; one
         // ServiceLifecycle service.
         .target(
@@ -56,18 +59,21 @@ let package = Package(
         .executableTarget(
             name: "vigild",
             dependencies: [
-                "VigilPipeline", "VigilConfig",
+                "VigilPipeline", "VigilConfig", "VigilWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The consumer's side of the alert stream: the catch-up endpoint's client and the resuming
+        // tail (every alert exactly once across restarts). No VigilPipeline, no SQLite, no swift-log.
+        .target(name: "VigilClient", dependencies: ["VigilWire", "ZeroMQ"]),
         // CAP 1.2 (OASIS Common Alerting Protocol) messages from alert messages, for systems outside ours.
         .target(name: "VigilCAP", dependencies: ["VigilWire"]),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPipeline", "VigilCAP", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilCAP", "VigilWire", "VigilClient", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,12 +104,16 @@ let package = Package(
         // driven through validation, the engine and the silences (the libFuzzer entry point,
         // Fuzz/engine, is built only by scripts/fuzz.sh).
         .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
-        .testTarget(name: "VigilWireTests", dependencies: ["VigilWire"]),
+        // The example alert messages the wire's and CAP's tests share.
+        .target(name: "VigilWireFixtures", path: "Tests/VigilWireFixtures"),
+        .testTarget(name: "VigilWireTests", dependencies: ["VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
+        .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
+        .testTarget(name: "VigilClientTests", dependencies: ["VigilClient", "VigilWire", "ZeroMQ"]),
+        .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
         .testTarget(
             name: "VigilPipelineTests",
             dependencies: [

@@ -33,19 +33,9 @@ struct NuisanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Simulated days, 1 to 360.", valueName: "d"))
     var days = 30
 
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml).", valueName: "dir"))
-    var config = "Config"
+    @OptionGroup var link: DaemonLinkOptions
 
-    @Option(help: ArgumentHelp("Connect the PUB socket to the daemon's detection endpoint (default tcp://127.0.0.1:7601 unless --bind is given).", valueName: "endpoint"))
-    var endpoint: String?
-
-    @Option(help: ArgumentHelp("Bind the PUB socket here instead, for a daemon that connects to gateways.", valueName: "endpoint"))
-    var bind: String?
-
-    @Option(help: ArgumentHelp("The daemon's alert endpoint.", valueName: "endpoint"))
-    var alerts = "tcp://127.0.0.1:7602"
-
-    @Option(help: ArgumentHelp("The daemon's control endpoint (stats, for flow control and the accounting).", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("The daemon's control endpoint, asked (stats) how far it has got so the run never outpaces it.", valueName: "endpoint"))
     var control = "tcp://127.0.0.1:7603"
 
     @Option(help: ArgumentHelp("The random seed.", valueName: "n"))
@@ -77,9 +67,6 @@ struct NuisanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Messages on their way to vigild at most (0: no flow control; give a --rate).", valueName: "n"))
     var window = 50_000
 
-    @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame.", valueName: "ms"))
-    var warmupMs = 500
-
     @Option(help: ArgumentHelp("Seconds to keep receiving alerts after vigild has taken the last frame.", valueName: "s"))
     var settleS = 8.0
 
@@ -103,7 +90,7 @@ struct NuisanceCommand: ParsableCommand {
         guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no limit) or more") }
         guard window >= 0 else { throw ValidationError("--window must be 0 or more") }
         guard window > 0 || rate > 0 || dryRun else { throw ValidationError("without flow control (--window 0) give a --rate") }
-        guard warmupMs >= 0, settleS >= 0, settleS.isFinite else { throw ValidationError("--warmup-ms and --settle-s must be 0 or more") }
+        guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
         if let maxFalsePerZoneMonth, !(maxFalsePerZoneMonth >= 0 && maxFalsePerZoneMonth.isFinite) {
             throw ValidationError("--max-false-per-zone-month must be 0 or more")
         }
@@ -134,23 +121,23 @@ struct NuisanceCommand: ParsableCommand {
                     + "lost \(counts.dropped), \(counts.reboots) reboots) generated in \(Format.fixed(seconds, 1)) s")
             return
         }
-        let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
+        let connect = link.publisher.connectEndpoints
         let result: NuisanceRunResult
         let payloads: [[UInt8]]
         do {
             let context = try ZMQContext()
-            let recorder = try AlertRecorder(context: context, connect: [alerts])
+            let recorder = try AlertRecorder(context: context, connect: [link.alerts])
             defer { recorder.stop() }
-            let publisher = try Publisher(context: context, connect: connect, bind: bind.map { [$0] } ?? [])
+            let publisher = try Publisher(context: context, connect: connect, bind: link.publisher.bindEndpoints)
             defer { publisher.close() }
             let daemon = window > 0 ? DaemonControl(context: context, endpoint: control) : nil
             defer { daemon?.close() }
-            WallClock.sleep(seconds: Double(warmupMs) / 1_000)
+            WallClock.sleep(seconds: Double(link.warmupMs) / 1_000)
             let runner = NuisanceRunner(
                 plan: plan, world: world, publisher: publisher, control: daemon, rate: rate, window: window
             ) { StandardError.write("vigil-sim nuisance: \($0)") }
             result = try runner.run()
-            StandardError.write("vigil-sim nuisance: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(alerts)")
+            StandardError.write("vigil-sim nuisance: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(link.alerts)")
             WallClock.sleep(seconds: settleS)
             payloads = recorder.received
         } catch {
@@ -206,8 +193,8 @@ struct NuisanceCommand: ParsableCommand {
 
     private func load() throws -> (SimulationWorld, SiteTime) {
         do {
-            let world = try SimulationWorld.load(configDirectory: config)
-            let directory = config.hasSuffix("/") ? String(config.dropLast()) : config
+            let world = try SimulationWorld.load(configDirectory: link.config)
+            let directory = link.config.hasSuffix("/") ? String(link.config.dropLast()) : link.config
             let zones = try ZonesFile.load(path: "\(directory)/zones.geojson")
             let path = "\(directory)/rules.yaml"
             let siteTime = FileManager.default.fileExists(atPath: path) ? try RulesFile.loadContents(path: path, zones: zones).siteTime : .utc

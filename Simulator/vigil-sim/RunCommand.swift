@@ -45,19 +45,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "A scenario file, or the name of one in <config>/scenarios/ (e.g. rabia-lone-crossing).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml, scenarios/).", valueName: "dir"))
-    var config = "Config"
-
-    @Option(help: ArgumentHelp("Connect the PUB socket to the daemon's detection endpoint (default tcp://127.0.0.1:7601 unless --bind is given).", valueName: "endpoint"))
-    var endpoint: String?
-
-    @Option(help: ArgumentHelp("Bind the PUB socket here instead, for a daemon that connects to gateways.", valueName: "endpoint"))
-    var bind: String?
+    @OptionGroup var link: DaemonLinkOptions
 
     @OptionGroup var curve: CurveOptions
-
-    @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame (PUB/SUB slow joiner).", valueName: "ms"))
-    var warmupMs = 500
 
     @Option(help: ArgumentHelp("Run scenario time this many times faster than wall time.", valueName: "x"))
     var speed: Double?
@@ -89,9 +79,6 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Score the daemon's alerts against the scenario's ground truth.")
     var score = false
-
-    @Option(help: ArgumentHelp("With --score: the daemon's alert endpoint to subscribe to.", valueName: "endpoint"))
-    var alerts = "tcp://127.0.0.1:7602"
 
     @Option(help: ArgumentHelp("With --score: seconds to keep receiving alerts after the last frame.", valueName: "s"))
     var settleS = 5.0
@@ -130,7 +117,6 @@ struct RunCommand: ParsableCommand {
             if let count, count <= 0 { throw ValidationError("--count must be positive") }
         }
         guard hostile >= 0 else { throw ValidationError("--hostile must be 0 or more") }
-        guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
         guard idleHeartbeatS >= 0, idleHeartbeatS.isFinite else { throw ValidationError("--idle-heartbeat-s must be 0 or more") }
         if score {
             guard !load else { throw ValidationError("--score needs a real-time or --speed run, not a load run") }
@@ -149,9 +135,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (scenario, world) = try loadScenario()
-        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: warmupMs, idleHeartbeatS: idleHeartbeatS)
-        let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
-        let binds = bind.map { [$0] } ?? []
+        let options = RunOptions(pace: pace, hostileEvery: hostile, warmupMs: link.warmupMs, idleHeartbeatS: idleHeartbeatS)
+        let connect = link.publisher.connectEndpoints
+        let binds = link.publisher.bindEndpoints
 
         var summary: RunSummary
         var received: [[UInt8]] = []
@@ -159,7 +145,7 @@ struct RunCommand: ParsableCommand {
             let context = try ZMQContext()
             let security = try curve.security()
             // Subscribed before the first frame: the runner's warm-up lets the subscription arrive.
-            let recorder = score ? try AlertRecorder(context: context, connect: [alerts], security: security) : nil
+            let recorder = score ? try AlertRecorder(context: context, connect: [link.alerts], security: security) : nil
             defer { recorder?.stop() }
             let publisher = try Publisher(context: context, connect: connect, bind: binds, security: security)
             defer { publisher.close() }
@@ -171,7 +157,7 @@ struct RunCommand: ParsableCommand {
             let runner = Runner(scenario: scenario, world: world, options: options, publisher: publisher) { StandardError.write($0) }
             summary = try runner.run()
             if let recorder {
-                StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(alerts)")
+                StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(link.alerts)")
                 WallClock.sleep(seconds: settleS)
                 received = recorder.received
             }
@@ -218,12 +204,12 @@ struct RunCommand: ParsableCommand {
     }
 
     private func loadScenario() throws -> (Scenario, SimulationWorld) {
-        guard let path = Scenario.locate(scenario, configDirectory: config) else {
-            StandardError.write("vigil-sim: no scenario \"\(scenario)\": not a file, and no \(config)/scenarios/\(scenario).yaml")
+        guard let path = Scenario.locate(scenario, configDirectory: link.config) else {
+            StandardError.write("vigil-sim: no scenario \"\(scenario)\": not a file, and no \(link.config)/scenarios/\(scenario).yaml")
             throw ExitCode(1)
         }
         do {
-            let world = try SimulationWorld.load(configDirectory: config)
+            let world = try SimulationWorld.load(configDirectory: link.config)
             var scenario = try Scenario.load(path: path, world: world)
             if let seed { scenario.seed = seed }
             return (scenario, world)

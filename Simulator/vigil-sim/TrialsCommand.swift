@@ -61,19 +61,9 @@ struct TrialsCommand: ParsableCommand {
     @Flag(help: "List the trials and the schedule, send nothing.")
     var list = false
 
-    @Option(help: ArgumentHelp("The configuration directory (cameras.geojson, zones.geojson, rules.yaml).", valueName: "dir"))
-    var config = "Config"
+    @OptionGroup var link: DaemonLinkOptions
 
-    @Option(help: ArgumentHelp("Connect the PUB socket to the daemon's detection endpoint (default tcp://127.0.0.1:7601 unless --bind is given).", valueName: "endpoint"))
-    var endpoint: String?
-
-    @Option(help: ArgumentHelp("Bind the PUB socket here instead, for a daemon that connects to gateways.", valueName: "endpoint"))
-    var bind: String?
-
-    @Option(help: ArgumentHelp("The daemon's alert endpoint to subscribe to.", valueName: "endpoint"))
-    var alerts = "tcp://127.0.0.1:7602"
-
-    @Option(help: ArgumentHelp("The daemon's control endpoint, asked how far it has got so the run never outpaces it.", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("The daemon's control endpoint, asked (stats) how far it has got so the run never outpaces it.", valueName: "endpoint"))
     var control = "tcp://127.0.0.1:7603"
 
     @Option(help: ArgumentHelp("Most reports sent and not yet dealt with by the daemon before the run waits for it (0: never wait).", valueName: "n"))
@@ -81,9 +71,6 @@ struct TrialsCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run time goes this many times faster than wall time.", valueName: "x"))
     var speed = 20.0
-
-    @Option(help: ArgumentHelp("Milliseconds to wait after connecting before the first frame (PUB/SUB slow joiner).", valueName: "ms"))
-    var warmupMs = 500
 
     @Option(help: ArgumentHelp("Seconds to keep receiving alerts after the last frame.", valueName: "s"))
     var settleS = 5.0
@@ -125,7 +112,6 @@ struct TrialsCommand: ParsableCommand {
         guard count > 0 else { throw ValidationError("--count must be positive") }
         guard only.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--only takes trial indices from 0") }
         guard speed >= 1, speed.isFinite else { throw ValidationError("--speed must be at least 1") }
-        guard warmupMs >= 0 else { throw ValidationError("--warmup-ms must be 0 or more") }
         guard maxBacklog >= 0 else { throw ValidationError("--max-backlog must be 0 or more") }
         guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
         guard matchDistanceM > 0, matchDistanceM.isFinite else { throw ValidationError("--match-distance-m must be positive") }
@@ -146,8 +132,8 @@ struct TrialsCommand: ParsableCommand {
         let siteTime: SiteTime
         let generator: TrialGenerator
         do {
-            world = try SimulationWorld.load(configDirectory: config)
-            let rulesPath = "\(config)/rules.yaml"
+            world = try SimulationWorld.load(configDirectory: link.config)
+            let rulesPath = "\(link.config)/rules.yaml"
             if FileManager.default.fileExists(atPath: rulesPath) {
                 siteTime = try RulesFile.loadContents(path: rulesPath, zones: world.zones?.zones ?? []).siteTime
             } else {
@@ -185,13 +171,13 @@ struct TrialsCommand: ParsableCommand {
         }
         StandardError.write(header)
 
-        let connect = endpoint.map { [$0] } ?? (bind == nil ? ["tcp://127.0.0.1:7601"] : [])
-        let binds = bind.map { [$0] } ?? []
+        let connect = link.publisher.connectEndpoints
+        let binds = link.publisher.bindEndpoints
         var result: TrialRunResult
         var received: [[UInt8]] = []
         do {
             let context = try ZMQContext()
-            let recorder = try AlertRecorder(context: context, connect: [alerts])
+            let recorder = try AlertRecorder(context: context, connect: [link.alerts])
             defer { recorder.stop() }
             // A long LINGER: whatever is still queued when the run ends reaches the daemon.
             let publisher = try Publisher(context: context, connect: connect, bind: binds, lingerMs: 60_000)
@@ -207,7 +193,7 @@ struct TrialsCommand: ParsableCommand {
                 }
             }
             defer { flow?.close() }
-            let runner = TrialRunner(plan: plan, cameras: world.cameras, speed: speed, warmupMs: warmupMs, maxBacklog: maxBacklog)
+            let runner = TrialRunner(plan: plan, cameras: world.cameras, speed: speed, warmupMs: link.warmupMs, maxBacklog: maxBacklog)
             result = try runner.run(publisher: publisher, flow: flow) { StandardError.write("vigil-sim trials: \($0)") }
             publisher.close()
             if let flow {
@@ -215,7 +201,7 @@ struct TrialsCommand: ParsableCommand {
                 let began = WallClock.monotonic()
                 while WallClock.monotonic() - began < 60, let handled = flow.handled(), handled < result.sent { WallClock.sleep(seconds: 0.1) }
             }
-            StandardError.write("vigil-sim trials: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(alerts)")
+            StandardError.write("vigil-sim trials: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(link.alerts)")
             WallClock.sleep(seconds: settleS)
             received = recorder.received
         } catch {

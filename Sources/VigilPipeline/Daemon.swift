@@ -19,6 +19,7 @@ public final class Daemon: Sendable {
     private let processing: ProcessingStage
     private let publisher: JournalStage
     private let catchup: CatchUpServer?
+    private let zap: ZapHandler?
     private let settings: DaemonSettings
     let logger: Logger
     private let run: RunStats?
@@ -71,8 +72,8 @@ public final class Daemon: Sendable {
                 ? nil : made.add(
                     try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command, user in
                         Daemon.answer(
-                            command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run,
-                            settings: settings)
+                            command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap,
+                            run: run, settings: settings)
                     })
             var stages = StageSet()
             if let zap { stages.add(zap) }
@@ -86,6 +87,7 @@ public final class Daemon: Sendable {
             self.processing = processing
             self.ingest = ingest
             self.catchup = catchup
+            self.zap = zap
         } catch {
             made.cancelAll()
             throw error
@@ -168,28 +170,28 @@ public final class Daemon: Sendable {
 
     /// Every counter now.
     public func stats() -> PipelineStats {
-        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run)
+        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, run: run)
     }
 
     private static func collect(
-        ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, run: RunStats?
+        ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, zap: ZapHandler?, run: RunStats?
     ) -> PipelineStats {
         let processed = processing.stats()
         return PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
             publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
-            framesMissingByCamera: processed.framesMissingByCamera, run: run)
+            framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats())
     }
 
     private static func answer(
         _ command: String, operator user: String?, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?,
-        run: RunStats?, settings: DaemonSettings
+        zap: ZapHandler?, run: RunStats?, settings: DaemonSettings
     ) -> [UInt8] {
         switch command {
         case "ping":
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
-            return StatsJSON.encode(collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, run: run))
+            return collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, run: run).message.encoded()
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, operator: user, maxDurationMs: settings.silenceMaxDurationMs, processing: processing)
         default:

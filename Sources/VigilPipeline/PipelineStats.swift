@@ -56,6 +56,8 @@ public struct PipelineStats: Sendable, Equatable {
     public var framesMissingByCamera: [String: UInt64] = [:]
     /// This start of the daemon and how the one before ended, when the daemon knows (vigild).
     public var run: RunStats?
+    /// With CURVE, the handshakes let in and refused per endpoint.
+    public var handshakes: HandshakeStats?
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

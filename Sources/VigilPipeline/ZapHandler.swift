@@ -21,19 +21,13 @@ final class ZapHandler: PipelineStage {
     /// Per domain, the keys let in and their names.
     typealias Lists = [Domain: [CurveKey: String]]
 
-    /// Handshakes let in and refused, per domain.
-    struct Stats: Sendable, Equatable {
-        var allowed: [String: UInt64] = [:]
-        var refused: [String: UInt64] = [:]
-    }
-
     static let endpoint = "inproc://zeromq.zap.01"
 
     let name = "zap"
     private let socket: ZMQSocket
     private let thread = ServiceThread(name: "vigil.zap")
     private let lists: Mutex<Lists>
-    private let counters = Mutex(Stats())
+    private let counters = Mutex(HandshakeStats())
     private let logger: Logger
 
     /// Binds the handler's socket in `context`.
@@ -63,7 +57,7 @@ final class ZapHandler: PipelineStage {
     }
 
     /// Handshakes let in and refused so far, per domain.
-    func stats() -> Stats {
+    func stats() -> HandshakeStats {
         counters.withLock { $0 }
     }
 
@@ -106,4 +100,15 @@ final class ZapHandler: PipelineStage {
         }
         return [Array("1.0".utf8), request[1], Array(reply.code.utf8), Array(reply.text.utf8), Array(reply.user.utf8), []]
     }
+}
+
+/// Handshakes the ZAP handler let in and refused, per endpoint (its ZAP domain).
+public struct HandshakeStats: Sendable, Equatable {
+    /// Let in, per endpoint.
+    public var allowed: [String: UInt64] = [:]
+    /// Refused, per endpoint.
+    public var refused: [String: UInt64] = [:]
+
+    /// Zero counters.
+    public init() {}
 }

@@ -166,51 +166,21 @@ struct JSONReader {
         }
     }
 
+    /// The escape after a backslash (``JSONEscape``), with the reader's messages for its problems.
     private mutating func escape(into out: inout [UInt8]) throws(Failure) {
-        guard let byte = current else { throw failure("unterminated string") }
-        index += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(byte)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try hex4()
-            if (0xD800..<0xDC00).contains(scalar) {
-                guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw failure("a lone surrogate in a string")
-                }
-                index += 2
-                let low = try hex4()
-                guard (0xDC00..<0xE000).contains(low) else { throw failure("a lone surrogate in a string") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                throw failure("a lone surrogate in a string")
+        let start = index
+        var at = index
+        do {
+            try bytes.withUnsafeBufferPointer { bytes throws(JSONEscape.Problem) in try JSONEscape.decode(bytes, at: &at, into: &out) }
+            index = at
+        } catch {
+            index = at
+            switch error {
+            case .truncated where start == bytes.count: throw failure("unterminated string")
+            case .truncated, .notHex: throw failure("an invalid \\u escape")
+            case .invalid(let offset): throw Failure(problem: "an invalid escape", offset: offset + 1)
+            case .loneSurrogate: throw failure("a lone surrogate in a string")
             }
-            guard let unicode = Unicode.Scalar(scalar) else { throw failure("an invalid escape") }
-            out.append(contentsOf: Array(String(Character(unicode)).utf8))
-        default:
-            throw failure("an invalid escape")
         }
-    }
-
-    private mutating func hex4() throws(Failure) -> UInt32 {
-        guard bytes.count - index >= 4 else { throw failure("an invalid \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("an invalid \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
     }
 }

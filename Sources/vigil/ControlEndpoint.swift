@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilClient
 import ZeroMQ
 
 /// The daemon's control endpoint (`control.bind`), as `vigil stats` and `vigil silence` reach it:
@@ -62,11 +63,19 @@ struct Failure: Error {
         self.code = code
     }
 
-    /// Runs `body`; on a ``Failure``, prints `vigil: message` and exits with its code.
+    /// Runs `body`; on a ``Failure`` or a `VigilClientError`, prints `vigil: message` and exits
+    /// with its code.
     static func exiting<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let failure as Failure {
-            FileHandle.standardError.write(Data("vigil: \(failure.message)\n".utf8))
-            throw ExitCode(failure.code)
+            throw failure.exit()
+        } catch let error as VigilClientError {
+            throw Failure(error.message, code: error.code.exitStatus).exit()
         }
+    }
+
+    /// Prints `vigil: message` on standard error; the exit with this failure's code.
+    private func exit() -> ExitCode {
+        FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))
+        return ExitCode(code)
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Synchronization
-import VigilPipeline
+import VigilCapture
+import VigilClient
 import ZeroMQ
 
 /// `vigil record`: writes the detection messages a SUB socket receives to a capture file, for
@@ -78,7 +79,7 @@ struct Record: ParsableCommand {
         for endpoint in connect {
             do { try socket.connect(endpoint) } catch { fail("cannot connect to \(endpoint): \(error)", status: 69) }
         }
-        let startedMs = WallClock.nowMs(), startedNs = WallClock.monotonicNs()
+        let startedMs = Self.epochMs(), startedNs = MonotonicClock.nowNs()
         let writer: CaptureWriter
         do {
             writer = try CaptureWriter(path: out, header: CaptureHeader(startedMs: startedMs, bind: bound, connect: connect, topics: topics))
@@ -99,7 +100,7 @@ struct Record: ParsableCommand {
             try? writer.close()
             fail("receiving failed: \(error); \(tally.messages) messages recorded", status: 74)
         }
-        let elapsed = Double(WallClock.monotonicNs() - startedNs) / 1e9
+        let elapsed = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let odd = tally.oddFrameCounts > 0 ? " (\(tally.oddFrameCounts) of other than 2 frames)" : ""
         note(
             "\(tally.messages) messages\(odd), \(tally.bytes) bytes received, \(writer.bytesWritten) bytes written to "
@@ -124,7 +125,7 @@ struct Record: ParsableCommand {
             if let count, tally.messages >= count { return "--count \(count) reached" }
             var timeoutMs = 100
             if let deadlineNs {
-                let now = WallClock.monotonicNs()
+                let now = MonotonicClock.nowNs()
                 guard now < deadlineNs else { return "--seconds \(seconds ?? 0) elapsed" }
                 timeoutMs = min(timeoutMs, Int((deadlineNs - now + 999_999) / 1_000_000))
             }
@@ -132,7 +133,7 @@ struct Record: ParsableCommand {
                 batch.removeAll()
                 let limit = min(Self.batchSize, (count ?? .max) - tally.messages)
                 while batch.count < limit, try socket.receive(into: &batch, dontWait: true) {}
-                let receivedMs = WallClock.nowMs()
+                let receivedMs = Self.epochMs()
                 for index in 0..<batch.count {
                     let frames = batch.frames(ofMessage: index)
                     tally.bytes += frames.reduce(0) { $0 + $1.length }
@@ -143,6 +144,11 @@ struct Record: ParsableCommand {
             }
             try writer.flushIfDue()
         }
+    }
+
+    /// Now, epoch ms: the wall clock (CLOCK_REALTIME), as vigild's ingest stamps its batches.
+    private static func epochMs() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
     }
 
     private func fail(_ message: String, status: Int32) -> Never {

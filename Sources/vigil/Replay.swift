@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import VigilCapture
+import VigilClient
 import VigilConfig
 import VigilCore
-import VigilPipeline
 
 /// `vigil replay FILE`: runs a capture (`vigil record`) through the alert engine as the daemon
 /// would, and prints the alerts it gives.
@@ -63,7 +64,7 @@ struct Replay: ParsableCommand {
         defer { reader.close() }
         var replayer = Replayer(configuration: configuration, silences: try silences.map(Self.loadSilences) ?? [])
         var output = StandardOutput()
-        let startedNs = WallClock.monotonicNs()
+        let startedNs = MonotonicClock.nowNs()
         let printing = format == .json
         var failure: CaptureError?
         do {
@@ -74,7 +75,7 @@ struct Replay: ParsableCommand {
             failure = error
         }
         output.flush()
-        let seconds = Double(WallClock.monotonicNs() - startedNs) / 1e9
+        let seconds = Double(MonotonicClock.nowNs() - startedNs) / 1e9
         let summary = replayer.summary
         note(jsonSummary ? Self.json(summary, seconds: seconds) : Self.text(summary, file: file, seconds: seconds), prefixed: !jsonSummary)
         if let failure {

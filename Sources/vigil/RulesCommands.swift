@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilConfig
 import VigilCore
-import VigilPipeline
+import VigilCapture
 
 /// `vigil rules`: check the rules, and test them against a recorded feed.
 struct RulesCommands: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilWire
 
 /// `vigil stats`: asks the running daemon for its counters.
 struct Stats: ParsableCommand {
@@ -20,9 +21,11 @@ struct Stats: ParsableCommand {
             FileHandle.standardOutput.write(Data(reply + [UInt8(ascii: "\n")]))
             return
         }
-        let stats = try Failure.exiting { try endpoint.request("stats") }
-        let engine = stats["engine"] as? [String: Any] ?? [:]
-        let byCamera = (engine["frames_missing_by_camera"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.uint64Value }
+        let stats = try Failure.exiting { () throws -> StatsMessage in
+            let reply = try endpoint.okReply("stats")
+            do { return try StatsMessage.decode(reply) } catch { throw Failure("the daemon's stats reply cannot be read: \(error)", code: 70) }
+        }
+        let byCamera = stats.engine.framesMissingByCamera
         guard !byCamera.isEmpty else {
             print("no frames missing")
             return

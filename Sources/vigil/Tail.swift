@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilCAP
+import VigilClient
 import VigilCore
 import ZeroMQ
 
@@ -119,9 +120,9 @@ struct Tail: ParsableCommand {
         if stdin {
             try convertStandardInput(&printer)
         } else if let resume {
-            var tail = ResumingTail(
+            var tail = ResumingTail<Printer>(
                 alertEndpoint: endpoint, catchUpEndpoint: catchup, statePath: resume, prefixes: prefixes, count: count, seconds: seconds,
-                heartbeatSeconds: heartbeatSeconds)
+                heartbeatSeconds: heartbeatSeconds, note: { Self.warn("vigil: \($0)") })
             try Failure.exiting { try tail.run(&printer) }
         } else {
             try subscribe(&printer)
@@ -176,8 +177,9 @@ struct Tail: ParsableCommand {
 
 extension Tail {
     /// Writes alerts to standard output, one line each: the JSON as it came, or a CAP document.
-    /// Lines are held until ``flush()``, which writes them with one write(2) call.
-    struct Printer {
+    /// Lines are held until ``flush()``, which writes them with one write(2) call; the output of
+    /// ``ResumingTail`` with `--resume`.
+    struct Printer: TailOutput {
         /// The CAP writer for `--format cap`, nil for JSON.
         var writer: CAPWriter?
         /// Alerts printed so far (including those held for the next ``flush()``).
@@ -190,15 +192,29 @@ extension Tail {
             self.writer = writer
         }
 
-        /// Writes the lines held, all at once; returns whether there were any. A ``Failure``
-        /// (74) when standard output refuses them.
+        /// Alerts printed so far, as ``ResumingTail`` counts them.
+        var taken: Int { printed }
+
+        /// Writes the lines held, all at once; returns whether there were any. A
+        /// ``VigilClientError`` (exit status 74) when standard output refuses them.
         @discardableResult
-        mutating func flush() throws(Failure) -> Bool {
+        mutating func flush() throws(VigilClientError) -> Bool {
             guard !pending.isEmpty else { return false }
             try StandardOutputFile.append(pending)
             pending.removeAll(keepingCapacity: true)
             return true
         }
+
+        /// Prints an alert message as received (``ResumingTail``'s alerts).
+        mutating func take(_ payload: [UInt8]) throws {
+            try print(payload)
+        }
+
+        /// Standard output's file and size, when it is a regular file.
+        func mark() -> TailPosition.OutputMark? { StandardOutputFile.mark() }
+
+        /// Cuts standard output back to `size` bytes.
+        func truncate(to size: Int64) throws(VigilClientError) { try StandardOutputFile.truncate(to: size) }
 
         /// Prints an alert message as received; only CAP output needs it decoded.
         mutating func print(_ payload: [UInt8]) throws(AlertDecodingError) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import VigilPipeline
+import VigilWire
 
 #if canImport(Glibc)
 import Glibc

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import VigilConfig
 import VigilPipeline
+import VigilWire
 
 #if canImport(Glibc)
 import Glibc

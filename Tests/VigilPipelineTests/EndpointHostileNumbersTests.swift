@@ -8,9 +8,9 @@ import ZeroMQ
 
 @testable import VigilPipeline
 
-/// Numbers from peers (issue 12): catch-up requests, control requests and capture lines carry
-/// values anywhere in (and beyond) their types; each is taken or refused with its own message,
-/// and none traps the daemon or a replay.
+/// Numbers from peers (issue 12): catch-up requests and control requests carry values anywhere
+/// in (and beyond) their types; each is taken or refused with its own message, and none traps
+/// the daemon. (Capture lines and replays: `CaptureHostileNumbersTests` in VigilCaptureTests.)
 @Suite struct EndpointHostileNumbersTests {
     // MARK: Catch-up requests
 
@@ -151,24 +151,9 @@ import ZeroMQ
         try SilenceMessage.decode(Array(json.utf8))
     }
 
-    static let timeExpected = "epoch milliseconds, a whole number from -9223372036854775808 to 9223372036854775807; got"
-
-    @Test func silenceTimesOutsideInt64AreRefusedWithWhatIsWrong() {
-        let cases: [(String, String)] = [
-            (#"{"kind":"k","expires_ms":9223372036854775808}"#, #""expires_ms" must be \#(Self.timeExpected) 9223372036854775808, which is too large"#),
-            (#"{"kind":"k","expires_ms":1e400}"#, #""expires_ms" must be \#(Self.timeExpected) a number beyond any integer or double"#),
-            (#"{"kind":"k","expires_ms":-1e30}"#, #""expires_ms" must be \#(Self.timeExpected) -1000000000000000000000000000000, which is too small"#),
-            (#"{"kind":"k","expires_ms":1.5}"#, #""expires_ms" must be \#(Self.timeExpected) the fraction 1.5"#),
-            (#"{"kind":"k","expires_ms":"soon"}"#, #""expires_ms" must be \#(Self.timeExpected) a string"#),
-            (#"{"kind":"k","expires_ms":null}"#, #""expires_ms" must be \#(Self.timeExpected) null"#),
-            (#"{"kind":"k"}"#, #""expires_ms" is required: when the silence ends, epoch milliseconds, a whole number from -9223372036854775808 to 9223372036854775807"#),
-            (#"{"kind":"k","expires_ms":1,"created_ms":1e19}"#, #""created_ms" must be \#(Self.timeExpected) 10000000000000000000, which is too large"#),
-        ]
-        for (json, message) in cases {
-            #expect(throws: Error.self) { try Self.silence(json) }
-            do { _ = try Self.silence(json) } catch { #expect("\(error)" == message, "\(json)") }
-        }
-    }
+    // The refusals of silence times outside Int64 are VigilWireTests' `SilenceMessageTests`
+    // (`hostileSilencesAreRefusedWithWhatIsWrong`, every case this suite had and more): the
+    // decoder is the wire's. What the daemon does with the extremes it takes is tested here.
 
     /// A silence ending at Int64.max (the year 292,278,994) or starting at Int64.min is a value
     /// like any other: stored, matched, expired, never an overflow.
@@ -282,96 +267,5 @@ import ZeroMQ
         #expect(try ask(Array(repeating: 0x20, count: Int(ControlServer.maxRequestBytes) + 1), timeoutMs: 500) == nil, "dropped, not read")
         #expect((try ask("silence list")["silences"] as? [Any])?.count == 1)
         #expect(try ask("stats")["ingest"] != nil)
-    }
-
-    // MARK: Replay of recorded times
-
-    static func message(_ receivedMs: Int64, seq: Int = 1) -> CapturedMessage {
-        CapturedMessage(receivedMs: receivedMs, topic: Array("det.S01.cam-a".utf8), payload: CaptureTests.report("cam-a", seq: seq, ts: 1_795_228_387_000))
-    }
-
-    /// `now + 500` and `tick += 500` trapped for a `recv_ms` within 500 ms of Int64.max.
-    @Test(arguments: [Int64.max, .max - 499, .min, .min + 1, -1])
-    func aRecvMsAtTheEndsOfInt64IsTakenAsTheNearestTimeAReplayRunsAt(receivedMs: Int64) {
-        var replayer = Replayer(configuration: CaptureTests.configuration)
-        var alerts = 0
-        replayer.feed(Self.message(receivedMs)) { _ in alerts += 1 }
-        replayer.feed(Self.message(receivedMs, seq: 2)) { _ in alerts += 1 }
-        replayer.finish { _ in alerts += 1 }
-        #expect(replayer.summary.firstReceivedMs == receivedMs.clamped(to: Replayer.recordedTimeRange) && replayer.summary.messages == 2)
-    }
-
-    /// From 0 to 2^53 there were 18 trillion ticks to run, one by one: the replay never ended.
-    /// Now the first two days of a gap tick one by one and the rest as one, on the same grid.
-    @Test func aJumpAcrossTheWholeRangeEndsAndKeepsTheTimersGrid() {
-        var replayer = Replayer(configuration: CaptureTests.configuration)
-        var alerts: [AlertMessage] = []
-        let start: Int64 = 1_795_228_387_030
-        for message in CaptureTests.crossing(ts: start - 30) { replayer.feed(message) { alerts.append($0) } }
-        let first = CaptureTests.crossing(ts: start - 30)[0].receivedMs
-        let end = Replayer.recordedTimeRange.upperBound
-        replayer.feed(Self.message(end, seq: 100)) { alerts.append($0) }
-        replayer.finish { alerts.append($0) }
-        let summary = replayer.summary
-        #expect(alerts.map(\.state) == [.raised, .resolved], "the crossing resolves in the first ticks of the gap")
-        #expect(alerts.allSatisfy { $0.emittedTs < start + 60_000 })
-        let due = UInt64((end - first) / Replayer.expiryIntervalMs)
-        #expect(summary.expiryTicks + summary.expiryTicksSkipped == due, "every tick due is run or counted as skipped")
-        #expect(summary.expiryTicks < UInt64(Replayer.maxSimulatedGapMs / Replayer.expiryIntervalMs) + 100)
-        #expect(summary.lastReceivedMs == end)
-    }
-
-    /// A gap shorter than the limit is ticked one by one, as before.
-    @Test func aGapWithinTheLimitTicksOneByOne() {
-        var replayer = Replayer(configuration: CaptureTests.configuration)
-        let start: Int64 = 1_795_228_387_030
-        replayer.feed(Self.message(start)) { _ in }
-        replayer.feed(Self.message(start + 3_600_000, seq: 2)) { _ in }
-        #expect(replayer.summary.expiryTicks == 7_200 && replayer.summary.expiryTicksSkipped == 0)
-    }
-
-    /// `vigil replay` and `vigil rules test` read captures through ``Replayer/checked(_:from:)``:
-    /// a `recv_ms` a replay cannot run at is an error naming the file and line.
-    @Test func aCaptureLineWithATimeOutsideTheRangeStopsTheReplayWithItsLine() throws {
-        for receivedMs in [Int64.max, Int64.min, -1, (1 << 53) + 1] {
-            let path = try CaptureTests.write(
-                #"{"vigil_capture":1,"started_ms":0}"# + "\n" + #"{"recv_ms":1795228387030,"topic":"det.S01.cam-a","payload":"{}"}"# + "\n"
-                    + #"{"recv_ms":\#(receivedMs),"topic":"det.S01.cam-a","payload":"{}"}"# + "\n")
-            var replayer = Replayer(configuration: CaptureTests.configuration)
-            let reader = try CaptureReader(path: path)
-            defer { reader.close() }
-            do {
-                try replayer.run(reader) { _ in }
-                Issue.record("recv_ms \(receivedMs) was replayed")
-            } catch {
-                #expect(error.file == path && error.line == 3)
-                #expect(error.message == "recv_ms \(receivedMs) is not a time a replay can run at: expected epoch ms from 0 to 9007199254740992")
-            }
-            #expect(replayer.summary.messages == 1)
-        }
-    }
-
-    /// The capture reader itself keeps any 64-bit `recv_ms` and refuses what does not fit,
-    /// and `frames` outside 1...Int32.max, with the field's name.
-    @Test func captureNumbersBeyondTheirTypesAreRefusedByName() throws {
-        let (_, read) = try CaptureTests.readAll(
-            try CaptureTests.write(
-                #"{"recv_ms":-9223372036854775808,"topic":"t","payload":"p"}"# + "\n" + #"{"recv_ms":9223372036854775807,"frames":2147483647,"topic":"t","payload":"p"}"#))
-        #expect(read.map(\.receivedMs) == [.min, .max] && read[1].frameCount == Int(Int32.max))
-        let refused: [(String, String)] = [
-            (#"{"recv_ms":9223372036854775808,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
-            (#"{"recv_ms":-9223372036854775809,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
-            (#"{"recv_ms":1e400,"topic":"t","payload":"p"}"#, #""recv_ms" must be a whole number"#),
-            (#"{"recv_ms":1,"frames":2147483648,"topic":"t","payload":"p"}"#, #""frames" must be a whole number from 1"#),
-            (#"{"recv_ms":1,"frames":0,"topic":"t"}"#, #""frames" must be a whole number from 1"#),
-            (#"{"recv_ms":1,"frames":-9223372036854775808,"topic":"t"}"#, #""frames" must be a whole number from 1"#),
-            (#"{"vigil_capture":99999999999999999999,"started_ms":0}"#, #""vigil_capture" must be a whole number"#),
-            (#"{"vigil_capture":1,"started_ms":1e400}"#, #"the header needs "started_ms", a whole number"#),
-        ]
-        for (line, message) in refused {
-            let path = try CaptureTests.write(line)
-            #expect(throws: CaptureError.self) { try CaptureTests.readAll(path) }
-            do { _ = try CaptureTests.readAll(path) } catch { #expect(error.message == message, "\(line)") }
-        }
     }
 }

@@ -1,21 +1,11 @@
-@testable import VigilWire
+import VigilWireFixtures
 
-/// Alert messages for the tests: the contract's example (CONTRACT.md section 2) and a coverage gap.
+/// Alert messages for the tests: the contract's example (CONTRACT.md section 2) and a coverage
+/// gap with every extension field, from the shared `AlertExamples`.
 enum WireFixtures {
     /// The contract's example message, raised, as vigild writes it (no spaces).
-    static let contractExample = """
-        {"v":1,"seq":1042,"id":"al-7f3a9c21","state":"raised","kind":"border_crossing","severity":"critical",\
-        "class":"person","count":3,"sector":"S07","zone":"iq-sy-border","lat":36.79213,"lon":42.08931,\
-        "direction":"SY->IQ","cameras":["cam-rabia-03","cam-rabia-04"],"first_ts":1795228381000,\
-        "last_ts":1795228387250,"emitted_ts":1795228387253}
-        """
+    static let contractExample = AlertExamples.contractExample
 
     /// A coverage gap with its stretch and the other extension fields, as vigild writes it.
-    static let coverageGap = """
-        {"v":1,"seq":7,"id":"al-gap-1","state":"raised","kind":"coverage_gap","severity":"high","class":"unknown",\
-        "count":0,"sector":"S12","zone":"iq-sy-border","lat":36.8325,"lon":42.105,"cameras":["cam-rabia-16"],\
-        "first_ts":1795228381000,"last_ts":1795228381000,"emitted_ts":1795228381004,"rule":"gap-border",\
-        "stretch":{"border":"iq-sy-border","from_km":556.1,"to_km":559.3,"km":3.2,"from":[36.82,42.09],"to":[36.845,42.12]},\
-        "exercise":true}
-        """
+    static let coverageGap = AlertExamples.exerciseCoverageGap
 }

@@ -113,6 +113,12 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
         assert stats["rejected"].get("unauthorized_camera", 0) == len(fake), stats["rejected"]
         assert stats["engine"]["raised"] == 1
         assert stats["rejected"].get("rate_limited", 0) > 0, stats["rejected"]
+        security = stats["security"]
+        assert security["handshakes_refused"].get("ingest", 0) >= 1, security   # the unknown key
+        assert security["handshakes_allowed"]["ingest"] >= 2 and security["handshakes_allowed"]["alerts"] >= 1, security
+        assert security["handshakes_refused"].get("alerts", 0) >= 1, security   # the stranger consumer
+        assert security["gateways"]["gw-qaim"]["unauthorized_camera"] == len(fake), security
+        assert security["gateways"]["gw-rabia"]["frames"] == len(real), security
 
         # A silence is an operator's act: alice's carries her name; a consumer's key, a stranger's
         # and plaintext get no answer from the control endpoint.

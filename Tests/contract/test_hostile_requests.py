@@ -152,3 +152,27 @@ def test_hostile_requests_are_answered_and_vigild_goes_on(tmp_path):
     finally:
         assert daemon.stop() == 0, daemon.logs()
         context.term()
+
+
+def test_a_catchup_consumer_that_never_reads_gets_few_pages_queued(daemon):
+    """A DEALER that asks for pages and never reads them: vigild queues at most a few for it and
+    drops (and counts) the rest instead of buffering every page."""
+    gateway = daemon.context.socket(zmq.PUB)
+    gateway.connect(daemon.ingest)
+    dealer = daemon.context.socket(zmq.DEALER)
+    dealer.setsockopt(zmq.LINGER, 0)
+    dealer.setsockopt(zmq.RCVHWM, 1)
+    dealer.setsockopt(zmq.RCVBUF, 4096)
+    dealer.connect(daemon.catchup)
+    try:
+        for _ in range(200):
+            dealer.send_multipart([b"", b"catchup", b'{"after": 0, "limit": 1000}'])
+        deadline = time.time() + 10
+        while time.time() < deadline and daemon.request("stats")["catchup"].get("replies_dropped", 0) == 0:
+            time.sleep(0.1)
+        stats = daemon.request("stats")["catchup"]
+        assert stats["replies_dropped"] > 0, stats
+        assert daemon.process.poll() is None
+    finally:
+        dealer.close()
+        gateway.close()

@@ -137,13 +137,9 @@ extension FrameReportParser.Reader {
             }
             let escape = self.byte(at: offset + 1)
             offset += 2
-            switch escape {
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
-            case UInt8(ascii: "u"):
+            if let simple = JSONEscape.simple(escape) {
+                bytes.append(simple)
+            } else {  // u: scanString checked that every other escape is a simple one
                 var scalar = hexValue(at: offset)
                 offset += 4
                 if scalar >= 0xD800 && scalar <= 0xDBFF {
@@ -153,8 +149,6 @@ extension FrameReportParser.Reader {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
                 Self.appendUTF8(scalar, to: &bytes)
-            default:
-                bytes.append(escape)  // " \ /
             }
         }
         return bytes

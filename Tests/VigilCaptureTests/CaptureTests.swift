@@ -1,12 +1,10 @@
 import Foundation
 import Testing
+import VigilCapture
 import VigilConfig
 import VigilCore
-import VigilPipeline
-import ZeroMQ
 
-/// Captures (writer and reader), the frame validator shared by ingest and replay, and the
-/// replayer's cadence.
+/// Captures (writer and reader) and the replayer's cadence.
 @Suite struct CaptureTests {
     static func temporaryFile(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("vigil-capture-\(UUID().uuidString)-\(name)").path
@@ -123,6 +121,16 @@ import ZeroMQ
         #expect(messages.first?.payload == Array("é🛂/".utf8))
     }
 
+    @Test func aWriteThatFailsNamesTheFileAndTheSystemsReason() throws {
+        let writer = try CaptureWriter(path: "/dev/full", header: nil)
+        try writer.append(CapturedMessage(receivedMs: 1, topic: Array("det.S01.cam-a".utf8), payload: Array("{}".utf8)))
+        #expect {
+            try writer.flush()
+        } throws: { error in
+            "\(error)" == "/dev/full: cannot write: No space left on device"
+        }
+    }
+
     @Test func aMissingFileIsAnErrorWithoutALine() {
         #expect {
             _ = try CaptureReader(path: "/nonexistent/capture.ndjson")
@@ -131,7 +139,7 @@ import ZeroMQ
         }
     }
 
-    // MARK: Frame validator
+    // MARK: Cameras and reports
 
     static let cameras = CameraRegistry([
         Camera(id: "cam-a", sector: "S01", position: GeoPoint(lat: 36.5, lon: 42.015), headingDeg: 270, fovDeg: 90, rangeM: 4_000),
@@ -140,63 +148,6 @@ import ZeroMQ
 
     static func report(_ camera: String, seq: Int = 1, ts: Int64 = 1_795_228_387_000) -> [UInt8] {
         Array(#"{"v":1,"camera":"\#(camera)","seq":\#(seq),"ts":\#(ts),"detections":[]}"#.utf8)
-    }
-
-    /// Messages sent through a PUSH/PULL pair and received into one batch, as ingest receives them.
-    static func received(_ messages: [[[UInt8]]]) throws -> MessageBatch {
-        let context = try ZMQContext()
-        let pull = try ZMQSocket(context: context, type: .pull)
-        let push = try ZMQSocket(context: context, type: .push, lingerMs: 1_000)
-        defer {
-            push.close()
-            pull.close()
-        }
-        let endpoint = "inproc://validator-\(UUID().uuidString)"
-        try pull.bind(endpoint)
-        try push.connect(endpoint)
-        for message in messages { try push.send(message) }
-        var batch = MessageBatch(maxStoredFrameBytes: FrameReportParser.maxPayloadBytes)
-        while batch.count < messages.count {
-            guard try pull.waitForInput(timeoutMs: 2_000) else { throw CaptureError(file: endpoint, "messages did not arrive") }
-            try pull.receive(into: &batch, dontWait: true)
-        }
-        return batch
-    }
-
-    @Test func theValidatorRejectsEachFaultForItsReasonOnBatchesAndBytesAlike() throws {
-        let validator = FrameValidator(cameras: Self.cameras)
-        let cases: [(frames: [[UInt8]], expected: RejectReason?)] = [
-            ([Array("det.S01.cam-b".utf8), Self.report("cam-b")], nil),
-            ([Array("det.S01.cam-a".utf8)], .wrongFrameCount),
-            ([Array("det.S01.cam-a".utf8), Self.report("cam-a"), Array("extra".utf8)], .wrongFrameCount),
-            ([Array("det.S01".utf8), Self.report("cam-a")], .badTopic),
-            ([Array("alert.S01.cam-a".utf8), Self.report("cam-a")], .badTopic),
-            ([Array("det.S01.cam a".utf8), Self.report("cam-a")], .badTopic),
-            ([Array("det.S01.cam-a".utf8), [UInt8](repeating: 32, count: 70_000)], .oversize),
-            ([Array("det.S01.cam-a".utf8), Array("{\"v\":1,".utf8)], .badJSON),
-            ([Array("det.S01.cam-zz".utf8), Self.report("cam-zz")], .unknownCamera),
-            ([Array("det.S02.cam-a".utf8), Self.report("cam-a")], .wrongSector),
-            ([Array("det.S01.cam-a".utf8), Self.report("cam-b")], .cameraMismatch),
-        ]
-        let batch = try Self.received(cases.map(\.frames))
-        for (index, (frames, expected)) in cases.enumerated() {
-            let fromBatch = validator.validate(batch, message: index)
-            let fromBytes =
-                frames.count == 2 ? validator.validate(topic: frames[0], payload: frames[1]) : .failure(FrameValidator.wrongFrameCount(frames.count))
-            for result in [fromBatch, fromBytes] {
-                switch (result, expected) {
-                case (.success(let frame), nil):
-                    #expect(frame.camera == 1)
-                    #expect(frame.report.camera == "cam-b")
-                case (.failure(let error), let reason?):
-                    #expect(error.reason == reason, "message \(index): \(error)")
-                default:
-                    Issue.record("message \(index): \(result), expected \(expected.map(\.rawValue) ?? "success")")
-                }
-            }
-            if case .failure(let a) = fromBatch, case .failure(let b) = fromBytes { #expect(a == b, "same detail both ways") }
-        }
-        if case .failure(let error) = validator.validate(batch, message: 2) { #expect(error.detail == "expected 2 frames (topic, payload), got 3") }
     }
 
     // MARK: Replayer
