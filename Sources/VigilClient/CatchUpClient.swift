@@ -17,11 +17,17 @@ public final class CatchUpClient {
     /// Whether "no answer" was reported and not yet followed by an answer.
     private var silent = false
     private let note: (String) -> Void
+    private let security: SocketPlan.Security
 
-    /// A client of `endpoint` with sockets of `context`; a request not answered within
-    /// `timeoutMs` is sent again on a new socket. `note` receives one line when the endpoint
-    /// stops answering and one when it answers again (`vigil tail` writes them to standard error).
-    public init(context: ZMQContext, endpoint: String, timeoutMs: Int = 3_000, note: @escaping (String) -> Void = { _ in }) {
+    /// A client of `endpoint` with sockets of `context` (CURVE clients with `security`); a
+    /// request not answered within `timeoutMs` is sent again on a new socket. `note` receives one
+    /// line when the endpoint stops answering and one when it answers again (`vigil tail` writes
+    /// them to standard error).
+    public init(
+        context: ZMQContext, endpoint: String, security: SocketPlan.Security = .none, timeoutMs: Int = 3_000,
+        note: @escaping (String) -> Void = { _ in }
+    ) {
+        self.security = security
         self.context = context
         self.endpoint = endpoint
         self.timeoutMs = timeoutMs
@@ -72,11 +78,11 @@ public final class CatchUpClient {
 
     private func openSocket() throws(ZMQError) -> ZMQSocket {
         if let socket { return socket }
-        let socket = try ZMQSocket(context: context, type: .req)
-        do { try socket.connect(endpoint) } catch {
-            socket.close()
-            throw error
-        }
+        var plan = SocketPlan(.req)
+        plan.security = security
+        plan.connect = [endpoint]
+        let socket: ZMQSocket
+        do { socket = try context.open(plan) } catch { throw error.error }
         self.socket = socket
         return socket
     }

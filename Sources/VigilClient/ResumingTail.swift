@@ -46,6 +46,8 @@ public struct ResumingTail<Output: TailOutput> {
     public let deadlineNs: UInt64?
     /// vigild's `publish.heartbeat_s`: hearing nothing for ``silentIntervals`` of it is reported.
     public let heartbeatSeconds: Double
+    /// How both sockets reach vigild: plaintext, or as a CURVE client with a consumer's key.
+    public let security: SocketPlan.Security
     /// Heartbeat intervals of silence that make "no heartbeat" worth saying.
     public static var silentIntervals: Double { 5.0 }
 
@@ -62,8 +64,9 @@ public struct ResumingTail<Output: TailOutput> {
     /// error).
     public init(
         alertEndpoint: String, catchUpEndpoint: String, statePath: String, prefixes: [String], count: Int?, seconds: Double?,
-        heartbeatSeconds: Double, note: @escaping (String) -> Void = { _ in }
+        heartbeatSeconds: Double, security: SocketPlan.Security = .none, note: @escaping (String) -> Void = { _ in }
     ) {
+        self.security = security
         self.note = note
         self.alertEndpoint = alertEndpoint
         self.catchUpEndpoint = catchUpEndpoint
@@ -105,18 +108,18 @@ public struct ResumingTail<Output: TailOutput> {
         let context: ZMQContext, subscriber: ZMQSocket
         do {
             context = try ZMQContext()
-            subscriber = try ZMQSocket(context: context, type: .sub)
         } catch {
             throw VigilClientError("cannot create the socket: \(error)", code: .unavailable)
         }
-        defer { subscriber.close() }
-        do {
-            for prefix in prefixes + [Heartbeat.topic] { try subscriber.subscribe(prefix) }
-            try subscriber.connect(alertEndpoint)
-        } catch {
+        var plan = SocketPlan(.sub)
+        plan.security = security
+        plan.subscribe = prefixes + [Heartbeat.topic]
+        plan.connect = [alertEndpoint]
+        do { subscriber = try context.open(plan) } catch {
             throw VigilClientError("cannot subscribe to \(alertEndpoint): \(error)", code: .unavailable)
         }
-        let client = CatchUpClient(context: context, endpoint: catchUpEndpoint, note: note)
+        defer { subscriber.close() }
+        let client = CatchUpClient(context: context, endpoint: catchUpEndpoint, security: security, note: note)
         defer { client.close() }
         lastHeardNs = MonotonicClock.nowNs()
         var behind = true

@@ -12,6 +12,8 @@ struct ControlEndpoint: ParsableArguments {
     @Option(help: "Give up after this many seconds.")
     var timeout: Double = 3
 
+    @OptionGroup var keys: ClientKeys
+
     func validate() throws {
         guard timeout > 0 && timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
     }
@@ -19,12 +21,15 @@ struct ControlEndpoint: ParsableArguments {
     /// Sends `command` and returns the reply's bytes; a ``Failure`` (69) when nobody answers.
     func reply(_ command: String) throws -> [UInt8] {
         let context = try ZMQContext()
-        let socket = try ZMQSocket(context: context, type: .req)
+        var plan = SocketPlan(.req)
+        plan.security = try keys.security()
+        plan.connect = [endpoint]
+        let socket = try context.open(plan)
         defer { socket.close() }
-        try socket.connect(endpoint)
         try socket.send([Array(command.utf8)])
         guard try socket.waitForInput(timeoutMs: Int(timeout * 1_000)), let reply = try socket.receiveMessage(dontWait: true) else {
-            throw Failure("no answer from \(endpoint) within \(timeout) s; is vigild running?", code: 69)
+            throw Failure(
+                "no answer from \(endpoint) within \(timeout) s; is vigild running\(keys.key == nil ? "" : ", and is this key an operator's") ?", code: 69)
         }
         return reply.first ?? []
     }

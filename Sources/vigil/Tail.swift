@@ -79,6 +79,8 @@ struct Tail: ParsableCommand {
     @Option(help: "Output format: json (NDJSON, as published) or cap (OASIS CAP 1.2 XML, one document a line).")
     var format: Format = .json
 
+    @OptionGroup var keys: ClientKeys
+
     @Flag(help: "Read alert messages (NDJSON) from standard input instead of subscribing.")
     var stdin = false
 
@@ -122,7 +124,7 @@ struct Tail: ParsableCommand {
         } else if let resume {
             var tail = ResumingTail<Printer>(
                 alertEndpoint: endpoint, catchUpEndpoint: catchup, statePath: resume, prefixes: prefixes, count: count, seconds: seconds,
-                heartbeatSeconds: heartbeatSeconds, note: { Self.warn("vigil: \($0)") })
+                heartbeatSeconds: heartbeatSeconds, security: try Failure.exiting { try keys.security() }, note: { Self.warn("vigil: \($0)") })
             try Failure.exiting { try tail.run(&printer) }
         } else {
             try subscribe(&printer)
@@ -132,10 +134,12 @@ struct Tail: ParsableCommand {
     /// Prints what the daemon publishes until `--count` or `--seconds`.
     private func subscribe(_ printer: inout Printer) throws {
         let context = try ZMQContext()
-        let socket = try ZMQSocket(context: context, type: .sub)
+        var plan = SocketPlan(.sub)
+        plan.security = try Failure.exiting { try keys.security() }
+        plan.subscribe = prefixes
+        plan.connect = [endpoint]
+        let socket = try context.open(plan)
         defer { socket.close() }
-        for prefix in prefixes { try socket.subscribe(prefix) }
-        try socket.connect(endpoint)
         let deadline = seconds.map { Date().addingTimeInterval($0) }
         while count.map({ printer.printed < $0 }) ?? true {
             if let deadline, Date() >= deadline { break }

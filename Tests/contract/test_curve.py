@@ -132,6 +132,20 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
             assert not req.poll(1000), key
             req.close()
 
+        # The vigil tool with keys: an operator reads the counters, a consumer catches up.
+        vigil_keys = ["--server-key", made["vigild"][0]]
+        stats_cli = subprocess.run([str(BIN / "vigil"), "stats", "--endpoint", daemon.control, *vigil_keys, "--key", made["alice"][1]],
+                                   capture_output=True, text=True, cwd=ROOT, timeout=30)
+        assert stats_cli.returncode == 0 and json.loads(stats_cli.stdout)["engine"]["raised"] == 1, stats_cli.stderr
+        no_key = subprocess.run([str(BIN / "vigil"), "stats", "--endpoint", daemon.control, "--timeout", "1"],
+                                capture_output=True, text=True, cwd=ROOT, timeout=30)
+        assert no_key.returncode == 69, no_key.stderr
+        tail = subprocess.run([str(BIN / "vigil"), "tail", "--endpoint", daemon.alerts, "--catchup", daemon.catchup, *vigil_keys,
+                               "--key", made["ops-room"][1], "--resume", str(tmp_path / "tail.state"), "--count", str(len(messages))],
+                              capture_output=True, text=True, cwd=ROOT, timeout=30)
+        assert tail.returncode == 0, tail.stderr
+        assert [json.loads(line)["seq"] for line in tail.stdout.splitlines()] == [m["seq"] for m in messages]
+
         # An unknown consumer gets no catch-up page; a listed one does.
         for key, answered in (("stranger", False), (None, False), ("ops-room", True)):
             req = socket(zmq.REQ, daemon.catchup, key)
