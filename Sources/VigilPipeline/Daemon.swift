@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 import VigilConfig
 import VigilCore
 import VigilJournal
@@ -21,6 +22,8 @@ public final class Daemon: Sendable {
     private let catchup: CatchUpServer?
     private let zap: ZapHandler?
     private let settings: DaemonSettings
+    /// The security in force (as loaded, or as last reloaded by ``reloadSecurity(_:)``).
+    private let loadedSecurity: Mutex<SecuritySettings>
     let logger: Logger
     private let run: RunStats?
 
@@ -31,6 +34,7 @@ public final class Daemon: Sendable {
         self.logger = logger
         self.run = run
         settings = configuration.settings
+        loadedSecurity = Mutex(configuration.security)
         do {
             context = try ZMQContext(ioThreads: 1)
         } catch {
@@ -166,6 +170,42 @@ public final class Daemon: Sendable {
         if late.isEmpty { context.terminate() }
         logger.info("vigild stopped", metadata: Daemon.metadata(final))
         return final
+    }
+
+    /// Puts the key lists and camera rights of `security` in force at once: a key no longer
+    /// listed is refused at its next handshake, and a gateway no longer listed (or no longer
+    /// allowed a camera) has its next frame refused, whatever connection it holds. vigild's own
+    /// certificate, and whether the endpoints speak CURVE at all, are kept until a restart.
+    /// Returns what was done, one line each, for the log.
+    public func reloadSecurity(_ security: SecuritySettings) -> [String] {
+        guard let zap else {
+            return security.isCurve ? ["security.server_certificate was added: CURVE starts with the next start of vigild; nothing changed now"] : []
+        }
+        guard security.isCurve else {
+            return ["security.server_certificate was removed: the endpoints stay CURVE until the next start; the key lists are unchanged"]
+        }
+        let loaded = loadedSecurity.withLock { current in
+            defer { current = security }
+            return current
+        }
+        var notes: [String] = []
+        if security.serverCertificate != loaded.serverCertificate {
+            notes.append("security.server_certificate changed: vigild keeps its key until the next start")
+        }
+        zap.replace(EndpointSecurity.lists(security))
+        ingest.replaceRights(EndpointSecurity.rights(security))
+        for (list, old, new) in [
+            ("gateways", loaded.gateways, security.gateways), ("consumers", loaded.consumers, security.consumers),
+            ("operators", loaded.operators, security.operators),
+        ] {
+            let before = Set(old.map(\.name)), after = Set(new.map(\.name))
+            if before != after || old != new {
+                notes.append(
+                    "\(list): \(new.count) keys; added \(after.subtracting(before).sorted()), removed \(before.subtracting(after).sorted()), "
+                        + "changed \(new.filter { peer in old.contains { $0.name == peer.name && $0 != peer } }.map(\.name).sorted())")
+            }
+        }
+        return notes.isEmpty ? ["the key lists are unchanged"] : notes
     }
 
     /// Every counter now.

@@ -110,6 +110,23 @@ struct VigilDaemon: AsyncParsableCommand {
                 "cannot write the run file; an abnormal end of this start will not be reported at the next",
                 metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
         }
+        // SIGHUP re-reads the configuration and puts its key lists and camera rights in force (a
+        // file with a mistake is refused whole: the running lists stay).
+        let reloads = DispatchQueue(label: "vigil.reload")
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: reloads)
+        let path = config
+        hangup.setEventHandler {
+            do {
+                let reloaded = try VigilConfiguration.load(path: path)
+                for note in daemon.reloadSecurity(reloaded.security) { logger.notice("reload: \(note)") }
+                logger.notice("reloaded the key lists and camera rights (SIGHUP); other settings take effect at the next start", metadata: ["config": "\(path)"])
+            } catch {
+                logger.error("reload refused, the running configuration stays: \(error)")
+            }
+        }
+        hangup.resume()
+        defer { hangup.cancel() }
         // swift-service-lifecycle turns SIGINT and SIGTERM into the daemon's graceful shutdown:
         // its stages stop in reverse order (intake first), within state.shutdown_timeout_s.
         let group = ServiceGroup(

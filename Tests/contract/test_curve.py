@@ -3,6 +3,7 @@ gateway, consumer and operator keys made by pyzmq's zmq.auth; peers in pyzmq. On
 gateway feeds it, and only for its cameras; only listed consumers read it."""
 import json
 import os
+import signal
 import subprocess
 import time
 
@@ -194,5 +195,59 @@ def test_the_simulator_with_a_gateway_key_feeds_a_curve_vigild_and_scores_its_cr
         assert scored.returncode == 0, scored.stdout + scored.stderr
         assert daemon.request("stats")["engine"]["raised"] == 1
     finally:
+        daemon.stop()
+        daemon.context.destroy(linger=0)
+
+
+def test_a_key_removed_by_a_reload_stops_its_gateway_at_once(tmp_path):
+    made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice")
+    config = secure_config(tmp_path, made)
+    daemon = Daemon(tmp_path, config=config, curve=(made["vigild"][2], made["alice"][2], made["alice"][3]))
+    gateway = daemon.context.socket(zmq.PUB)
+    gateway.setsockopt(zmq.LINGER, 0)
+    curve_client(gateway, made["vigild"][2], made["gw-rabia"][2], made["gw-rabia"][3])
+    gateway.connect(daemon.ingest)
+    t0 = int(time.time() * 1000) - 60_000
+    seq = iter(range(1, 10_000))
+
+    def send(n):
+        for _ in range(n):
+            k = next(seq)
+            gateway.send_multipart([b"det.S12.cam-rabia-16", json.dumps(
+                {"v": 1, "camera": "cam-rabia-16", "seq": k, "ts": t0 + 100 * k, "detections": []}).encode()])
+
+    def rejected(reason):
+        return daemon.request("stats")["rejected"].get(reason, 0)
+
+    try:
+        # The link is up once a frame is through.
+        deadline = time.time() + 10
+        while time.time() < deadline and daemon.request("stats")["security"]["gateways"].get("gw-rabia", {}).get("frames", 0) == 0:
+            send(1)
+            time.sleep(0.05)
+        # A file with a mistake is refused whole: gw-rabia keeps its rights.
+        config.write_text(config.read_text() + "security_typo: 1\n")
+        daemon.process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert "reload refused" in daemon.logs() and "security_typo" in daemon.logs()
+        before = rejected("unknown_gateway")
+        send(5)
+        time.sleep(0.3)
+        assert rejected("unknown_gateway") == before
+
+        # gw-rabia removed: its open connection does not keep its rights.
+        config.write_text(secure_config(tmp_path, made).read_text().replace(
+            '{"name": "gw-rabia", "key": "%s", "cameras": ["cam-rabia-*"]}, ' % made["gw-rabia"][0], ""))
+        assert "gw-rabia" not in config.read_text().split("gateways")[1].split("consumers")[0]
+        daemon.process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert "reload: gateways: 1 keys; added [], removed [\"gw-rabia\"]" in daemon.logs(), daemon.logs()
+        send(20)
+        deadline = time.time() + 5
+        while time.time() < deadline and rejected("unknown_gateway") < 20:
+            time.sleep(0.1)
+        assert rejected("unknown_gateway") == 20
+    finally:
+        gateway.close()
         daemon.stop()
         daemon.context.destroy(linger=0)
