@@ -251,3 +251,64 @@ def test_a_key_removed_by_a_reload_stops_its_gateway_at_once(tmp_path):
         gateway.close()
         daemon.stop()
         daemon.context.destroy(linger=0)
+
+
+def test_a_hundred_idle_connections_do_not_delay_a_gateways_crossing(tmp_path):
+    """A hundred bare TCP connections that never complete a handshake sit on the ingest endpoint
+    while a listed gateway sends a crossing: the alert comes as fast as without them (frame that
+    raised it sent → alert received)."""
+    import socket as plain
+    made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice")
+    daemon = Daemon(tmp_path, config=secure_config(tmp_path, made), curve=(made["vigild"][2], made["alice"][2], made["alice"][3]))
+    context = daemon.context
+    cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
+    server = made["vigild"][2]
+    consumer = context.socket(zmq.SUB)
+    curve_client(consumer, server, made["ops-room"][2], made["ops-room"][3])
+    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
+    consumer.connect(daemon.alerts)
+    gateway = context.socket(zmq.PUB)
+    gateway.setsockopt(zmq.LINGER, 0)
+    curve_client(gateway, server, made["gw-rabia"][2], made["gw-rabia"][3])
+    gateway.connect(daemon.ingest)
+    time.sleep(1.0)
+    host, port = daemon.ingest.replace("tcp://", "").split(":")
+
+    def latency(km, track):
+        """Seconds from sending the frame whose ts the raised alert names to receiving it."""
+        frames = crossing(cameras, ["cam-rabia-16", "cam-rabia-17"], km=km, track=track)
+        sent = {}
+        raised = None
+        for topic, payload in frames:
+            sent.setdefault(json.loads(payload)["ts"], time.monotonic())
+            gateway.send_multipart([topic, payload])
+            time.sleep(0.002)
+            while consumer.poll(0):
+                alert = json.loads(consumer.recv_multipart()[1])
+                if alert["state"] == "raised" and raised is None:
+                    raised = (alert, time.monotonic())
+        deadline = time.time() + 5
+        while raised is None and time.time() < deadline:
+            if consumer.poll(100):
+                alert = json.loads(consumer.recv_multipart()[1])
+                if alert["state"] == "raised":
+                    raised = (alert, time.monotonic())
+        assert raised, "no crossing raised"
+        return raised[1] - sent[raised[0]["last_ts"]]
+
+    idle = []
+    try:
+        baseline = latency(558.0, 40)
+        for _ in range(100):
+            s = plain.create_connection((host, int(port)))
+            idle.append(s)
+        loaded = latency(560.0, 60)
+        print(f"alert latency: {baseline * 1000:.1f} ms alone, {loaded * 1000:.1f} ms beside 100 idle connections")
+        assert loaded - baseline < 0.1, (baseline, loaded)
+    finally:
+        for s in idle:
+            s.close()
+        consumer.close()
+        gateway.close()
+        daemon.stop()
+        daemon.context.destroy(linger=0)
