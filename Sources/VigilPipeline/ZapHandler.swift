@@ -12,7 +12,10 @@ import ZeroMQ
 /// stable libzmq lets every CURVE client in when no handler is bound. Requests wait in the
 /// socket until the thread is started. The lists can be replaced while it runs (``replace(_:)``):
 /// a key removed is refused at its next handshake, and ingest refuses its frames at once.
-final class ZapHandler: PipelineStage {
+///
+/// `@unchecked Sendable`: `refusalLog` belongs to the handler thread; the lists and counters are
+/// under mutexes.
+final class ZapHandler: PipelineStage, @unchecked Sendable {
     /// The ZAP domains of vigild's endpoints.
     enum Domain: String, CaseIterable, Sendable {
         case ingest, alerts, catchup, control
@@ -29,6 +32,9 @@ final class ZapHandler: PipelineStage {
     private let lists: Mutex<Lists>
     private let counters = Mutex(HandshakeStats())
     private let logger: Logger
+    /// Per domain, when a refusal was last logged and how many were refused since (the handler
+    /// thread's own): a peer retrying every 100 ms must not flood the log.
+    private var refusalLog: [String: (lastMs: Int64, unlogged: UInt64)] = [:]
 
     /// Binds the handler's socket in `context`.
     init(context: ZMQContext, lists: Lists, logger: Logger) throws(DaemonError) {
@@ -89,16 +95,32 @@ final class ZapHandler: PipelineStage {
                 reply = ("200", "OK", user)
             } else {
                 reply = ("400", "key not allowed on \(domainText)", "")
-                logger.warning("handshake refused: key not allowed", metadata: ["endpoint": "\(domainText)", "peer": "\(address)", "key": "\(key)"])
+                logRefusal(domainText, ["peer": "\(address)", "key": "\(key)", "reason": "key not listed"])
             }
         } else {
             reply = ("400", "CURVE with a listed key required", "")
-            logger.warning("handshake refused", metadata: ["endpoint": "\(domainText)", "peer": "\(address)", "mechanism": "\(mechanism)"])
+            logRefusal(domainText, ["peer": "\(address)", "mechanism": "\(mechanism)", "reason": "not CURVE"])
         }
         counters.withLock { stats in
             if reply.code == "200" { stats.allowed[domainText, default: 0] += 1 } else { stats.refused[domainText, default: 0] += 1 }
         }
         return [Array("1.0".utf8), request[1], Array(reply.code.utf8), Array(reply.text.utf8), Array(reply.user.utf8), []]
+    }
+
+    /// Logs a refused handshake on `domain`, at most once per 10 s per domain, with how many were
+    /// refused meanwhile.
+    private func logRefusal(_ domain: String, _ metadata: Logger.Metadata) {
+        let nowMs = WallClock.nowMs()
+        var entry = refusalLog[domain] ?? (.min / 2, 0)
+        entry.unlogged += 1
+        if nowMs - entry.lastMs >= 10_000 {
+            var metadata = metadata
+            metadata["endpoint"] = "\(domain)"
+            metadata["refused.since_last_notice"] = "\(entry.unlogged)"
+            logger.warning("handshake refused", metadata: metadata)
+            entry = (nowMs, 0)
+        }
+        refusalLog[domain] = entry
     }
 }
 
