@@ -122,64 +122,38 @@ extension ZMQContext {
             throw SocketSetupError(step: .create, error: error)
         }
         var step = SocketSetupError.Step.create
+        /// Sets one option when the plan gives it, naming it as the step under way.
+        func option<Value>(_ value: Value?, _ name: String, _ set: (Value) throws(ZMQError) -> Void) throws(ZMQError) {
+            guard let value else { return }
+            step = .configure(option: name)
+            try set(value)
+        }
+        /// Does `body` for each of `items`, naming it as the step under way.
+        func each(_ items: [String], _ name: (String) -> SocketSetupError.Step, _ body: (String) throws(ZMQError) -> Void) throws(ZMQError) {
+            for item in items {
+                step = name(item)
+                try body(item)
+            }
+        }
         do throws(ZMQError) {
             switch plan.security {
             case .none: break
-            case .curveServer(let secretKey):
-                step = .configure(option: "ZMQ_CURVE_SERVER")
-                try socket.setCurveServer(secretKey: secretKey)
+            case .curveServer(let secretKey): try option(secretKey, "ZMQ_CURVE_SERVER") { (key) throws(ZMQError) in try socket.setCurveServer(secretKey: key) }
             case .curveClient(let serverKey, let keys):
-                step = .configure(option: "ZMQ_CURVE_SERVERKEY")
-                try socket.setCurveClient(serverKey: serverKey, keys: keys)
+                try option(serverKey, "ZMQ_CURVE_SERVERKEY") { (key) throws(ZMQError) in try socket.setCurveClient(serverKey: key, keys: keys) }
             }
-            if let domain = plan.zapDomain {
-                step = .configure(option: "ZMQ_ZAP_DOMAIN")
-                try socket.setZapDomain(domain)
-            }
-            if let value = plan.handshakeIntervalMs {
-                step = .configure(option: "ZMQ_HANDSHAKE_IVL")
-                try socket.setHandshakeInterval(milliseconds: value)
-            }
-            if let value = plan.routerMandatory {
-                step = .configure(option: "ZMQ_ROUTER_MANDATORY")
-                try socket.setRouterMandatory(value)
-            }
-            if let value = plan.sendHighWaterMark {
-                step = .configure(option: "ZMQ_SNDHWM")
-                try socket.setSendHighWaterMark(value)
-            }
-            if let value = plan.receiveHighWaterMark {
-                step = .configure(option: "ZMQ_RCVHWM")
-                try socket.setReceiveHighWaterMark(value)
-            }
-            if let value = plan.maxMessageBytes {
-                step = .configure(option: "ZMQ_MAXMSGSIZE")
-                try socket.setMaxMessageSize(value)
-            }
-            if let value = plan.receiveTimeoutMs {
-                step = .configure(option: "ZMQ_RCVTIMEO")
-                try socket.setReceiveTimeout(milliseconds: value)
-            }
-            if let value = plan.sendTimeoutMs {
-                step = .configure(option: "ZMQ_SNDTIMEO")
-                try socket.setSendTimeout(milliseconds: value)
-            }
-            if let value = plan.immediate {
-                step = .configure(option: "ZMQ_IMMEDIATE")
-                try socket.setImmediate(value)
-            }
-            for endpoint in plan.bind {
-                step = .bind(endpoint)
-                bound.append(try socket.bind(endpoint))
-            }
-            for endpoint in plan.connect {
-                step = .connect(endpoint)
-                try socket.connect(endpoint)
-            }
-            for prefix in plan.subscribe {
-                step = .subscribe(prefix)
-                try socket.subscribe(prefix)
-            }
+            try option(plan.zapDomain, "ZMQ_ZAP_DOMAIN", socket.setZapDomain)
+            try option(plan.handshakeIntervalMs, "ZMQ_HANDSHAKE_IVL", socket.setHandshakeInterval)
+            try option(plan.routerMandatory, "ZMQ_ROUTER_MANDATORY", socket.setRouterMandatory)
+            try option(plan.sendHighWaterMark, "ZMQ_SNDHWM", socket.setSendHighWaterMark)
+            try option(plan.receiveHighWaterMark, "ZMQ_RCVHWM", socket.setReceiveHighWaterMark)
+            try option(plan.maxMessageBytes, "ZMQ_MAXMSGSIZE", socket.setMaxMessageSize)
+            try option(plan.receiveTimeoutMs, "ZMQ_RCVTIMEO", socket.setReceiveTimeout)
+            try option(plan.sendTimeoutMs, "ZMQ_SNDTIMEO", socket.setSendTimeout)
+            try option(plan.immediate, "ZMQ_IMMEDIATE", socket.setImmediate)
+            try each(plan.bind, SocketSetupError.Step.bind) { (endpoint) throws(ZMQError) in bound.append(try socket.bind(endpoint)) }
+            try each(plan.connect, SocketSetupError.Step.connect, socket.connect)
+            try each(plan.subscribe, SocketSetupError.Step.subscribe, socket.subscribe)
         } catch {
             socket.close()
             throw SocketSetupError(step: step, error: error)
