@@ -95,7 +95,7 @@ let package = Package(
         // Fuzz/engine, is built only by scripts/fuzz.sh).
         .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
         .testTarget(name: "VigilWireTests", dependencies: ["VigilWire"]),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire"]),
