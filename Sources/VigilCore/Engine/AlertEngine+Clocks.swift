@@ -10,7 +10,7 @@ extension AlertEngine {
     /// correction changed has its targets' times moved with it.
     mutating func correctClocks(wallNowMs: Int64) {
         guard clockOffsets.isDue(clock: eventClock) else { return }
-        let sequencer = sequencer, reported = cameraReportWallMs, idleMs = settings.idleAdvanceAfterMs
+        let sequencer = sequencer, reported = health.acceptedWallMs, idleMs = settings.idleAdvanceAfterMs
         var newestOfAll = Int64.min
         for camera in reported.indices { if let ts = sequencer.newestTs(camera: camera) { newestOfAll = max(newestOfAll, ts) } }
         let changes = clockOffsets.sample(clock: eventClock, minMs: settings.clockCorrectionMinMs, maxMs: settings.maxFutureSkewMs) { camera in

@@ -41,29 +41,14 @@ extension AlertEngine {
     public func encodeState(to w: inout StateWriter) {
         w.put(stateFingerprint)
         w.put(nextSerial)
-        w.put(nextIncidentKey)
+        incidents.encodeKey(to: &w)
         w.put(eventClock)
         w.put(lastReportWallMs)
         w.put(lastExpiryClock) { $0.put($1) }
-        w.put(startWallMs) { $0.put($1) }
-        w.put(lastHealthCheckMs)
-        w.put(cameraReportWallMs) { $0.put($1) }
-        w.put(health) { w, h in
-            w.put(h.heardWallMs) { $0.put($1) }
-            w.put(h.offline)
-            w.put(h.incident) { $0.put($1) }
-            w.put(h.exercise)
-        }
+        health.encodeState(to: &w)
         w.put(targets.values.sorted { $0.serial < $1.serial }) { w, target in target.encode(to: &w) }
-        w.put(incidents.sorted { $0.key < $1.key }) { w, entry in
-            w.put(entry.key)
-            entry.value.encode(to: &w)
-        }
-        w.put(healthIncidents.sorted { $0.key < $1.key }) { w, entry in
-            w.put(entry.key)
-            entry.value.encode(to: &w)
-        }
-        w.put(gapKeys) { $0.put($1) }
+        incidents.encodeIncidents(to: &w)
+        health.encodeGaps(to: &w)
         w.put(clockOffsets.correction) { $0.put($1) }
     }
 
@@ -78,25 +63,11 @@ extension AlertEngine {
         var restored = self
         let shift = max(0, wallNowMs - takenWallMs)
         restored.nextSerial = try r.uint64()
-        restored.nextIncidentKey = try r.uint64()
+        try restored.incidents.restoreKey(from: &r)
         restored.eventClock = try r.int64()
         restored.lastReportWallMs = try r.int64() + shift
         restored.lastExpiryClock = try r.optional { r throws(StateError) in try r.int64() }
-        restored.startWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
-        restored.lastHealthCheckMs = try r.int64()
-        let reportWall = try r.array { r throws(StateError) in try r.int64() }
-        guard reportWall.count == cameras.count else { throw StateError("the state has \(reportWall.count) cameras, the configuration \(cameras.count)") }
-        restored.cameraReportWallMs = reportWall.map { $0 == 0 ? 0 : $0 + shift }
-        let health = try r.array { r throws(StateError) in
-            var h = CameraHealth()
-            h.heardWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
-            h.offline = try r.bool()
-            h.incident = try r.optional { r throws(StateError) in try r.uint64() }
-            h.exercise = try r.bool()
-            return h
-        }
-        guard health.count == cameras.count else { throw StateError("the state has the health of \(health.count) cameras, the configuration \(cameras.count)") }
-        restored.health = health
+        try restored.health.restoreState(from: &r, shift: shift)
         let targets = try r.array { r throws(StateError) in try Target(from: &r, engine: self) }
         restored.targets = [:]
         restored.trackTargets = [:]
@@ -107,15 +78,8 @@ extension AlertEngine {
             for track in target.tracks { restored.trackTargets[Self.trackKey(Int(track.camera), track.track)] = target.serial }
             restored.targets[target.serial] = target
         }
-        restored.incidents = [:]
-        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try Incident(from: &r, engine: self)) }) {
-            restored.incidents[key] = incident
-        }
-        restored.healthIncidents = [:]
-        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try HealthIncident(from: &r, engine: self)) }) {
-            restored.healthIncidents[key] = incident
-        }
-        restored.gapKeys = try r.array { r throws(StateError) in try r.uint64() }
+        try restored.incidents.restoreIncidents(from: &r, engine: self)
+        try restored.health.restoreGaps(from: &r)
         // The cameras' clock corrections: a camera whose clock is 2 s behind is still corrected
         // after a restart, so the targets restored in corrected time are re-found in it (the
         // estimate takes a second or so to come back, and a person crossing meanwhile was
@@ -127,14 +91,22 @@ extension AlertEngine {
         restored.clockOffsets.restore(corrections)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
         for target in restored.targets.values {
-            if let key = target.incident, restored.incidents[key] == nil { throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold") }
+            if let key = target.incident, restored.incidents[key]?.isAboutTargets != true {
+                throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold")
+            }
         }
         // Every target may be re-found under a new track (`resumedTarget(for:ts:)`) within the
         // downtime, the state's age (a snapshot interval or so) and the fusion time.
         restored.resumed = restored.targets.keys.sorted()
         restored.resumeGapMs = shift + settings.fusionTimeMs + Self.resumeSlackMs
-        for h in restored.health { if let key = h.incident, restored.healthIncidents[key] == nil { throw StateError("a camera's offline incident \(key) is not among the health incidents") } }
-        for key in restored.gapKeys where restored.healthIncidents[key] == nil { throw StateError("gap \(key) is not among the health incidents") }
+        for camera in restored.health.indices {
+            if let key = restored.health[camera].incident, restored.incidents[key]?.isAboutTargets != false {
+                throw StateError("a camera's offline incident \(key) is not among the health incidents")
+            }
+        }
+        for key in restored.health.gapKeys where restored.incidents[key]?.isAboutTargets != false {
+            throw StateError("gap \(key) is not among the health incidents")
+        }
         self = restored
     }
 
@@ -232,107 +204,5 @@ extension Target {
         wasInhibited = try r.bool()
         motion = try Motion(from: &r)
         lastGroupCheckTs = try r.int64()
-    }
-}
-
-extension Incident {
-    func encode(to w: inout StateWriter) {
-        w.put(id)
-        w.put(kind)
-        w.put(kindNumber)
-        w.put(severity.rawValue)
-        w.put(rule)
-        w.put(zone)
-        w.put(crossing) { w, crossing in
-            w.put(crossing.from == .left)
-            w.put(crossing.to == .left)
-        }
-        w.put(direction) { $0.put($1) }
-        w.put(sector)
-        w.put(objectClass.rawValue)
-        w.put(members) { $0.put($1) }
-        w.put(live)
-        w.put(cameras) { $0.put($1) }
-        w.put(firstTs)
-        w.put(lastTs)
-        w.put(position.lat)
-        w.put(position.lon)
-        w.put(lastEmittedPosition.lat)
-        w.put(lastEmittedPosition.lon)
-        w.put(lastEmittedTs)
-    }
-
-    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
-        let id = try r.string(), kind = try r.string()
-        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
-        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("incident \(id) has no known severity") }
-        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
-        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
-        let crossing = try r.optional { r throws(StateError) in
-            AlertEngine.Crossing(from: try r.bool() ? .left : .right, to: try r.bool() ? .left : .right)
-        }
-        let direction = try r.optional { r throws(StateError) in try r.string() }
-        let sector = try r.string()
-        guard let objectClass = ObjectClass(rawValue: try r.string()) else { throw StateError("incident \(id) has no known class") }
-        let members = try r.array { r throws(StateError) in try r.uint64() }
-        let live = try r.int()
-        let cameraCount = engine.cameras.count
-        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
-        self.init(
-            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, crossing: crossing, direction: direction,
-            sector: sector, objectClass: objectClass, members: members, live: live, cameras: cameras, firstTs: try r.int64(), lastTs: try r.int64(),
-            position: GeoPoint(lat: try r.double(), lon: try r.double()), lastEmittedPosition: GeoPoint(lat: try r.double(), lon: try r.double()),
-            lastEmittedTs: try r.int64())
-    }
-}
-
-extension HealthIncident {
-    func encode(to w: inout StateWriter) {
-        w.put(id)
-        w.put(kind)
-        w.put(kindNumber)
-        w.put(severity.rawValue)
-        w.put(rule)
-        w.put(zone)
-        w.put(sector)
-        w.put(cameras) { $0.put($1) }
-        w.put(firstTs)
-        w.put(lastTs)
-        w.put(position.lat)
-        w.put(position.lon)
-        w.put(stretch) { w, stretch in stretch.encode(to: &w) }
-    }
-
-    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
-        let id = try r.string(), kind = try r.string()
-        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
-        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("health incident \(id) has no known severity") }
-        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
-        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
-        let sector = try r.string()
-        let cameraCount = engine.cameras.count
-        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
-        self.init(
-            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, sector: sector, cameras: cameras,
-            firstTs: try r.int64(), lastTs: try r.int64(), position: GeoPoint(lat: try r.double(), lon: try r.double()),
-            stretch: try r.optional { r throws(StateError) in try CoverageStretch(from: &r) })
-    }
-}
-
-extension CoverageStretch {
-    func encode(to w: inout StateWriter) {
-        w.put(border)
-        w.put(fromKm)
-        w.put(toKm)
-        w.put(from.lat)
-        w.put(from.lon)
-        w.put(to.lat)
-        w.put(to.lon)
-    }
-
-    init(from r: inout StateReader) throws(StateError) {
-        self.init(
-            border: try r.int(), fromKm: try r.double(), toKm: try r.double(), from: GeoPoint(lat: try r.double(), lon: try r.double()),
-            to: GeoPoint(lat: try r.double(), lon: try r.double()))
     }
 }

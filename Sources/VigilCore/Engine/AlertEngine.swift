@@ -26,13 +26,13 @@ public struct AlertEngine: Sendable {
         var stats = counters
         stats.targetsActive = targets.count
         stats.tracksActive = trackTargets.count
-        stats.incidentsOpen = incidents.count
+        stats.incidentsOpen = incidents.aboutTargets
         stats.cameraRestarts = sequencer.restarts
         stats.framesReordered = sequencer.reordered
         stats.framesMissing = sequencer.missing
         stats.framesHeld = sequencer.heldCount
-        stats.healthIncidentsOpen = healthIncidents.count
-        stats.camerasOfflineNow = health.lazy.filter(\.offline).count
+        stats.healthIncidentsOpen = incidents.aboutCameras
+        stats.camerasOfflineNow = health.offlineNow
         return stats
     }
     var counters = EngineStats()
@@ -50,9 +50,8 @@ public struct AlertEngine: Sendable {
     var resumed: [UInt64] = []
     var resumeGapMs: Int64 = 0
     var nextSerial: UInt64 = 1
-    /// Open incidents by key; a target names its incident's key.
-    var incidents: [UInt64: Incident] = [:]
-    var nextIncidentKey: UInt64 = 1
+    /// The open incidents, about targets and about cameras.
+    var incidents = IncidentBook()
     /// Whether alerts about what `cameras` saw are exercises: the daemon runs as one, or one of
     /// the cameras' latest reports was marked `exercise`.
     func isExercise(_ cameras: [Int32]) -> Bool {
@@ -65,23 +64,14 @@ public struct AlertEngine: Sendable {
     var clockOffsets: ClockOffsets
     /// Wall time at which a report was last accepted, for idle advance.
     var lastReportWallMs: Int64 = 0
-    /// Per camera, the wall time at which its last report was accepted.
-    var cameraReportWallMs: [Int64]
     var lastExpiryClock: Int64?
     /// The rules prepared for matching, and what they hold in arrays.
     let compiledRules: [CompiledRule]
     let ruleTables: RuleTables
     /// What the cameras cover of the border, for coverage gaps.
     public let coverage: BorderCoverage
-    /// Per camera, its health (``AlertEngine+Health.swift``).
-    var health: [CameraHealth]
-    /// Open camera health incidents by key, and the keys of the open gaps in order.
-    var healthIncidents: [UInt64: HealthIncident] = [:]
-    var gapKeys: [UInt64] = []
-    /// The wall time of the engine's first call: cameras never heard from count from it.
-    var startWallMs: Int64?
-    /// The wall time of the last look for cameras gone silent.
-    var lastHealthCheckMs: Int64 = .min / 2
+    /// Whether each camera is alive (``AlertEngine+Health.swift``).
+    var health: CameraHealth
     /// Scratch space of ``evaluate(_:)``, reused for every detection: facts, and the alert
     /// rules that matched with the fact each matched.
     var facts: [Fact] = []
@@ -118,8 +108,7 @@ public struct AlertEngine: Sendable {
         hasSuppressions = compiledRules.contains { $0.severity == nil && $0.isTargetRule }
         matches.reserveCapacity(16)
         coverage = BorderCoverage(cameras: cameras.cameras, zones: zones.zones)
-        health = Array(repeating: CameraHealth(), count: cameras.count)
-        cameraReportWallMs = Array(repeating: 0, count: cameras.count)
+        health = CameraHealth(cameraCount: cameras.count)
         grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
         facts.reserveCapacity(16)
         sequencer = FrameSequencer(
@@ -155,8 +144,8 @@ public struct AlertEngine: Sendable {
         _ report: FrameReport, camera: Int, wallNowMs: Int64, into alerts: inout [AlertMessage]
     ) -> Admission {
         let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
-        if startWallMs == nil { startWallMs = wallNowMs }
-        health[camera].exercise = report.exercise
+        health.start(wallNowMs: wallNowMs)
+        health.reported(camera: camera, exercise: report.exercise)
         // A camera that sends is alive, even when what it sends is refused; but only an accepted
         // frame's `ts` is event time.
         var acceptedTs: Int64?
@@ -182,7 +171,7 @@ public struct AlertEngine: Sendable {
         counters.framesAccepted += 1
         acceptedTs = report.ts
         lastReportWallMs = wallNowMs
-        cameraReportWallMs[camera] = wallNowMs
+        health.accepted(camera: camera, wallNowMs: wallNowMs)
         eventClock = max(eventClock, correctedTs(report.ts, camera: camera))
         processReleased(into: &alerts)
         return .accepted
@@ -315,7 +304,7 @@ public struct AlertEngine: Sendable {
     /// The event time a target seen by `camera` is judged by: the camera's newest frame while it
     /// reports, the newest of all once it has been silent for `idleAdvanceAfterMs`.
     private func cameraTime(_ camera: Int, wallNowMs: Int64) -> Int64 {
-        guard let newest = sequencer.newestTs(camera: camera), wallNowMs - cameraReportWallMs[camera] <= settings.idleAdvanceAfterMs else {
+        guard let newest = sequencer.newestTs(camera: camera), wallNowMs - health.acceptedWallMs[camera] <= settings.idleAdvanceAfterMs else {
             return eventClock
         }
         return correctedTs(newest, camera: camera)

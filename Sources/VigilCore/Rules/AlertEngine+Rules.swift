@@ -115,7 +115,7 @@ extension AlertEngine {
 
     /// The size of `target`'s group: its incident's count, or itself and the targets moving with it.
     func groupSize(of target: borrowing Target) -> Int {
-        if let key = target.incident, let incident = incidents[key] { return incident.members.count }
+        if let key = target.incident, let incident = incidents[key] { return incident.count }
         return 1 + companions(of: target).count
     }
 

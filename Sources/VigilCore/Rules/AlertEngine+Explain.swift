@@ -42,9 +42,9 @@ extension AlertEngine {
 
     /// Why the rules gave incident `id` its kind: the explanation for each of its live members.
     public func explain(incident id: String) -> [RuleExplanation] {
-        guard let key = incidents.first(where: { $0.value.id == id })?.key, let incident = incidents[key] else { return [] }
+        guard let key = incidents.key(ofTargetIncident: id), let incident = incidents[key] else { return [] }
         var scratch = self
-        return incident.members.compactMap { serial in
+        return incident.group.members.compactMap { serial in
             guard let target = targets[serial], target.incident == key else { return nil }
             return scratch.explain(target)
         }
@@ -135,7 +135,7 @@ extension AlertEngine {
             verdict = best.map { "alert by \(rules[$0.rule].name): \(rules[$0.rule].kind!) \($0.severity.rawValue)" } ?? "no rule alerts"
         }
         if let key = target.incident, let incident = incidents[key] {
-            verdict += "; in incident \(incident.id) (\(incident.kind) \(incident.severity.rawValue), count \(incident.members.count))"
+            verdict += "; in incident \(incident.id) (\(incident.kind) \(incident.severity.rawValue), count \(incident.count))"
         }
         let cameraNames = target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")
         return RuleExplanation(
