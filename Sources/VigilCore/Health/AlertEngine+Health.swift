@@ -69,7 +69,8 @@ extension AlertEngine {
             health.goneOffline(camera: camera)
             counters.camerasOffline += 1
             let zone = coverage.borderZone(of: camera) ?? zones.borderIndices.first ?? 0
-            guard let (rule, severity) = healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera)) else { continue }
+            guard let (rule, severity) = ruleBook.healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera), counters: &counters)
+            else { continue }
             silent.append((camera, rule, severity, zone, since))
         }
         let changed = counters.camerasOffline != offlineBefore
@@ -101,7 +102,7 @@ extension AlertEngine {
             let key = incidents.newKey()
             incidents[key] = Incident(
                 id: Self.incidentID(camera: cameras[camera].id, serial: key, firstTs: ts), kind: rules[found.rule].kind!,
-                kindNumber: compiledRules[found.rule].kind, severity: found.severity, rule: found.rule, zone: found.zone,
+                kindNumber: ruleBook.compiled[found.rule].kind, severity: found.severity, rule: found.rule, zone: found.zone,
                 sector: cameras[camera].sector, cameras: [Int32(camera)], firstTs: ts, lastTs: ts, position: cameras[camera].position,
                 subject: .cameras(stretch: nil))
             health.setIncident(key, camera: camera)
@@ -159,13 +160,13 @@ extension AlertEngine {
                 counters.updated += 1
                 continue
             }
-            guard let (rule, severity) = healthRule(.coverageGap, cameras: gapCameras, zone: gap.stretch.border, ts: opened),
+            guard let (rule, severity) = ruleBook.healthRule(.coverageGap, cameras: gapCameras, zone: gap.stretch.border, ts: opened, counters: &counters),
                 !gapInhibited(rule: rule, cameras: gapCameras)
             else { continue }
             let key = incidents.newKey()
             let first = cameras[Int(gapCameras.first ?? 0)]
             let incident = Incident(
-                id: Self.incidentID(camera: first.id, serial: key, firstTs: opened), kind: rules[rule].kind!, kindNumber: compiledRules[rule].kind,
+                id: Self.incidentID(camera: first.id, serial: key, firstTs: opened), kind: rules[rule].kind!, kindNumber: ruleBook.compiled[rule].kind,
                 severity: severity, rule: rule, zone: gap.stretch.border, sector: first.sector, cameras: gapCameras, firstTs: opened,
                 lastTs: opened, position: Self.middle(of: gap.stretch, zones: zones), subject: .cameras(stretch: gap.stretch))
             incidents[key] = incident
@@ -182,31 +183,13 @@ extension AlertEngine {
         health.setGapKeys(keys)
     }
 
-    /// The winning health rule for a camera event and its severity; `nil` when no alert rule
-    /// matches or a suppressing one does.
-    private mutating func healthRule(_ event: RuleEvent, cameras eventCameras: [Int32], zone: Int, ts: Int64) -> (Int, Severity)? {
-        var best: (rule: Int, severity: Severity)?
-        for r in compiledRules.indices {
-            let rule = compiledRules[r]
-            guard rule.covers(event), ruleTables.matches(r, cameras: eventCameras), ruleTables.applies(r, at: ts, in: siteTime) else { continue }
-            if let id = rule.zone, id != zone { continue }
-            if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
-            guard let severity = rule.severity else {
-                counters.suppressed += 1
-                return nil
-            }
-            if best == nil || severity > best!.severity { best = (r, severity) }
-        }
-        return best.map { ($0.rule, $0.severity) }
-    }
-
     /// Whether every camera of a gap has an open incident whose kind inhibits the gap rule's kind.
     private mutating func gapInhibited(rule: Int, cameras gapCameras: [Int32]) -> Bool {
-        let kind = compiledRules[rule].kind
-        guard hasInhibitions, kind >= 0, !gapCameras.isEmpty else { return false }
+        let kind = ruleBook.compiled[rule].kind
+        guard ruleBook.hasInhibitions, kind >= 0, !gapCameras.isEmpty else { return false }
         let inhibited = gapCameras.allSatisfy { camera in
-            guard let key = health[Int(camera)].incident, let incident = incidents[key], incident.kindNumber >= 0 else { return false }
-            return kindInhibits[incident.kindNumber].contains(kind)
+            guard let key = health[Int(camera)].incident, let incident = incidents[key] else { return false }
+            return ruleBook.inhibits(incident.kindNumber, kind)
         }
         if inhibited { counters.inhibited += 1 }
         return inhibited

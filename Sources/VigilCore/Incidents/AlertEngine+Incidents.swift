@@ -36,14 +36,14 @@
 /// This is the engine sequencing its parts: the targets are the ``Tracker``'s, the incidents
 /// the ``IncidentBook``'s, the verdicts the ``RuleBook``'s.
 extension AlertEngine {
-    /// Raises, joins, updates or leaves an incident after `target` (taken out of `targets`) moved.
+    /// Raises, joins, updates or leaves an incident after `target` (taken out of the tracker) moved.
     mutating func decide(_ target: inout Target, into alerts: inout [AlertMessage]) {
-        let verdict = evaluate(target)
+        let verdict = ruleBook.evaluate(target, incidents: incidents, tracker: tracker)
         if case .suppressed = verdict, !target.wasSuppressed {
             target.wasSuppressed = true
             counters.suppressed += 1
         }
-        if evaluationInhibited && !target.wasInhibited {
+        if ruleBook.lastInhibited && !target.wasInhibited {
             target.wasInhibited = true
             counters.inhibited += 1
         }
@@ -81,7 +81,7 @@ extension AlertEngine {
         var crossing: Crossing?
     }
 
-    private func alerting(_ verdict: Verdict) -> Alerting? {
+    private func alerting(_ verdict: RuleBook.Verdict) -> Alerting? {
         guard case .alert(let rule, let severity, let zone, let crossing) = verdict, let kind = rules[rule].kind else { return nil }
         return Alerting(rule: rule, kind: kind, severity: severity, zone: zone, crossing: crossing)
     }
@@ -105,20 +105,19 @@ extension AlertEngine {
         let camera = cameras[Int(target.cameras[0])]
         let key = incidents.newKey()
         let group = Incident.TargetGroup(
-            crossing: alerting.crossing, direction: alerting.crossing.flatMap { directionName($0, zone: alerting.zone) },
+            crossing: alerting.crossing, direction: alerting.crossing.flatMap { ruleBook.directionName($0, zone: alerting.zone) },
             objectClass: target.objectClass, members: [target.serial], live: 1, lastEmittedPosition: target.position,
             lastEmittedTs: target.lastTs)
         var incident = Incident(
             id: Self.incidentID(camera: camera.id, serial: key, firstTs: target.firstTs),
-            kind: alerting.kind, kindNumber: compiledRules[alerting.rule].kind, severity: alerting.severity, rule: alerting.rule,
+            kind: alerting.kind, kindNumber: ruleBook.compiled[alerting.rule].kind, severity: alerting.severity, rule: alerting.rule,
             zone: alerting.zone, sector: camera.sector, cameras: target.cameras, firstTs: target.firstTs, lastTs: target.lastTs,
             position: target.position, subject: .targets(group))
         target.incident = key
         // Rule 1: everyone moving with it joins at once.
-        for companion in companions(of: target) {
-            guard var other = targets[companion] else { continue }
-            other.incident = key
-            targets[companion] = other
+        for companion in tracker.companions(of: target) {
+            guard let other = tracker.targets[companion] else { continue }
+            tracker.setIncident(key, of: companion)
             incident.group.members.append(companion)
             incident.group.live += 1
             merge(other, into: &incident)
@@ -134,7 +133,7 @@ extension AlertEngine {
 
     /// Raises the incident's severity to what its rule's escalation gives its count.
     private func escalate(_ incident: inout Incident) {
-        guard compiledRules[incident.rule].escalates, let severity = rules[incident.rule].severity(count: incident.group.members.count),
+        guard ruleBook.compiled[incident.rule].escalates, let severity = rules[incident.rule].severity(count: incident.group.members.count),
             severity > incident.severity
         else { return }
         incident.severity = severity
@@ -159,7 +158,7 @@ extension AlertEngine {
             let turned = alerting.crossing != nil && alerting.crossing != incident.group.crossing && alerting.zone == incident.zone
             if alerting.severity > incident.severity {
                 incident.kind = alerting.kind
-                incident.kindNumber = compiledRules[alerting.rule].kind
+                incident.kindNumber = ruleBook.compiled[alerting.rule].kind
                 incident.severity = alerting.severity
                 incident.rule = alerting.rule
                 incident.zone = alerting.zone
@@ -171,11 +170,11 @@ extension AlertEngine {
             }
             if let crossing = alerting.crossing, turned || news {
                 incident.group.crossing = crossing
-                incident.group.direction = directionName(crossing, zone: alerting.zone)
+                incident.group.direction = ruleBook.directionName(crossing, zone: alerting.zone)
                 news = news || turned
             }
         }
-        let moved = incident.lastTs - incident.group.lastEmittedTs >= compiledRules[incident.rule].repeatIntervalMs
+        let moved = incident.lastTs - incident.group.lastEmittedTs >= ruleBook.compiled[incident.rule].repeatIntervalMs
         guard news || moved else { return }
         incident.position = centre(of: incident, key: key, with: target)
         if !news && incident.group.lastEmittedPosition.distance(to: incident.position) < settings.positionUpdateMinMoveM { return }
@@ -192,25 +191,6 @@ extension AlertEngine {
     }
 
     // MARK: Groups
-
-    /// Whether `other` moves with `target` (rule: near, compatible class, same velocity).
-    private func movesTogether(_ target: Target, _ other: Target) -> Bool {
-        target.isCompatible(with: other.objectClass) && other.isCompatible(with: target.objectClass)
-            && target.position.distance(to: other.position) <= settings.groupRadiusM
-            && target.motion.movesWith(other.motion, tolerance: settings.groupVelocityToleranceMps)
-    }
-
-    /// Targets in no incident that move with `target` (rule 1), in order of serial.
-    func companions(of target: Target) -> [UInt64] {
-        var found: [UInt64] = []
-        grid.forEachNear(target.position) { serial in
-            // A target suppressed for some events (a resident's presence in town) still moves
-            // with the others: it joins their crossing (an animal never does: its class).
-            guard let other = targets[serial], other.incident == nil, movesTogether(target, other) else { return }
-            found.append(serial)
-        }
-        return found.sorted()
-    }
 
     /// What a target in no incident does about the groups near it (rules 2 and 2a).
     enum GroupDecision {
@@ -233,8 +213,8 @@ extension AlertEngine {
     /// class (rule 2a), whatever its velocity.
     private func nearestIncidentMember(_ target: Target) -> UInt64? {
         var best: (key: UInt64, distance: Double)?
-        grid.forEachNear(target.position) { serial in
-            guard let other = targets[serial], let key = other.incident, target.isCompatible(with: other.objectClass),
+        tracker.forEachNear(target.position) { other in
+            guard let key = other.incident, target.isCompatible(with: other.objectClass),
                 other.isCompatible(with: target.objectClass)
             else { return }
             let distance = target.position.distance(to: other.position)
@@ -247,8 +227,8 @@ extension AlertEngine {
     /// The open incident `target` should join (rule 2): that of the nearest live member moving with it.
     private func groupToJoin(_ target: Target) -> UInt64? {
         var best: (key: UInt64, distance: Double)?
-        grid.forEachNear(target.position) { serial in
-            guard let other = targets[serial], let key = other.incident, movesTogether(target, other) else { return }
+        tracker.forEachNear(target.position) { other in
+            guard let key = other.incident, tracker.movesTogether(target, other) else { return }
             let distance = target.position.distance(to: other.position)
             if distance < best?.distance ?? .infinity || (distance == best?.distance && key < best!.key) { best = (key, distance) }
         }
@@ -268,7 +248,7 @@ extension AlertEngine {
     private func hasSplitOff(_ target: Target, from key: UInt64) -> Bool {
         guard let incident = incidents[key], incident.group.live >= 2 else { return false }
         for member in incident.group.members where member != target.serial {
-            if let other = targets[member], other.incident == key,
+            if let other = tracker.targets[member], other.incident == key,
                 other.position.distance(to: target.position) <= settings.groupSplitM
             {
                 return false
@@ -277,7 +257,7 @@ extension AlertEngine {
         return true
     }
 
-    /// The centre of the incident's live members (`target` is one of them, taken out of `targets`).
+    /// The centre of the incident's live members (`target` is one of them, taken out of the tracker).
     private func centre(of incident: Incident, key: UInt64, with target: Target) -> GeoPoint {
         guard incident.group.live > 1 else { return target.position }
         var lat = 0.0, lon = 0.0, n = 0.0
@@ -287,7 +267,7 @@ extension AlertEngine {
                 guard target.incident == key else { continue }
                 point = target.position
             } else {
-                guard let other = targets[member], other.incident == key else { continue }
+                guard let other = tracker.targets[member], other.incident == key else { continue }
                 point = other.position
             }
             lat += point.lat

@@ -42,7 +42,7 @@ extension Incident {
     init(from r: inout StateReader, aboutTargets: Bool, engine: AlertEngine) throws(StateError) {
         let what = aboutTargets ? "incident" : "health incident"
         let id = try r.string(), kind = try r.string()
-        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
+        let kindNumber = try AlertEngine.check(try r.int(), below: engine.ruleBook.kinds.names.count, "kind")
         guard let severity = Severity(rawValue: try r.string()) else { throw StateError("\(what) \(id) has no known severity") }
         let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
         let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")

@@ -1,4 +1,5 @@
-extension AlertEngine {
+/// Evaluating the rules for a target, and the winning health rule for a camera event.
+extension RuleBook {
     /// The outcome of evaluating the rules for a target.
     enum Verdict {
         /// No rule matched.
@@ -7,13 +8,7 @@ extension AlertEngine {
         case suppressed(rule: Int)
         /// The winning alert rule (an index into ``rules``), its severity for the group's size,
         /// the zone it matched and, for crossings, the sides.
-        case alert(rule: Int, severity: Severity, zone: Int, crossing: Crossing?)
-    }
-
-    /// The sides of a crossing.
-    struct Crossing: Equatable {
-        var from: LineSide
-        var to: LineSide
+        case alert(rule: Int, severity: Severity, zone: Int, crossing: AlertEngine.Crossing?)
     }
 
     /// One thing true of a target that a rule can match.
@@ -21,7 +16,7 @@ extension AlertEngine {
         var event: RuleEvent
         var zone: Int
         var dwellSeconds: Double
-        var crossing: Crossing?
+        var crossing: AlertEngine.Crossing?
     }
 
     /// Evaluates the rules in order against what is true of `target` now (see ``Rule`` for the
@@ -30,9 +25,9 @@ extension AlertEngine {
     ///
     /// On the per-detection path: it fills reused buffers of facts and matches, and matches
     /// compiled rules with plain loops, so it allocates and retains nothing. The group's size is
-    /// counted only when a matching rule asks for it.
-    mutating func evaluate(_ target: borrowing Target) -> Verdict {
-        evaluationInhibited = false
+    /// counted only when a matching rule asks for it (``Tracker/groupSize(of:incidents:)``).
+    mutating func evaluate(_ target: borrowing Target, incidents: borrowing IncidentBook, tracker: borrowing Tracker) -> Verdict {
+        lastInhibited = false
         collectFacts(target)
         guard !facts.isEmpty else { return .none }
         var count: Int?
@@ -40,25 +35,25 @@ extension AlertEngine {
         var silenced: UInt8 = 0
         var suppressor: Int?
         if hasSuppressions {
-            for r in compiledRules.indices where compiledRules[r].severity == nil {
-                guard applies(r, to: target), firstFact(matching: r, anyEvent: true) != nil, fitsGroup(r, target, &count) else { continue }
-                silenced |= compiledRules[r].eventMask
+            for r in compiled.indices where compiled[r].severity == nil {
+                guard applies(r, to: target), firstFact(matching: r, anyEvent: true) != nil, fitsGroup(r, target, &count, incidents, tracker) else { continue }
+                silenced |= compiled[r].eventMask
                 suppressor = suppressor ?? r
             }
         }
         matches.removeAll(keepingCapacity: true)
-        for r in compiledRules.indices where compiledRules[r].severity != nil {
-            guard applies(r, to: target), let fact = firstFact(matching: r, silenced: silenced), fitsGroup(r, target, &count) else { continue }
+        for r in compiled.indices where compiled[r].severity != nil {
+            guard applies(r, to: target), let fact = firstFact(matching: r, silenced: silenced), fitsGroup(r, target, &count, incidents, tracker) else { continue }
             matches.append((r, fact))
         }
         guard !matches.isEmpty else { return suppressor.map { .suppressed(rule: $0) } ?? .none }
         guard !matches.isEmpty else { return .none }
-        evaluationInhibited = hasInhibitions && dropInhibited(target)
+        lastInhibited = hasInhibitions && dropInhibited(target, incidents)
         var best: (rule: Int, severity: Severity, fact: Int)?
         for (r, fact) in matches {
-            var severity = compiledRules[r].severity!
-            if compiledRules[r].escalates {
-                let size = count ?? groupSize(of: target)
+            var severity = compiled[r].severity!
+            if compiled[r].escalates {
+                let size = count ?? tracker.groupSize(of: target, incidents: incidents)
                 count = size
                 severity = rules[r].severity(count: size)!
             }
@@ -72,9 +67,12 @@ extension AlertEngine {
     mutating func collectFacts(_ target: borrowing Target) {
         facts.removeAll(keepingCapacity: true)
         if let crossing = target.crossing {
-            facts.append(Fact(event: .cross, zone: zones.borderIndices[crossing.border], dwellSeconds: 0, crossing: Crossing(from: crossing.from, to: crossing.to)))
+            facts.append(
+                Fact(
+                    event: .cross, zone: zones.borderIndices[crossing.border], dwellSeconds: 0,
+                    crossing: AlertEngine.Crossing(from: crossing.from, to: crossing.to)))
         }
-        for (zone, streak) in target.zoneStreaks where streak.frames >= zones.zones[zone].inertiaFrames ?? settings.zoneInertiaFrames {
+        for (zone, streak) in target.zoneStreaks where streak.frames >= zones.zones[zone].inertiaFrames ?? transitions.zoneInertiaFrames {
             let seconds = Double(target.lastTs - streak.since) / 1_000
             facts.append(Fact(event: .enter, zone: zone, dwellSeconds: seconds))
             facts.append(Fact(event: .dwell, zone: zone, dwellSeconds: seconds))
@@ -96,27 +94,21 @@ extension AlertEngine {
 
     /// Removes from ``matches`` the rules whose kind is inhibited: by a matching rule, or by the
     /// kind of the target's open incident. Returns whether it removed any.
-    private mutating func dropInhibited(_ target: borrowing Target) -> Bool {
+    private mutating func dropInhibited(_ target: borrowing Target, _ incidents: borrowing IncidentBook) -> Bool {
         var inhibited: UInt64 = 0
         if let key = target.incident, let incident = incidents[key], incident.kindNumber >= 0 {
             for kind in kindInhibits[incident.kindNumber] { inhibited |= 1 << UInt64(kind & 63) }
         }
-        for (r, _) in matches where compiledRules[r].inhibitsAny {
-            for kind in ruleTables.inhibits[r] { inhibited |= 1 << UInt64(kind & 63) }
+        for (r, _) in matches where compiled[r].inhibitsAny {
+            for kind in tables.inhibits[r] { inhibited |= 1 << UInt64(kind & 63) }
         }
         guard inhibited != 0 else { return false }
         let before = matches.count
         matches.removeAll { match in
-            let kind = compiledRules[match.rule].kind
+            let kind = compiled[match.rule].kind
             return kind >= 0 && inhibited & (1 << UInt64(kind & 63)) != 0
         }
         return matches.count < before
-    }
-
-    /// The size of `target`'s group: its incident's count, or itself and the targets moving with it.
-    func groupSize(of target: borrowing Target) -> Int {
-        if let key = target.incident, let incident = incidents[key] { return incident.count }
-        return 1 + companions(of: target).count
     }
 
     @inline(__always)
@@ -129,19 +121,21 @@ extension AlertEngine {
     /// confidence, then cameras and schedule (a local time) only for rules that got that far.
     @inline(__always)
     private func applies(_ r: Int, to target: borrowing Target) -> Bool {
-        let rule = compiledRules[r]
+        let rule = compiled[r]
         return rule.isTargetRule && rule.matches(target.objectClass) && target.maxConf >= rule.minConf
-            && (!rule.hasCameras || ruleTables.matches(r, cameras: target.cameras))
-            && (!rule.hasSchedule || ruleTables.applies(r, at: target.lastTs, in: siteTime))
+            && (!rule.hasCameras || tables.matches(r, cameras: target.cameras))
+            && (!rule.hasSchedule || tables.applies(r, at: target.lastTs, in: siteTime))
     }
 
     /// Whether the target's group is large enough for rule `r`; counts it once, into `count`.
     @inline(__always)
-    private func fitsGroup(_ r: Int, _ target: borrowing Target, _ count: inout Int?) -> Bool {
-        guard compiledRules[r].minCount > 1 else { return true }
-        let size = count ?? groupSize(of: target)
+    private func fitsGroup(
+        _ r: Int, _ target: borrowing Target, _ count: inout Int?, _ incidents: borrowing IncidentBook, _ tracker: borrowing Tracker
+    ) -> Bool {
+        guard compiled[r].minCount > 1 else { return true }
+        let size = count ?? tracker.groupSize(of: target, incidents: incidents)
         count = size
-        return size >= compiledRules[r].minCount
+        return size >= compiled[r].minCount
     }
 
     /// The first fact (highest zone priority) rule `r` matches, leaving out the facts whose event
@@ -150,7 +144,7 @@ extension AlertEngine {
     /// a town is silenced by a town rule that names `cross`, though the crossing's fact is the
     /// border's).
     func firstFact(matching r: Int, silenced: UInt8 = 0, anyEvent: Bool = false) -> Int? {
-        let rule = compiledRules[r]
+        let rule = compiled[r]
         for i in facts.indices {
             let fact = facts[i]
             if !(anyEvent || rule.covers(fact.event)) || silenced & fact.event.bit != 0 { continue }
@@ -162,9 +156,21 @@ extension AlertEngine {
         return nil
     }
 
-    /// `SY->IQ`: the crossing's sides by the names of the border zone `zone`.
-    func directionName(_ crossing: Crossing, zone: Int) -> String? {
-        guard case .line(_, let names) = zones.zones[zone].shape else { return nil }
-        return "\(names.name(of: crossing.from))->\(names.name(of: crossing.to))"
+    /// The winning health rule for a camera event and its severity; `nil` when no alert rule
+    /// matches or a suppressing one does.
+    func healthRule(_ event: RuleEvent, cameras eventCameras: [Int32], zone: Int, ts: Int64, counters: inout EngineStats) -> (Int, Severity)? {
+        var best: (rule: Int, severity: Severity)?
+        for r in compiled.indices {
+            let rule = compiled[r]
+            guard rule.covers(event), tables.matches(r, cameras: eventCameras), tables.applies(r, at: ts, in: siteTime) else { continue }
+            if let id = rule.zone, id != zone { continue }
+            if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
+            guard let severity = rule.severity else {
+                counters.suppressed += 1
+                return nil
+            }
+            if best == nil || severity > best!.severity { best = (r, severity) }
+        }
+        return best.map { ($0.rule, $0.severity) }
     }
 }
