@@ -1,4 +1,4 @@
-/// Why the rules did or did not alert for a target: the slow, readable twin of ``evaluate(_:)``
+/// Why the rules did or did not alert for a target: the slow, readable twin of ``RuleBook/evaluate(_:incidents:tracker:)``
 /// for `vigil rules test`. It reads the engine's state and changes nothing.
 public struct RuleExplanation: Sendable, Equatable {
     /// How one rule fared.
