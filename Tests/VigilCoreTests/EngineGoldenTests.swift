@@ -16,16 +16,9 @@ import Testing
     static let rules = AlertEngineTests.rules + CameraHealthTests.rules
 
     static let frames: [FrameScript.Frame] = {
-        var straggler = IncidentGroupTests.walkers(1, start: 10)
-        straggler.fromM = -75
-        straggler.toM = 125
-        straggler.lat = 36.5 + 5 / 111_000.0
-        var west = IncidentGroupTests.walkers(1, lat: 36.52)
-        west.fromM = 140
-        west.toM = -60
-        let dweller = FrameScript.Actor(objectClass: .person, fromM: 300, toM: 320, lat: 36.49, start: 0, seconds: 150)
+        // EngineStateTests' scene, and a herd.
         let herd = FrameScript.Actor(objectClass: .animal, count: 3, fromM: -80, toM: 80, lat: 36.505, start: 20, seconds: 100)
-        var script = FrameScript(actors: [IncidentGroupTests.walkers(4), straggler, west, dweller, herd], until: 240)
+        var script = FrameScript(actors: EngineStateTests.actors + [herd], until: 240)
         script.skewMs = [0, 1_500]
         let t0 = AlertEngineTests.Harness().t0
         let silent = (t0 + 100_000)..<(t0 + 170_000 + 1_500)

@@ -74,10 +74,9 @@ extension AlertEngine {
 
     /// What an alerting verdict asks of an incident.
     struct Alerting {
-        var rule: Int
-        var kind: String
-        var severity: Severity
-        var zone: Int
+        /// The winning rule (an index into the rules), its kind and severity, the zone matched.
+        var rule: Int, kind: String, severity: Severity, zone: Int
+        /// For a crossing, the sides.
         var crossing: Crossing?
     }
 

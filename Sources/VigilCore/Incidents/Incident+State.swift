@@ -83,12 +83,7 @@ extension Incident {
 extension CoverageStretch {
     func encode(to w: inout StateWriter) {
         w.put(border)
-        w.put(fromKm)
-        w.put(toKm)
-        w.put(from.lat)
-        w.put(from.lon)
-        w.put(to.lat)
-        w.put(to.lon)
+        for value in [fromKm, toKm, from.lat, from.lon, to.lat, to.lon] { w.put(value) }
     }
 
     init(from r: inout StateReader) throws(StateError) {

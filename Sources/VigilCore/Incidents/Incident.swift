@@ -8,19 +8,13 @@
 /// its position is the centre of its live members, of its cameras, or the middle of its gap.
 struct Incident {
     let id: String
-    var kind: String
-    /// The kind's number in the engine's ``KindTable``, for inhibition.
-    var kindNumber: Int
-    var severity: Severity
-    /// The rule that set the kind and severity (an index into the engine's rules).
-    var rule: Int
-    var zone: Int
+    /// What the rules made of it: the kind, its number in the engine's ``KindTable`` (for
+    /// inhibition), the severity, the rule that set them (an index into the engine's rules), the zone.
+    var kind: String, kindNumber: Int, severity: Severity, rule: Int, zone: Int
     /// The sector of the camera that first saw the incident's first target, or of its first camera.
     let sector: String
-    var cameras: [Int32]
-    var firstTs: Int64
-    var lastTs: Int64
-    var position: GeoPoint
+    /// The cameras involved, the event times of its first and latest sighting, where it is.
+    var cameras: [Int32], firstTs: Int64, lastTs: Int64, position: GeoPoint
     /// What the incident is about.
     var subject: Subject
 

@@ -18,10 +18,9 @@ struct RuleBook {
     let hasInhibitions: Bool
     /// Whether any target rule suppresses.
     let hasSuppressions: Bool
-    let zones: ZoneSet
-    let transitions: ZoneTransitions
-    /// The site's time zone, for schedules.
-    let siteTime: SiteTime
+    /// What the facts are made of: the zones and the transitions (for the names of a
+    /// crossing's sides); the site's time zone, for schedules.
+    let zones: ZoneSet, transitions: ZoneTransitions, siteTime: SiteTime
 
     /// What is true of the target being evaluated, highest zone priority first.
     var facts: [Fact] = []
