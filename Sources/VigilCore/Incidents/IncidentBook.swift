@@ -69,9 +69,10 @@ struct IncidentBook {
         self = IncidentBook()
         self.nextKey = nextKey
         for aboutTargets in [true, false] {
-            for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try Incident(from: &r, aboutTargets: aboutTargets, engine: engine)) }) {
-                self[key] = incident
+            let entries = try r.array { r throws(StateError) in
+                (key: try r.uint64(), incident: try Incident(from: &r, aboutTargets: aboutTargets, engine: engine))
             }
+            for entry in entries { self[entry.key] = entry.incident }
         }
     }
 }
