@@ -10,11 +10,11 @@ extension AlertEngine {
     /// ``EngineSettings/idleAdvanceAfterMs`` of wall time and lately in event time; a camera whose
     /// correction changed has its targets' times moved with it.
     mutating func correctClocks(wallNowMs: Int64) {
-        guard clockOffsets.isDue(clock: eventClock) else { return }
+        guard eventTime.offsetsDue else { return }
         let sequencer = sequencer, reported = health.acceptedWallMs, idleMs = settings.idleAdvanceAfterMs
         var newestOfAll = Int64.min
         for camera in reported.indices { if let ts = sequencer.newestTs(camera: camera) { newestOfAll = max(newestOfAll, ts) } }
-        let changes = clockOffsets.sample(clock: eventClock, minMs: settings.clockCorrectionMinMs, maxMs: settings.maxFutureSkewMs) { camera in
+        let changes = eventTime.sampleOffsets(minMs: settings.clockCorrectionMinMs, maxMs: settings.maxFutureSkewMs) { camera in
             guard wallNowMs - reported[camera] <= idleMs, let ts = sequencer.newestTs(camera: camera), ts >= newestOfAll - Self.clockSampleRecentMs
             else { return nil }
             return ts

@@ -11,9 +11,9 @@
 /// Each part writes and reads its own pieces, in the journal's order (a daemon upgraded must
 /// resume the state the old one wrote): the configuration's fingerprint; the next serial
 /// (``Tracker``) and the next incident key (``IncidentBook``); event time, the last report and
-/// the last expiry (the engine's own); the cameras' health (``CameraHealth``); the targets
+/// the last expiry (``EventTime``); the cameras' health (``CameraHealth``); the targets
 /// (``Tracker``); the incidents about targets, then about cameras (``IncidentBook``); the open
-/// gaps (``CameraHealth``); the clock corrections (``ClockOffsets``).
+/// gaps (``CameraHealth``); the clock corrections (``EventTime``).
 ///
 /// Wall times move on by the time the daemon was down: its downtime is not the cameras'
 /// silence, so a camera is judged offline only after `offline_after_s` without reports since
@@ -49,14 +49,12 @@ extension AlertEngine {
         w.put(stateFingerprint)
         tracker.encodeSerial(to: &w)
         incidents.encodeKey(to: &w)
-        w.put(eventClock)
-        w.put(lastReportWallMs)
-        w.put(lastExpiryClock) { $0.put($1) }
+        eventTime.encodeState(to: &w)
         health.encodeState(to: &w)
         tracker.encodeTargets(to: &w)
         incidents.encodeIncidents(to: &w)
         health.encodeGaps(to: &w)
-        w.put(clockOffsets.correction) { $0.put($1) }
+        eventTime.encodeCorrections(to: &w)
     }
 
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
@@ -71,22 +69,12 @@ extension AlertEngine {
         let shift = max(0, wallNowMs - takenWallMs)
         try restored.tracker.restoreSerial(from: &r)
         try restored.incidents.restoreKey(from: &r)
-        restored.eventClock = try r.int64()
-        restored.lastReportWallMs = try r.int64() + shift
-        restored.lastExpiryClock = try r.optional { r throws(StateError) in try r.int64() }
+        try restored.eventTime.restoreState(from: &r, shift: shift)
         try restored.health.restoreState(from: &r, shift: shift)
         try restored.tracker.restoreTargets(from: &r, cameras: cameras, zones: zones)
         try restored.incidents.restoreIncidents(from: &r, engine: self)
         try restored.health.restoreGaps(from: &r)
-        // The cameras' clock corrections: a camera whose clock is 2 s behind is still corrected
-        // after a restart, so the targets restored in corrected time are re-found in it (the
-        // estimate takes a second or so to come back, and a person crossing meanwhile was
-        // counted twice: test_restart_crossing).
-        let corrections = try r.array { r throws(StateError) in try r.int64() }
-        guard corrections.count == cameras.count, corrections.allSatisfy({ abs($0) <= settings.maxFutureSkewMs }) else {
-            throw StateError("the state's clock corrections are not one per camera within ±\(settings.maxFutureSkewMs) ms")
-        }
-        restored.clockOffsets.restore(corrections)
+        try restored.eventTime.restoreCorrections(from: &r, maxMs: settings.maxFutureSkewMs)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
         for target in restored.tracker.targets.values {
             if let key = target.incident, restored.incidents[key]?.isAboutTargets != true {

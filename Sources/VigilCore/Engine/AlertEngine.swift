@@ -2,15 +2,16 @@
 ///
 /// A façade over parts that each own their state, in the order the data goes through them:
 /// the ``FrameSequencer`` drops duplicates and late frames and puts each camera's frames in
-/// order; the ``Tracker`` turns detections into targets (a camera track joins an existing target
+/// order; ``EventTime`` keeps the cameras' time (their clock offsets, the newest `ts`, when a
+/// report last came); the ``Tracker`` turns detections into targets (a camera track joins an existing target
 /// of a compatible class within the fusion gates, so overlapping cameras and re-acquired tracks
 /// make one target); ``ZoneTransitions`` turns each target's move into crossings (with
 /// hysteresis) and zone streaks; the ``RuleBook`` evaluates the rules; the ``IncidentBook`` holds
 /// the incidents the engine raises, updates and resolves by event time, one per target or group
 /// of targets moving together (`AlertEngine+Incidents.swift`) or about cameras;
-/// ``CameraHealth`` knows which cameras are alive (`AlertEngine+Health.swift`). The engine itself
-/// owns the order of frames and event time: the sequencer, the cameras' clock offsets, the
-/// newest event time, and when a report last came and expiry last ran.
+/// ``CameraHealth`` knows which cameras are alive (`AlertEngine+Health.swift`). The engine owns
+/// one of each and sequences them; of its own it holds only the frames the sequencer released
+/// and the counters.
 ///
 /// Not thread-safe: one engine is owned by one serial queue (the pipeline's processing queue).
 /// It does no I/O and reads no clock: the caller passes the wall time where it matters.
@@ -48,22 +49,18 @@ public struct AlertEngine: Sendable {
 
     // The parts, in the data's order.
     var sequencer: FrameSequencer
+    var eventTime: EventTime
     var tracker: Tracker
     let transitions: ZoneTransitions
     var ruleBook: RuleBook
     var incidents = IncidentBook()
     var health: CameraHealth
 
-    // Event time, the façade's own.
     /// Frames the sequencer released, waiting to be handled (reused).
     private var released: [FrameSequencer.Released] = []
-    /// Event time: the newest `ts` accepted from any camera, as corrected for its clock.
-    var eventClock: Int64 = .min
-    /// How far each camera's clock is off, and its correction (``ClockOffsets``).
-    var clockOffsets: ClockOffsets
-    /// Wall time at which a report was last accepted, for idle advance.
-    var lastReportWallMs: Int64 = 0
-    var lastExpiryClock: Int64?
+
+    /// How far each camera's clock is off, and its correction.
+    var clockOffsets: ClockOffsets { eventTime.offsets }
 
     /// Whether alerts about what `cameras` saw are exercises: the daemon runs as one, or one of
     /// the cameras' latest reports was marked `exercise`.
@@ -94,7 +91,7 @@ public struct AlertEngine: Sendable {
         sequencer = FrameSequencer(
             cameraCount: cameras.count, window: settings.dedupWindow, maxLatenessMs: settings.maxLatenessMs, maxFrameRate: settings.maxFrameRate)
         released.reserveCapacity(16)
-        clockOffsets = ClockOffsets(cameraCount: cameras.count)
+        eventTime = EventTime(cameraCount: cameras.count)
     }
 
     /// What happened to a frame report.
@@ -150,9 +147,8 @@ public struct AlertEngine: Sendable {
         }
         counters.framesAccepted += 1
         acceptedTs = report.ts
-        lastReportWallMs = wallNowMs
+        eventTime.accepted(ts: report.ts, camera: camera, wallNowMs: wallNowMs)
         health.accepted(camera: camera, wallNowMs: wallNowMs)
-        eventClock = max(eventClock, correctedTs(report.ts, camera: camera))
         processReleased(into: &alerts)
         return .accepted
     }
@@ -185,9 +181,7 @@ public struct AlertEngine: Sendable {
 
     /// `ts` of `camera` as the engine times it: corrected by the camera's clock offset.
     @inline(__always)
-    func correctedTs(_ ts: Int64, camera: Int) -> Int64 {
-        (ts - clockOffsets.correction[camera]).clamped(to: Self.timeRange)
-    }
+    func correctedTs(_ ts: Int64, camera: Int) -> Int64 { eventTime.corrected(ts, camera: camera) }
 
     /// One frame, in its camera's order: detections become targets, positions become events.
     private mutating func handle(_ report: FrameReport, camera: Int, into alerts: inout [AlertMessage]) {
@@ -231,17 +225,16 @@ public struct AlertEngine: Sendable {
     public mutating func expire(wallNowMs: Int64, into alerts: inout [AlertMessage]) {
         let wallNowMs = wallNowMs.clamped(to: Self.timeRange)
         checkHealth(wallNowMs: wallNowMs, into: &alerts)
-        guard eventClock != .min else { return }
+        guard eventTime.hasStarted else { return }
         sequencer.releaseOverdue(wallNowMs: wallNowMs, releasing: &released)
         processReleased(into: &alerts)
         if settings.clockCorrectionMinMs > 0 { correctClocks(wallNowMs: wallNowMs) }
-        let idle = wallNowMs - lastReportWallMs
-        let clock = idle > settings.idleAdvanceAfterMs ? eventClock + idle : eventClock
+        let idle = eventTime.idle(wallNowMs: wallNowMs)
+        let clock = idle > settings.idleAdvanceAfterMs ? eventTime.newest + idle : eventTime.newest
         tracker.dropResumed(before: clock)
         // Scanning every target is linear; doing it at most once a second of event time keeps it
         // off the per-message cost.
-        if let last = lastExpiryClock, clock >= last, clock - last < 1_000 { return }
-        lastExpiryClock = clock
+        guard eventTime.expiryDue(clock: clock) else { return }
         // Each target is judged by the event time of the cameras that see it, so a camera running
         // behind the others (drift, a backlog after an outage) does not have its targets resolved
         // early. A camera silent for `idleAdvanceAfterMs` no longer holds its targets back: they
@@ -261,7 +254,7 @@ public struct AlertEngine: Sendable {
     /// reports, the newest of all once it has been silent for `idleAdvanceAfterMs`.
     private func cameraTime(_ camera: Int, wallNowMs: Int64) -> Int64 {
         guard let newest = sequencer.newestTs(camera: camera), wallNowMs - health.acceptedWallMs[camera] <= settings.idleAdvanceAfterMs else {
-            return eventClock
+            return eventTime.newest
         }
         return correctedTs(newest, camera: camera)
     }
