@@ -1,13 +1,7 @@
-/// The targets in the engine's state: the next serial number at the state's head, then every
-/// target by serial (position, class votes, tracks, border sides, zone streaks, motion,
-/// incident). The grid and the track map are rebuilt from the targets.
+/// The targets in the engine's state, by serial (position, class votes, tracks, border sides,
+/// zone streaks, motion, incident); the grid and the track map are rebuilt from them. (The next
+/// serial number, at the state's head, is ``Tracker/encodeSerial(to:)``'s.)
 extension Tracker {
-    /// Writes the next serial number.
-    func encodeSerial(to w: inout StateWriter) { w.put(nextSerial) }
-
-    /// Reads what ``encodeSerial(to:)`` wrote.
-    mutating func restoreSerial(from r: inout StateReader) throws(StateError) { nextSerial = try r.uint64() }
-
     /// Writes the targets, by serial.
     func encodeTargets(to w: inout StateWriter) {
         w.put(targets.values.sorted { $0.serial < $1.serial }) { w, target in target.encode(to: &w) }
@@ -21,13 +15,6 @@ extension Tracker {
             try Target(from: &r, cameraCount: cameraCount, borderCount: borderCount, zoneCount: zoneCount)
         }
         replaceTargets(restored, cameras: cameras)
-    }
-
-    /// Lets every target be re-found under a new track (``target(for:camera:ts:choice:)``) within
-    /// `gapMs` of its last detection.
-    mutating func resumeAll(gapMs: Int64) {
-        resumed = targets.keys.sorted()
-        resumeGapMs = gapMs
     }
 }
 

@@ -7,8 +7,8 @@
 /// next serial number, and its counters (targets created, tracks fused).
 ///
 /// A target is taken out while the engine updates it (``take(_:)``, ``put(_:)``), so the other
-/// targets can be read beside it; fusion is in `Tracker+Fusion.swift`, the state in
-/// `Tracker+State.swift`.
+/// targets can be read beside it; fusion's gates are in `Tracker+Fusion.swift`, the targets'
+/// coding in `Tracker+State.swift`.
 struct Tracker {
     private(set) var targets: [UInt64: Target] = [:]
     /// Where the targets are, for fusion and groups.
@@ -17,12 +17,12 @@ struct Tracker {
     private(set) var trackTargets: [UInt64: UInt64] = [:]
     /// Targets resumed from a restart's state and not seen since, and how long (event time)
     /// after its last detection each may still be re-found (``resumedTarget(for:ts:)``).
-    var resumed: [UInt64] = []
-    var resumeGapMs: Int64 = 0
-    var nextSerial: UInt64 = 1
+    private var resumed: [UInt64] = []
+    private var resumeGapMs: Int64 = 0
+    private var nextSerial: UInt64 = 1
     /// Targets created; camera tracks joined to an existing target.
     private(set) var targetsCreated: UInt64 = 0
-    var tracksFused: UInt64 = 0
+    private(set) var tracksFused: UInt64 = 0
     let settings: EngineSettings
     /// Border lines, for each new target's sides.
     let borderCount: Int
@@ -176,10 +176,61 @@ struct Tracker {
         }
     }
 
-    // MARK: For Tracker+Fusion and Tracker+State
+    // MARK: Fusion
+
+    /// The target a detection belongs to: its track's target, or the existing target it fuses
+    /// with (`choice`, when the frame's new tracks were matched together; else the nearest), or a
+    /// re-found one, or a new one.
+    mutating func target(for detection: Detection, camera: Int, ts: Int64, choice: UInt64?? = nil) -> UInt64 {
+        if let serial = trackTargets[Self.trackKey(camera, detection.track)], targets[serial] != nil { return serial }
+        var best: (serial: UInt64, distance: Double)?
+        if let choice {
+            best = choice.map { ($0, 0) }
+        } else {
+            forEachFusable(detection, camera: camera, ts: ts) { serial, distance in
+                if distance < (best?.distance ?? .infinity) { best = (serial, distance) }
+            }
+        }
+        if best == nil && !resumed.isEmpty { best = resumedTarget(for: detection, ts: ts) }
+        let serial: UInt64
+        if let best {
+            serial = best.serial
+            tracksFused += 1
+        } else {
+            serial = create(at: detection.position, ts: ts)
+        }
+        attach(camera: camera, track: detection.track, ts: ts, to: serial)
+        return serial
+    }
+
+    /// A target resumed from the state of a restart that `detection` re-finds: the frames
+    /// between the state and the restart were lost, and the cameras' trackers may have moved on
+    /// to new track ids meanwhile (a reboot), so the fusion gates would take the same person for
+    /// a new one, on the far side of the line he crossed unseen. Within ``resumeGapMs`` of its
+    /// last detection, a resumed target of a compatible class is re-found where it would be by
+    /// now (its velocity, when known), give or take the fusion distance and 3 m/s of the gap.
+    private mutating func resumedTarget(for detection: Detection, ts: Int64) -> (serial: UInt64, distance: Double)? {
+        var best: (serial: UInt64, distance: Double)?
+        resumed.removeAll { serial in
+            guard let target = targets[serial] else { return true }
+            return target.lastTs + resumeGapMs < ts
+        }
+        for serial in resumed {
+            guard let target = targets[serial], ts >= target.lastTs - settings.fusionClockSkewMs, target.isCompatible(with: detection.objectClass)
+            else { continue }
+            let gapS = Double(max(ts - target.lastTs, 0)) / 1_000
+            var expected = target.position
+            if let velocity = target.motion.velocity {
+                expected = LocalPlane(origin: target.position).unproject(Vector2(x: velocity.east * gapS, y: velocity.north * gapS))
+            }
+            let distance = expected.distance(to: detection.position)
+            if distance <= settings.fusionDistanceM + 3 * gapS && distance < (best?.distance ?? .infinity) { best = (serial, distance) }
+        }
+        return best
+    }
 
     /// Creates a target at `detection`'s position, at `ts`.
-    mutating func create(at position: GeoPoint, ts: Int64) -> UInt64 {
+    private mutating func create(at position: GeoPoint, ts: Int64) -> UInt64 {
         let serial = nextSerial
         nextSerial += 1
         targetsCreated += 1
@@ -192,9 +243,24 @@ struct Tracker {
     }
 
     /// Feeds target `serial` with `camera`'s track `track`, seen at `ts`.
-    mutating func attach(camera: Int, track: UInt32, ts: Int64, to serial: UInt64) {
+    private mutating func attach(camera: Int, track: UInt32, ts: Int64, to serial: UInt64) {
         targets[serial]!.tracks.append((Int32(camera), track, ts))
         trackTargets[Self.trackKey(camera, track)] = serial
+    }
+
+    // MARK: State (the targets' coding: Tracker+State.swift)
+
+    /// Writes the next serial number.
+    func encodeSerial(to w: inout StateWriter) { w.put(nextSerial) }
+
+    /// Reads what ``encodeSerial(to:)`` wrote.
+    mutating func restoreSerial(from r: inout StateReader) throws(StateError) { nextSerial = try r.uint64() }
+
+    /// Lets every target be re-found under a new track (``target(for:camera:ts:choice:)``) within
+    /// `gapMs` of its last detection.
+    mutating func resumeAll(gapMs: Int64) {
+        resumed = targets.keys.sorted()
+        resumeGapMs = gapMs
     }
 
     /// Replaces every target with `restored`, rebuilding the grid and the track map.
