@@ -107,7 +107,7 @@ let package = Package(
         // The example alert messages the wire's and CAP's tests share.
         .target(name: "VigilWireFixtures", path: "Tests/VigilWireFixtures"),
         .testTarget(name: "VigilWireTests", dependencies: ["VigilWire", "VigilWireFixtures"]),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilCore"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire", "VigilWireFixtures"]),

@@ -2,7 +2,7 @@ import VigilCore
 
 /// The daemon's alert rules (`rules.yaml`) applied to what actors truly do, to decide which
 /// alert each true event should raise; the rule semantics are the engine's (`Rule`,
-/// `AlertEngine+Rules`), evaluated on the noise-free path instead of on detections.
+/// `RuleBook+Evaluation.swift`), evaluated on the noise-free path instead of on detections.
 ///
 /// **Facts.** An actor has a `cross` fact at the moment its path crosses the border, and, while
 /// it is inside a zone (a ``ZoneVisit``), an `enter` fact and a `dwell` fact of the seconds

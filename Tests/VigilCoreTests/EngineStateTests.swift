@@ -6,7 +6,7 @@ import Testing
 @Suite struct EngineStateTests {
     /// A group of four crossing, a straggler joining them, a lone walker the other way, and a
     /// dweller in the strip: groups, joins, crossings, zone streaks and dwell times all in the state.
-    static let frames: [FrameScript.Frame] = {
+    static let actors: [FrameScript.Actor] = {
         var straggler = IncidentGroupTests.walkers(1, start: 10)
         straggler.fromM = -75
         straggler.toM = 125
@@ -15,8 +15,9 @@ import Testing
         west.fromM = 140
         west.toM = -60
         let dweller = FrameScript.Actor(objectClass: .person, fromM: 300, toM: 320, lat: 36.49, start: 0, seconds: 150)
-        return FrameScript(actors: [IncidentGroupTests.walkers(4), straggler, west, dweller], until: 220).frames()
+        return [IncidentGroupTests.walkers(4), straggler, west, dweller]
     }()
+    static let frames = FrameScript(actors: actors, until: 220).frames()
 
     static func engine() -> AlertEngine {
         AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)

@@ -8,6 +8,13 @@
 /// each camera's next frame starts its run, as after a reboot) and the counters of `stats`.
 /// The grid and the track index are rebuilt from the targets.
 ///
+/// Each part writes and reads its own pieces, in the journal's order (a daemon upgraded must
+/// resume the state the old one wrote): the configuration's fingerprint; the next serial
+/// (``Tracker``) and the next incident key (``IncidentBook``); event time, the last report and
+/// the last expiry (``EventTime``); the cameras' health (``CameraHealth``); the targets
+/// (``Tracker``); the incidents about targets, then about cameras (``IncidentBook``); the open
+/// gaps (``CameraHealth``); the clock corrections (``EventTime``).
+///
 /// Wall times move on by the time the daemon was down: its downtime is not the cameras'
 /// silence, so a camera is judged offline only after `offline_after_s` without reports since
 /// the restart. Event time is the cameras': incidents whose targets went away meanwhile resolve
@@ -33,38 +40,21 @@ extension AlertEngine {
         for zone in zones.zones { mix("zone \(zone.id) \(zone.kind)") }
         for border in zones.borderIndices { mix("border \(border)") }
         for rule in rules { mix("rule \(rule.name) \(rule.kind ?? "-")") }
-        for kind in kinds.names { mix("kind \(kind)") }
+        for kind in ruleBook.kinds.names { mix("kind \(kind)") }
         return hash
     }
 
     /// Writes the engine's state (see the type's notes).
     public func encodeState(to w: inout StateWriter) {
         w.put(stateFingerprint)
-        w.put(nextSerial)
-        w.put(nextIncidentKey)
-        w.put(eventClock)
-        w.put(lastReportWallMs)
-        w.put(lastExpiryClock) { $0.put($1) }
-        w.put(startWallMs) { $0.put($1) }
-        w.put(lastHealthCheckMs)
-        w.put(cameraReportWallMs) { $0.put($1) }
-        w.put(health) { w, h in
-            w.put(h.heardWallMs) { $0.put($1) }
-            w.put(h.offline)
-            w.put(h.incident) { $0.put($1) }
-            w.put(h.exercise)
-        }
-        w.put(targets.values.sorted { $0.serial < $1.serial }) { w, target in target.encode(to: &w) }
-        w.put(incidents.sorted { $0.key < $1.key }) { w, entry in
-            w.put(entry.key)
-            entry.value.encode(to: &w)
-        }
-        w.put(healthIncidents.sorted { $0.key < $1.key }) { w, entry in
-            w.put(entry.key)
-            entry.value.encode(to: &w)
-        }
-        w.put(gapKeys) { $0.put($1) }
-        w.put(clockOffsets.correction) { $0.put($1) }
+        tracker.encodeSerial(to: &w)
+        incidents.encodeKey(to: &w)
+        eventTime.encodeState(to: &w)
+        health.encodeState(to: &w)
+        tracker.encodeTargets(to: &w)
+        incidents.encodeIncidents(to: &w)
+        health.encodeGaps(to: &w)
+        eventTime.encodeCorrections(to: &w)
     }
 
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
@@ -77,64 +67,31 @@ extension AlertEngine {
         }
         var restored = self
         let shift = max(0, wallNowMs - takenWallMs)
-        restored.nextSerial = try r.uint64()
-        restored.nextIncidentKey = try r.uint64()
-        restored.eventClock = try r.int64()
-        restored.lastReportWallMs = try r.int64() + shift
-        restored.lastExpiryClock = try r.optional { r throws(StateError) in try r.int64() }
-        restored.startWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
-        restored.lastHealthCheckMs = try r.int64()
-        let reportWall = try r.array { r throws(StateError) in try r.int64() }
-        guard reportWall.count == cameras.count else { throw StateError("the state has \(reportWall.count) cameras, the configuration \(cameras.count)") }
-        restored.cameraReportWallMs = reportWall.map { $0 == 0 ? 0 : $0 + shift }
-        let health = try r.array { r throws(StateError) in
-            var h = CameraHealth()
-            h.heardWallMs = try r.optional { r throws(StateError) in try r.int64() + shift }
-            h.offline = try r.bool()
-            h.incident = try r.optional { r throws(StateError) in try r.uint64() }
-            h.exercise = try r.bool()
-            return h
-        }
-        guard health.count == cameras.count else { throw StateError("the state has the health of \(health.count) cameras, the configuration \(cameras.count)") }
-        restored.health = health
-        let targets = try r.array { r throws(StateError) in try Target(from: &r, engine: self) }
-        restored.targets = [:]
-        restored.trackTargets = [:]
-        restored.grid = TargetGrid(distance: settings.fusionDistanceM, maxAbsLatitude: (cameras.cameras.map { abs($0.position.lat) }.max() ?? 60) + 1)
-        for var target in targets {
-            target.cell = restored.grid.cell(of: target.position)
-            restored.grid.insert(target.serial, at: target.cell)
-            for track in target.tracks { restored.trackTargets[Self.trackKey(Int(track.camera), track.track)] = target.serial }
-            restored.targets[target.serial] = target
-        }
-        restored.incidents = [:]
-        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try Incident(from: &r, engine: self)) }) {
-            restored.incidents[key] = incident
-        }
-        restored.healthIncidents = [:]
-        for (key, incident) in try r.array({ r throws(StateError) in (try r.uint64(), try HealthIncident(from: &r, engine: self)) }) {
-            restored.healthIncidents[key] = incident
-        }
-        restored.gapKeys = try r.array { r throws(StateError) in try r.uint64() }
-        // The cameras' clock corrections: a camera whose clock is 2 s behind is still corrected
-        // after a restart, so the targets restored in corrected time are re-found in it (the
-        // estimate takes a second or so to come back, and a person crossing meanwhile was
-        // counted twice: test_restart_crossing).
-        let corrections = try r.array { r throws(StateError) in try r.int64() }
-        guard corrections.count == cameras.count, corrections.allSatisfy({ abs($0) <= settings.maxFutureSkewMs }) else {
-            throw StateError("the state's clock corrections are not one per camera within ±\(settings.maxFutureSkewMs) ms")
-        }
-        restored.clockOffsets.restore(corrections)
+        try restored.tracker.restoreSerial(from: &r)
+        try restored.incidents.restoreKey(from: &r)
+        try restored.eventTime.restoreState(from: &r, shift: shift)
+        try restored.health.restoreState(from: &r, shift: shift)
+        try restored.tracker.restoreTargets(from: &r, cameras: cameras, zones: zones)
+        try restored.incidents.restoreIncidents(from: &r, engine: self)
+        try restored.health.restoreGaps(from: &r)
+        try restored.eventTime.restoreCorrections(from: &r, maxMs: settings.maxFutureSkewMs)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
-        for target in restored.targets.values {
-            if let key = target.incident, restored.incidents[key] == nil { throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold") }
+        for target in restored.tracker.targets.values {
+            if let key = target.incident, restored.incidents[key]?.isAboutTargets != true {
+                throw StateError("target \(target.serial) belongs to incident \(key), which the state does not hold")
+            }
         }
         // Every target may be re-found under a new track (`resumedTarget(for:ts:)`) within the
         // downtime, the state's age (a snapshot interval or so) and the fusion time.
-        restored.resumed = restored.targets.keys.sorted()
-        restored.resumeGapMs = shift + settings.fusionTimeMs + Self.resumeSlackMs
-        for h in restored.health { if let key = h.incident, restored.healthIncidents[key] == nil { throw StateError("a camera's offline incident \(key) is not among the health incidents") } }
-        for key in restored.gapKeys where restored.healthIncidents[key] == nil { throw StateError("gap \(key) is not among the health incidents") }
+        restored.tracker.resumeAll(gapMs: shift + settings.fusionTimeMs + Self.resumeSlackMs)
+        for camera in restored.health.indices {
+            if let key = restored.health[camera].incident, restored.incidents[key]?.isAboutTargets != false {
+                throw StateError("a camera's offline incident \(key) is not among the health incidents")
+            }
+        }
+        for key in restored.health.gapKeys where restored.incidents[key]?.isAboutTargets != false {
+            throw StateError("gap \(key) is not among the health incidents")
+        }
         self = restored
     }
 
@@ -147,192 +104,5 @@ extension AlertEngine {
     static func check(_ index: Int, below count: Int, _ what: String) throws(StateError) -> Int {
         guard index >= 0 && index < count else { throw StateError("\(what) \(index) is out of range (the configuration has \(count))") }
         return index
-    }
-}
-
-extension Target {
-    func encode(to w: inout StateWriter) {
-        w.put(serial)
-        w.put(position.lat)
-        w.put(position.lon)
-        w.put(firstTs)
-        w.put(lastTs)
-        w.put(classVotes.0)
-        w.put(classVotes.1)
-        w.put(classVotes.2)
-        w.put(classVotes.3)
-        w.put(maxConf)
-        w.put(cameras) { $0.put($1) }
-        w.put(tracks) { w, track in
-            w.put(track.camera)
-            w.put(track.track)
-            w.put(track.lastTs)
-        }
-        w.put(borderSides) { w, side in
-            w.put(side) { w, side in
-                w.put(side.side == .left)
-                w.put(side.at.lat)
-                w.put(side.at.lon)
-            }
-        }
-        w.put(crossing) { w, crossing in
-            w.put(crossing.border)
-            w.put(crossing.from == .left)
-            w.put(crossing.to == .left)
-        }
-        w.put(zoneStreaks.sorted { $0.key < $1.key }) { w, entry in
-            w.put(entry.key)
-            w.put(entry.value.frames)
-            w.put(entry.value.since)
-            w.put(entry.value.misses)
-        }
-        w.put(incident) { $0.put($1) }
-        w.put(wasSuppressed)
-        w.put(wasInhibited)
-        motion.encode(to: &w)
-        w.put(lastGroupCheckTs)
-    }
-
-    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
-        let serial = try r.uint64()
-        let position = GeoPoint(lat: try r.double(), lon: try r.double())
-        let firstTs = try r.int64(), lastTs = try r.int64()
-        let votes = (try r.double(), try r.double(), try r.double(), try r.double())
-        let maxConf = try r.double()
-        let cameraCount = engine.cameras.count
-        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
-        let tracks = try r.array { r throws(StateError) in
-            (camera: Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")), track: try r.uint32(), lastTs: try r.int64())
-        }
-        let borderSides = try r.array { r throws(StateError) in
-            try r.optional { r throws(StateError) in
-                (side: try r.bool() ? LineSide.left : LineSide.right, at: GeoPoint(lat: try r.double(), lon: try r.double()))
-            }
-        }
-        guard borderSides.count == engine.zones.borderIndices.count else {
-            throw StateError("target \(serial) has sides of \(borderSides.count) borders, the configuration \(engine.zones.borderIndices.count)")
-        }
-        self.init(
-            serial: serial, position: position, cell: 0, firstTs: firstTs, lastTs: lastTs, cameras: cameras, tracks: tracks,
-            borderSides: borderSides)
-        classVotes = votes
-        self.maxConf = maxConf
-        let borders = borderSides.count
-        crossing = try r.optional { r throws(StateError) in
-            (border: try AlertEngine.check(try r.int(), below: borders, "border"), from: try r.bool() ? LineSide.left : .right, to: try r.bool() ? LineSide.left : .right)
-        }
-        let zoneCount = engine.zones.zones.count
-        for (zone, streak) in try r.array({ r throws(StateError) in
-            (try AlertEngine.check(try r.int(), below: zoneCount, "zone"), (frames: try r.int(), since: try r.int64(), misses: try r.int()))
-        }) {
-            zoneStreaks[zone] = streak
-        }
-        incident = try r.optional { r throws(StateError) in try r.uint64() }
-        wasSuppressed = try r.bool()
-        wasInhibited = try r.bool()
-        motion = try Motion(from: &r)
-        lastGroupCheckTs = try r.int64()
-    }
-}
-
-extension Incident {
-    func encode(to w: inout StateWriter) {
-        w.put(id)
-        w.put(kind)
-        w.put(kindNumber)
-        w.put(severity.rawValue)
-        w.put(rule)
-        w.put(zone)
-        w.put(crossing) { w, crossing in
-            w.put(crossing.from == .left)
-            w.put(crossing.to == .left)
-        }
-        w.put(direction) { $0.put($1) }
-        w.put(sector)
-        w.put(objectClass.rawValue)
-        w.put(members) { $0.put($1) }
-        w.put(live)
-        w.put(cameras) { $0.put($1) }
-        w.put(firstTs)
-        w.put(lastTs)
-        w.put(position.lat)
-        w.put(position.lon)
-        w.put(lastEmittedPosition.lat)
-        w.put(lastEmittedPosition.lon)
-        w.put(lastEmittedTs)
-    }
-
-    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
-        let id = try r.string(), kind = try r.string()
-        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
-        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("incident \(id) has no known severity") }
-        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
-        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
-        let crossing = try r.optional { r throws(StateError) in
-            AlertEngine.Crossing(from: try r.bool() ? .left : .right, to: try r.bool() ? .left : .right)
-        }
-        let direction = try r.optional { r throws(StateError) in try r.string() }
-        let sector = try r.string()
-        guard let objectClass = ObjectClass(rawValue: try r.string()) else { throw StateError("incident \(id) has no known class") }
-        let members = try r.array { r throws(StateError) in try r.uint64() }
-        let live = try r.int()
-        let cameraCount = engine.cameras.count
-        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
-        self.init(
-            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, crossing: crossing, direction: direction,
-            sector: sector, objectClass: objectClass, members: members, live: live, cameras: cameras, firstTs: try r.int64(), lastTs: try r.int64(),
-            position: GeoPoint(lat: try r.double(), lon: try r.double()), lastEmittedPosition: GeoPoint(lat: try r.double(), lon: try r.double()),
-            lastEmittedTs: try r.int64())
-    }
-}
-
-extension HealthIncident {
-    func encode(to w: inout StateWriter) {
-        w.put(id)
-        w.put(kind)
-        w.put(kindNumber)
-        w.put(severity.rawValue)
-        w.put(rule)
-        w.put(zone)
-        w.put(sector)
-        w.put(cameras) { $0.put($1) }
-        w.put(firstTs)
-        w.put(lastTs)
-        w.put(position.lat)
-        w.put(position.lon)
-        w.put(stretch) { w, stretch in stretch.encode(to: &w) }
-    }
-
-    init(from r: inout StateReader, engine: AlertEngine) throws(StateError) {
-        let id = try r.string(), kind = try r.string()
-        let kindNumber = try AlertEngine.check(try r.int(), below: engine.kinds.names.count, "kind")
-        guard let severity = Severity(rawValue: try r.string()) else { throw StateError("health incident \(id) has no known severity") }
-        let rule = try AlertEngine.check(try r.int(), below: engine.rules.count, "rule")
-        let zone = try AlertEngine.check(try r.int(), below: engine.zones.zones.count, "zone")
-        let sector = try r.string()
-        let cameraCount = engine.cameras.count
-        let cameras = try r.array { r throws(StateError) in Int32(try AlertEngine.check(Int(try r.int32()), below: cameraCount, "camera")) }
-        self.init(
-            id: id, kind: kind, kindNumber: kindNumber, severity: severity, rule: rule, zone: zone, sector: sector, cameras: cameras,
-            firstTs: try r.int64(), lastTs: try r.int64(), position: GeoPoint(lat: try r.double(), lon: try r.double()),
-            stretch: try r.optional { r throws(StateError) in try CoverageStretch(from: &r) })
-    }
-}
-
-extension CoverageStretch {
-    func encode(to w: inout StateWriter) {
-        w.put(border)
-        w.put(fromKm)
-        w.put(toKm)
-        w.put(from.lat)
-        w.put(from.lon)
-        w.put(to.lat)
-        w.put(to.lon)
-    }
-
-    init(from r: inout StateReader) throws(StateError) {
-        self.init(
-            border: try r.int(), fromKm: try r.double(), toKm: try r.double(), from: GeoPoint(lat: try r.double(), lon: try r.double()),
-            to: GeoPoint(lat: try r.double(), lon: try r.double()))
     }
 }

@@ -32,42 +32,18 @@
 /// An incident's kind and severity are the highest any member's rules gave it; its position is
 /// the centre of its live members; its cameras, every camera that saw a member, in order of
 /// first sight; its class, the class of the member last updated (members share a class).
-struct Incident {
-    let id: String
-    var kind: String
-    /// The kind's number in the engine's ``KindTable``, for inhibition.
-    var kindNumber: Int
-    var severity: Severity
-    /// The rule that set the kind and severity (an index into the engine's rules).
-    var rule: Int
-    var zone: Int
-    /// The latest crossing's sides, and their names (`SY->IQ`).
-    var crossing: AlertEngine.Crossing?
-    var direction: String?
-    /// The sector of the camera that first saw the incident's first target.
-    let sector: String
-    var objectClass: ObjectClass
-    /// Every target involved, in order of joining: the `count`.
-    var members: [UInt64]
-    /// Members still alive and not split off.
-    var live: Int
-    var cameras: [Int32]
-    var firstTs: Int64
-    var lastTs: Int64
-    var position: GeoPoint
-    var lastEmittedPosition: GeoPoint
-    var lastEmittedTs: Int64
-}
-
+///
+/// This is the engine sequencing its parts: the targets are the ``Tracker``'s, the incidents
+/// the ``IncidentBook``'s, the verdicts the ``RuleBook``'s.
 extension AlertEngine {
-    /// Raises, joins, updates or leaves an incident after `target` (taken out of `targets`) moved.
+    /// Raises, joins, updates or leaves an incident after `target` (taken out of the tracker) moved.
     mutating func decide(_ target: inout Target, into alerts: inout [AlertMessage]) {
-        let verdict = evaluate(target)
+        let verdict = ruleBook.evaluate(target, incidents: incidents, tracker: tracker)
         if case .suppressed = verdict, !target.wasSuppressed {
             target.wasSuppressed = true
             counters.suppressed += 1
         }
-        if evaluationInhibited && !target.wasInhibited {
+        if ruleBook.lastInhibited && !target.wasInhibited {
             target.wasInhibited = true
             counters.inhibited += 1
         }
@@ -76,7 +52,7 @@ extension AlertEngine {
         if let key = target.incident, groupCheckDue, hasSplitOff(target, from: key) {
             target.incident = nil
             counters.groupSplits += 1
-            incidents[key]!.live -= 1
+            incidents[key]!.group.live -= 1
         }
         let alerting = self.alerting(verdict)
         guard let key = target.incident else {
@@ -86,7 +62,7 @@ extension AlertEngine {
                 case .wait: break
                 case .none: raise(&target, alerting, into: &alerts)
                 }
-            } else if case .none = verdict, groupCheckDue || target.motion.velocity == nil, !incidents.isEmpty,
+            } else if case .none = verdict, groupCheckDue || target.motion.velocity == nil, incidents.aboutTargets > 0,
                 case .join(let group) = groupFor(target)
             {
                 join(&target, group, nil, into: &alerts)
@@ -98,14 +74,13 @@ extension AlertEngine {
 
     /// What an alerting verdict asks of an incident.
     struct Alerting {
-        var rule: Int
-        var kind: String
-        var severity: Severity
-        var zone: Int
+        /// The winning rule (an index into the rules), its kind and severity, the zone matched.
+        var rule: Int, kind: String, severity: Severity, zone: Int
+        /// For a crossing, the sides.
         var crossing: Crossing?
     }
 
-    private func alerting(_ verdict: Verdict) -> Alerting? {
+    private func alerting(_ verdict: RuleBook.Verdict) -> Alerting? {
         guard case .alert(let rule, let severity, let zone, let crossing) = verdict, let kind = rules[rule].kind else { return nil }
         return Alerting(rule: rule, kind: kind, severity: severity, zone: zone, crossing: crossing)
     }
@@ -113,8 +88,8 @@ extension AlertEngine {
     /// Called when a member of incident `key` is forgotten: the incident resolves with its last.
     mutating func memberGone(_ key: UInt64, into alerts: inout [AlertMessage]) {
         guard var incident = incidents[key] else { return }
-        incident.live -= 1
-        guard incident.live <= 0 else {
+        incident.group.live -= 1
+        guard incident.group.live <= 0 else {
             incidents[key] = incident
             return
         }
@@ -127,30 +102,29 @@ extension AlertEngine {
 
     private mutating func raise(_ target: inout Target, _ alerting: Alerting, into alerts: inout [AlertMessage]) {
         let camera = cameras[Int(target.cameras[0])]
-        let key = nextIncidentKey
-        nextIncidentKey += 1
+        let key = incidents.newKey()
+        let group = Incident.TargetGroup(
+            crossing: alerting.crossing, direction: alerting.crossing.flatMap { ruleBook.directionName($0, zone: alerting.zone) },
+            objectClass: target.objectClass, members: [target.serial], live: 1, lastEmittedPosition: target.position,
+            lastEmittedTs: target.lastTs)
         var incident = Incident(
             id: Self.incidentID(camera: camera.id, serial: key, firstTs: target.firstTs),
-            kind: alerting.kind, kindNumber: compiledRules[alerting.rule].kind, severity: alerting.severity, rule: alerting.rule,
-            zone: alerting.zone, crossing: alerting.crossing,
-            direction: alerting.crossing.flatMap { directionName($0, zone: alerting.zone) },
-            sector: camera.sector, objectClass: target.objectClass, members: [target.serial], live: 1, cameras: target.cameras,
-            firstTs: target.firstTs, lastTs: target.lastTs, position: target.position, lastEmittedPosition: target.position,
-            lastEmittedTs: target.lastTs)
+            kind: alerting.kind, kindNumber: ruleBook.compiled[alerting.rule].kind, severity: alerting.severity, rule: alerting.rule,
+            zone: alerting.zone, sector: camera.sector, cameras: target.cameras, firstTs: target.firstTs, lastTs: target.lastTs,
+            position: target.position, subject: .targets(group))
         target.incident = key
         // Rule 1: everyone moving with it joins at once.
-        for companion in companions(of: target) {
-            guard var other = targets[companion] else { continue }
-            other.incident = key
-            targets[companion] = other
-            incident.members.append(companion)
-            incident.live += 1
+        for companion in tracker.companions(of: target) {
+            guard let other = tracker.targets[companion] else { continue }
+            tracker.setIncident(key, of: companion)
+            incident.group.members.append(companion)
+            incident.group.live += 1
             merge(other, into: &incident)
             counters.groupJoins += 1
         }
         escalate(&incident)
         incident.position = centre(of: incident, key: key, with: target)
-        incident.lastEmittedPosition = incident.position
+        incident.group.lastEmittedPosition = incident.position
         incidents[key] = incident
         alerts.append(message(.raised, incident))
         counters.raised += 1
@@ -158,7 +132,7 @@ extension AlertEngine {
 
     /// Raises the incident's severity to what its rule's escalation gives its count.
     private func escalate(_ incident: inout Incident) {
-        guard compiledRules[incident.rule].escalates, let severity = rules[incident.rule].severity(count: incident.members.count),
+        guard ruleBook.compiled[incident.rule].escalates, let severity = rules[incident.rule].severity(count: incident.group.members.count),
             severity > incident.severity
         else { return }
         incident.severity = severity
@@ -174,16 +148,16 @@ extension AlertEngine {
         guard var incident = incidents[key] else { return }
         defer { incidents[key] = incident }
         merge(target, into: &incident)
-        incident.objectClass = target.objectClass
+        incident.group.objectClass = target.objectClass
         var news = joined
         if joined { escalate(&incident) }
         if let alerting {
             // Kind and severity rise, never fall; a new crossing direction is news too, and so is
             // a new zone at the same severity.
-            let turned = alerting.crossing != nil && alerting.crossing != incident.crossing && alerting.zone == incident.zone
+            let turned = alerting.crossing != nil && alerting.crossing != incident.group.crossing && alerting.zone == incident.zone
             if alerting.severity > incident.severity {
                 incident.kind = alerting.kind
-                incident.kindNumber = compiledRules[alerting.rule].kind
+                incident.kindNumber = ruleBook.compiled[alerting.rule].kind
                 incident.severity = alerting.severity
                 incident.rule = alerting.rule
                 incident.zone = alerting.zone
@@ -194,17 +168,17 @@ extension AlertEngine {
                 news = true
             }
             if let crossing = alerting.crossing, turned || news {
-                incident.crossing = crossing
-                incident.direction = directionName(crossing, zone: alerting.zone)
+                incident.group.crossing = crossing
+                incident.group.direction = ruleBook.directionName(crossing, zone: alerting.zone)
                 news = news || turned
             }
         }
-        let moved = incident.lastTs - incident.lastEmittedTs >= compiledRules[incident.rule].repeatIntervalMs
+        let moved = incident.lastTs - incident.group.lastEmittedTs >= ruleBook.compiled[incident.rule].repeatIntervalMs
         guard news || moved else { return }
         incident.position = centre(of: incident, key: key, with: target)
-        if !news && incident.lastEmittedPosition.distance(to: incident.position) < settings.positionUpdateMinMoveM { return }
-        incident.lastEmittedPosition = incident.position
-        incident.lastEmittedTs = incident.lastTs
+        if !news && incident.group.lastEmittedPosition.distance(to: incident.position) < settings.positionUpdateMinMoveM { return }
+        incident.group.lastEmittedPosition = incident.position
+        incident.group.lastEmittedTs = incident.lastTs
         alerts.append(message(.updated, incident))
         counters.updated += 1
     }
@@ -216,25 +190,6 @@ extension AlertEngine {
     }
 
     // MARK: Groups
-
-    /// Whether `other` moves with `target` (rule: near, compatible class, same velocity).
-    private func movesTogether(_ target: Target, _ other: Target) -> Bool {
-        target.isCompatible(with: other.objectClass) && other.isCompatible(with: target.objectClass)
-            && target.position.distance(to: other.position) <= settings.groupRadiusM
-            && target.motion.movesWith(other.motion, tolerance: settings.groupVelocityToleranceMps)
-    }
-
-    /// Targets in no incident that move with `target` (rule 1), in order of serial.
-    func companions(of target: Target) -> [UInt64] {
-        var found: [UInt64] = []
-        grid.forEachNear(target.position) { serial in
-            // A target suppressed for some events (a resident's presence in town) still moves
-            // with the others: it joins their crossing (an animal never does: its class).
-            guard let other = targets[serial], other.incident == nil, movesTogether(target, other) else { return }
-            found.append(serial)
-        }
-        return found.sorted()
-    }
 
     /// What a target in no incident does about the groups near it (rules 2 and 2a).
     enum GroupDecision {
@@ -257,8 +212,8 @@ extension AlertEngine {
     /// class (rule 2a), whatever its velocity.
     private func nearestIncidentMember(_ target: Target) -> UInt64? {
         var best: (key: UInt64, distance: Double)?
-        grid.forEachNear(target.position) { serial in
-            guard let other = targets[serial], let key = other.incident, target.isCompatible(with: other.objectClass),
+        tracker.forEachNear(target.position) { other in
+            guard let key = other.incident, target.isCompatible(with: other.objectClass),
                 other.isCompatible(with: target.objectClass)
             else { return }
             let distance = target.position.distance(to: other.position)
@@ -271,8 +226,8 @@ extension AlertEngine {
     /// The open incident `target` should join (rule 2): that of the nearest live member moving with it.
     private func groupToJoin(_ target: Target) -> UInt64? {
         var best: (key: UInt64, distance: Double)?
-        grid.forEachNear(target.position) { serial in
-            guard let other = targets[serial], let key = other.incident, movesTogether(target, other) else { return }
+        tracker.forEachNear(target.position) { other in
+            guard let key = other.incident, tracker.movesTogether(target, other) else { return }
             let distance = target.position.distance(to: other.position)
             if distance < best?.distance ?? .infinity || (distance == best?.distance && key < best!.key) { best = (key, distance) }
         }
@@ -282,17 +237,17 @@ extension AlertEngine {
     /// Rule 2: `target` joins incident `key`; its joining is news.
     private mutating func join(_ target: inout Target, _ key: UInt64, _ alerting: Alerting?, into alerts: inout [AlertMessage]) {
         target.incident = key
-        incidents[key]!.live += 1
-        if !incidents[key]!.members.contains(target.serial) { incidents[key]!.members.append(target.serial) }
+        incidents[key]!.group.live += 1
+        if !incidents[key]!.group.members.contains(target.serial) { incidents[key]!.group.members.append(target.serial) }
         counters.groupJoins += 1
         apply(alerting, from: target, to: key, into: &alerts, joined: true)
     }
 
     /// Rule 4: whether `target` is farther than the split distance from every other live member.
     private func hasSplitOff(_ target: Target, from key: UInt64) -> Bool {
-        guard let incident = incidents[key], incident.live >= 2 else { return false }
-        for member in incident.members where member != target.serial {
-            if let other = targets[member], other.incident == key,
+        guard let incident = incidents[key], incident.group.live >= 2 else { return false }
+        for member in incident.group.members where member != target.serial {
+            if let other = tracker.targets[member], other.incident == key,
                 other.position.distance(to: target.position) <= settings.groupSplitM
             {
                 return false
@@ -301,17 +256,17 @@ extension AlertEngine {
         return true
     }
 
-    /// The centre of the incident's live members (`target` is one of them, taken out of `targets`).
+    /// The centre of the incident's live members (`target` is one of them, taken out of the tracker).
     private func centre(of incident: Incident, key: UInt64, with target: Target) -> GeoPoint {
-        guard incident.live > 1 else { return target.position }
+        guard incident.group.live > 1 else { return target.position }
         var lat = 0.0, lon = 0.0, n = 0.0
-        for member in incident.members {
+        for member in incident.group.members {
             let point: GeoPoint
             if member == target.serial {
                 guard target.incident == key else { continue }
                 point = target.position
             } else {
-                guard let other = targets[member], other.incident == key else { continue }
+                guard let other = tracker.targets[member], other.incident == key else { continue }
                 point = other.position
             }
             lat += point.lat
@@ -319,33 +274,5 @@ extension AlertEngine {
             n += 1
         }
         return n > 0 ? GeoPoint(lat: lat / n, lon: lon / n) : target.position
-    }
-
-    // MARK: Messages
-
-    private func message(_ state: AlertMessage.State, _ incident: Incident) -> AlertMessage {
-        AlertMessage(
-            id: incident.id, state: state, kind: incident.kind, severity: incident.severity,
-            objectClass: incident.objectClass, count: incident.members.count, sector: incident.sector, zone: zones.zones[incident.zone].id,
-            lat: incident.position.lat, lon: incident.position.lon, direction: incident.direction,
-            cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs, lastTs: incident.lastTs,
-            rule: rules[incident.rule].name, exercise: isExercise(incident.cameras))
-    }
-
-    /// `al-` and 12 hex digits of an FNV-1a hash of the first camera, the incident's serial number
-    /// and its first event time: stable for the same input, distinct across incidents.
-    static func incidentID(camera: String, serial: UInt64, firstTs: Int64) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        for byte in camera.utf8 { mix(byte) }
-        for shift in stride(from: 0, to: 64, by: 8) {
-            mix(UInt8(truncatingIfNeeded: serial >> UInt64(shift)))
-            mix(UInt8(truncatingIfNeeded: UInt64(bitPattern: firstTs) >> UInt64(shift)))
-        }
-        let hex = String(hash & 0xFFFF_FFFF_FFFF, radix: 16)
-        return "al-" + String(repeating: "0", count: 12 - hex.count) + hex
     }
 }

@@ -28,48 +28,25 @@
 /// its cameras; a gap's has the number of cameras that would cover it (every one it has
 /// involved so far: a gap that narrows keeps its count), the middle of the stretch, and the
 /// stretch itself as it is now (`stretch` in the alert).
-struct HealthIncident {
-    let id: String
-    let kind: String
-    let kindNumber: Int
-    let severity: Severity
-    let rule: Int
-    let zone: Int
-    let sector: String
-    var cameras: [Int32]
-    let firstTs: Int64
-    var lastTs: Int64
-    var position: GeoPoint
-    var stretch: CoverageStretch?
-}
-
-/// Per camera, what health needs: when it was last heard (wall time), whether it is offline
-/// now, its open `camera_offline` incident, and whether its latest report was marked
-/// `exercise` (simulated, or a drill).
-struct CameraHealth {
-    var heardWallMs: Int64?
-    var offline = false
-    var incident: UInt64?
-    var exercise = false
-}
-
+///
+/// This is the engine sequencing its parts: whether each camera is alive is the
+/// ``CameraHealth``'s, the incidents the ``IncidentBook``'s (about cameras), the verdicts the
+/// rules'.
 extension AlertEngine {
     /// Notes that camera `camera` was heard at `wallNowMs` with a frame of event time `ts`; a
     /// camera that was offline is back.
     mutating func heard(camera: Int, wallNowMs: Int64, ts: Int64, into alerts: inout [AlertMessage]) {
-        health[camera].heardWallMs = wallNowMs
-        guard health[camera].offline else { return }
-        health[camera].offline = false
+        let (wasOffline, incident) = health.heard(camera: camera, wallNowMs: wallNowMs)
+        guard wasOffline else { return }
         counters.camerasReturned += 1
-        if let key = health[camera].incident {
-            health[camera].incident = nil
+        if let key = incident {
             // Resolved with the last of its cameras back.
-            if var incident = healthIncidents[key] {
+            if var incident = incidents[key] {
                 incident.lastTs = max(incident.lastTs, ts)
                 if incident.cameras.contains(where: { health[Int($0)].incident == key }) {
-                    healthIncidents[key] = incident
+                    incidents[key] = incident
                 } else {
-                    healthIncidents[key] = nil
+                    incidents[key] = nil
                     alerts.append(message(.resolved, incident))
                     counters.resolved += 1
                 }
@@ -80,20 +57,20 @@ extension AlertEngine {
 
     /// Finds the cameras that have gone silent for the offline timeout; called from ``expire``.
     mutating func checkHealth(wallNowMs: Int64, into alerts: inout [AlertMessage]) {
-        if startWallMs == nil { startWallMs = wallNowMs }
+        health.start(wallNowMs: wallNowMs)
         let offlineBefore = counters.camerasOffline
         // expire runs after every batch; a look at every camera a quarter of a second is plenty.
-        guard !zones.zones.isEmpty, wallNowMs - lastHealthCheckMs >= 250 || wallNowMs < lastHealthCheckMs else { return }
-        lastHealthCheckMs = wallNowMs
+        guard !zones.zones.isEmpty, health.checkDue(wallNowMs: wallNowMs) else { return }
         // The cameras found silent now, with the rule that alerts on each; grouped below.
         var silent: [(camera: Int, rule: Int, severity: Severity, zone: Int, since: Int64)] = []
         for camera in health.indices where !health[camera].offline {
-            let since = health[camera].heardWallMs ?? startWallMs!
+            let since = health.silentSince(camera: camera)
             guard wallNowMs - since >= settings.offlineAfterMs else { continue }
-            health[camera].offline = true
+            health.goneOffline(camera: camera)
             counters.camerasOffline += 1
             let zone = coverage.borderZone(of: camera) ?? zones.borderIndices.first ?? 0
-            guard let (rule, severity) = healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera)) else { continue }
+            guard let (rule, severity) = ruleBook.healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera), counters: &counters)
+            else { continue }
             silent.append((camera, rule, severity, zone, since))
         }
         let changed = counters.camerasOffline != offlineBefore
@@ -102,19 +79,19 @@ extension AlertEngine {
         var raisedNow: [UInt64] = []
         for found in silent.sorted(by: { ($0.since, $0.camera) < ($1.since, $1.camera) }) {
             let camera = found.camera
-            let near = healthIncidents.keys.sorted().first { key in
-                guard settings.offlineGroupWindowMs > 0, let incident = healthIncidents[key], incident.stretch == nil, incident.rule == found.rule,
-                    incident.severity == found.severity, let since = silentSince(of: incident)
+            let near = incidents.cameraKeys.first { key in
+                guard settings.offlineGroupWindowMs > 0, let incident = incidents[key], incident.stretch == nil, incident.rule == found.rule,
+                    incident.severity == found.severity, let since = health.silentSince(of: incident.cameras)
                 else { return false }
                 return abs(found.since - since) <= settings.offlineGroupWindowMs
             }
             if let key = near {
-                var incident = healthIncidents[key]!
+                var incident = incidents[key]!
                 incident.cameras.append(Int32(camera))
                 incident.lastTs = max(incident.lastTs, lastHeardTs(of: camera))
                 incident.position = centre(of: incident.cameras)
-                healthIncidents[key] = incident
-                health[camera].incident = key
+                incidents[key] = incident
+                health.setIncident(key, camera: camera)
                 if !raisedNow.contains(key) {
                     alerts.append(message(.updated, incident))
                     counters.updated += 1
@@ -122,32 +99,20 @@ extension AlertEngine {
                 continue
             }
             let ts = lastHeardTs(of: camera)
-            let key = nextIncidentKey
-            nextIncidentKey += 1
-            healthIncidents[key] = HealthIncident(
+            let key = incidents.newKey()
+            incidents[key] = Incident(
                 id: Self.incidentID(camera: cameras[camera].id, serial: key, firstTs: ts), kind: rules[found.rule].kind!,
-                kindNumber: compiledRules[found.rule].kind, severity: found.severity, rule: found.rule, zone: found.zone,
+                kindNumber: ruleBook.compiled[found.rule].kind, severity: found.severity, rule: found.rule, zone: found.zone,
                 sector: cameras[camera].sector, cameras: [Int32(camera)], firstTs: ts, lastTs: ts, position: cameras[camera].position,
-                stretch: nil)
-            health[camera].incident = key
+                subject: .cameras(stretch: nil))
+            health.setIncident(key, camera: camera)
             raisedNow.append(key)
         }
         for key in raisedNow {
-            alerts.append(message(.raised, healthIncidents[key]!))
+            alerts.append(message(.raised, incidents[key]!))
             counters.raised += 1
         }
         if changed { updateGaps(ts: nil, into: &alerts) }
-    }
-
-    /// When the silence of an offline incident's cameras began (wall time): the earliest last
-    /// report of those still offline in it; `nil` for a gap, or once all are back.
-    private func silentSince(of incident: HealthIncident) -> Int64? {
-        var earliest: Int64?
-        for camera in incident.cameras where health[Int(camera)].offline {
-            let since = health[Int(camera)].heardWallMs ?? startWallMs ?? 0
-            earliest = min(earliest ?? since, since)
-        }
-        return earliest
     }
 
     /// The centre of `cameraIndices`' positions.
@@ -158,14 +123,14 @@ extension AlertEngine {
 
     /// The event time of the last frame heard from `camera`; the engine's start for a camera never heard.
     func lastHeardTs(of camera: Int) -> Int64 {
-        sequencer.newestTs(camera: camera) ?? startWallMs ?? 0
+        sequencer.newestTs(camera: camera) ?? health.startWallMs ?? 0
     }
 
     /// Raises, updates and resolves the gap incidents for the live cameras now. `ts` is the
     /// event time of the frame that brought a camera back (`nil` when a camera went offline).
     private mutating func updateGaps(ts: Int64?, into alerts: inout [AlertMessage]) {
         let gaps = coverage.gaps(live: { !health[$0].offline }, minLengthM: settings.coverageGapMinM)
-        var unmatched = gapKeys
+        var unmatched = health.gapKeys
         var keys: [UInt64] = []
         for gap in gaps {
             let gapCameras = gap.cameras.map(Int32.init)
@@ -173,77 +138,58 @@ extension AlertEngine {
             // The open gap incident on the same line that overlaps this gap the most.
             var best: (index: Int, overlap: Double)?
             for (index, key) in unmatched.enumerated() {
-                guard let stretch = healthIncidents[key]?.stretch, stretch.border == gap.stretch.border else { continue }
+                guard let stretch = incidents[key]?.stretch, stretch.border == gap.stretch.border else { continue }
                 let overlap = min(stretch.toKm, gap.stretch.toKm) - max(stretch.fromKm, gap.stretch.fromKm)
                 if overlap > 0 && overlap > (best?.overlap ?? 0) { best = (index, overlap) }
             }
             if let best {
                 let key = unmatched.remove(at: best.index)
                 keys.append(key)
-                var incident = healthIncidents[key]!
+                var incident = incidents[key]!
                 // The stretch is the gap as it is now; the cameras, every one it has involved so
                 // far (as for targets, `count` never falls: a gap that narrows as cameras return
                 // keeps them listed).
                 let joining = gapCameras.filter { !incident.cameras.contains($0) }
                 guard incident.stretch != gap.stretch || !joining.isEmpty else { continue }
-                incident.stretch = gap.stretch
+                incident.subject = .cameras(stretch: gap.stretch)
                 incident.cameras += joining
                 incident.position = Self.middle(of: gap.stretch, zones: zones)
                 incident.lastTs = max(incident.lastTs, ts ?? opened)
-                healthIncidents[key] = incident
+                incidents[key] = incident
                 alerts.append(message(.updated, incident))
                 counters.updated += 1
                 continue
             }
-            guard let (rule, severity) = healthRule(.coverageGap, cameras: gapCameras, zone: gap.stretch.border, ts: opened),
+            guard let (rule, severity) = ruleBook.healthRule(.coverageGap, cameras: gapCameras, zone: gap.stretch.border, ts: opened, counters: &counters),
                 !gapInhibited(rule: rule, cameras: gapCameras)
             else { continue }
-            let key = nextIncidentKey
-            nextIncidentKey += 1
+            let key = incidents.newKey()
             let first = cameras[Int(gapCameras.first ?? 0)]
-            let incident = HealthIncident(
-                id: Self.incidentID(camera: first.id, serial: key, firstTs: opened), kind: rules[rule].kind!, kindNumber: compiledRules[rule].kind,
+            let incident = Incident(
+                id: Self.incidentID(camera: first.id, serial: key, firstTs: opened), kind: rules[rule].kind!, kindNumber: ruleBook.compiled[rule].kind,
                 severity: severity, rule: rule, zone: gap.stretch.border, sector: first.sector, cameras: gapCameras, firstTs: opened,
-                lastTs: opened, position: Self.middle(of: gap.stretch, zones: zones), stretch: gap.stretch)
-            healthIncidents[key] = incident
+                lastTs: opened, position: Self.middle(of: gap.stretch, zones: zones), subject: .cameras(stretch: gap.stretch))
+            incidents[key] = incident
             keys.append(key)
             alerts.append(message(.raised, incident))
             counters.raised += 1
         }
         for key in unmatched {
-            guard var incident = healthIncidents.removeValue(forKey: key) else { continue }
+            guard var incident = incidents.close(key) else { continue }
             incident.lastTs = max(incident.lastTs, ts ?? incident.lastTs)
             alerts.append(message(.resolved, incident))
             counters.resolved += 1
         }
-        gapKeys = keys
-    }
-
-    /// The winning health rule for a camera event and its severity; `nil` when no alert rule
-    /// matches or a suppressing one does.
-    private mutating func healthRule(_ event: RuleEvent, cameras eventCameras: [Int32], zone: Int, ts: Int64) -> (Int, Severity)? {
-        var best: (rule: Int, severity: Severity)?
-        for r in compiledRules.indices {
-            let rule = compiledRules[r]
-            guard rule.covers(event), ruleTables.matches(r, cameras: eventCameras), ruleTables.applies(r, at: ts, in: siteTime) else { continue }
-            if let id = rule.zone, id != zone { continue }
-            if let kind = rule.zoneKind, kind != zones.zones[zone].kind { continue }
-            guard let severity = rule.severity else {
-                counters.suppressed += 1
-                return nil
-            }
-            if best == nil || severity > best!.severity { best = (r, severity) }
-        }
-        return best.map { ($0.rule, $0.severity) }
+        health.setGapKeys(keys)
     }
 
     /// Whether every camera of a gap has an open incident whose kind inhibits the gap rule's kind.
     private mutating func gapInhibited(rule: Int, cameras gapCameras: [Int32]) -> Bool {
-        let kind = compiledRules[rule].kind
-        guard hasInhibitions, kind >= 0, !gapCameras.isEmpty else { return false }
+        let kind = ruleBook.compiled[rule].kind
+        guard ruleBook.hasInhibitions, kind >= 0, !gapCameras.isEmpty else { return false }
         let inhibited = gapCameras.allSatisfy { camera in
-            guard let key = health[Int(camera)].incident, let incident = healthIncidents[key], incident.kindNumber >= 0 else { return false }
-            return kindInhibits[incident.kindNumber].contains(kind)
+            guard let key = health[Int(camera)].incident, let incident = incidents[key] else { return false }
+            return ruleBook.inhibits(incident.kindNumber, kind)
         }
         if inhibited { counters.inhibited += 1 }
         return inhibited
@@ -253,15 +199,5 @@ extension AlertEngine {
     private static func middle(of stretch: CoverageStretch, zones: ZoneSet) -> GeoPoint {
         guard case .line(let line, _) = zones.zones[stretch.border].shape else { return stretch.from }
         return line.point(along: (stretch.fromKm + stretch.toKm) / 2 * 1_000)
-    }
-
-    func message(_ state: AlertMessage.State, _ incident: HealthIncident) -> AlertMessage {
-        AlertMessage(
-            id: incident.id, state: state, kind: incident.kind, severity: incident.severity, objectClass: .unknown,
-            count: incident.cameras.count, sector: incident.sector, zone: zones.zones[incident.zone].id, lat: incident.position.lat,
-            lon: incident.position.lon, direction: nil, cameras: incident.cameras.map { cameras[Int($0)].id }, firstTs: incident.firstTs,
-            lastTs: incident.lastTs, rule: rules[incident.rule].name,
-            stretch: incident.stretch,
-            exercise: isExercise(incident.cameras))
     }
 }

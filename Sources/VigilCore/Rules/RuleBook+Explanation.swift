@@ -1,61 +1,10 @@
-/// Why the rules did or did not alert for a target: the slow, readable twin of ``evaluate(_:)``
-/// for `vigil rules test`. It reads the engine's state and changes nothing.
-public struct RuleExplanation: Sendable, Equatable {
-    /// How one rule fared.
-    public struct Outcome: Sendable, Equatable {
-        /// The rule's name.
-        public var rule: String
-        /// Whether every matcher matched.
-        public var matched: Bool
-        /// What matched, or the first matcher that did not and why.
-        public var reason: String
-    }
-
-    /// Event time of the target's latest detection.
-    public var ts: Int64
-    /// What the target is: class, best confidence, group size, cameras.
-    public var target: String
-    /// What is true of it that rules can match (`cross iq-sy-border SY->IQ`, `dwell iq-sy-strip 12.0 s`).
-    public var facts: [String]
-    /// Each rule in order.
-    public var outcomes: [Outcome]
-    /// The decision: the rule that alerts, the rule that suppresses, or none.
-    public var verdict: String
-
-    /// The explanation as lines for a terminal.
-    public var lines: [String] {
-        ["target: \(target)", "facts: \(facts.isEmpty ? "none" : facts.joined(separator: "; "))"]
-            + outcomes.map { "  \($0.matched ? "+" : "-") \($0.rule): \($0.reason)" } + ["verdict: \(verdict)"]
-    }
-}
-
-extension AlertEngine {
-    /// Why the rules alert or not for the target that camera `camera` (an id) tracks as
-    /// `track` now; `nil` when no live target has that track.
-    public func explain(camera: String, track: UInt32) -> RuleExplanation? {
-        guard let index = cameras.index(of: camera), let serial = targetSerial(camera: index, track: track),
-            let target = targets[serial]
-        else { return nil }
-        var scratch = self
-        return scratch.explain(target)
-    }
-
-    /// Why the rules gave incident `id` its kind: the explanation for each of its live members.
-    public func explain(incident id: String) -> [RuleExplanation] {
-        guard let key = incidents.first(where: { $0.value.id == id })?.key, let incident = incidents[key] else { return [] }
-        var scratch = self
-        return incident.members.compactMap { serial in
-            guard let target = targets[serial], target.incident == key else { return nil }
-            return scratch.explain(target)
-        }
-    }
-
-    /// Explains `target`; mutating only because it fills the engine's scratch list of facts
-    /// (the public entry points work on a copy of the engine).
-    private mutating func explain(_ target: Target) -> RuleExplanation {
+/// Why the rules did or did not alert for a target, rule by rule.
+extension RuleBook {
+    /// Explains `target`, of a group of `size`, in `incident` if it is in one; mutating only
+    /// because it fills the scratch list of facts (the engine's entry points work on a copy).
+    mutating func explain(_ target: Target, size: Int, incident: Incident?, cameras: CameraRegistry) -> RuleExplanation {
         collectFacts(target)
         let facts = self.facts
-        let size = groupSize(of: target)
         let objectClass = target.objectClass
         let local = siteTime.local(target.lastTs)
         let clock = "\(local.minute / 60 < 10 ? "0" : "")\(local.minute / 60):\(local.minute % 60 < 10 ? "0" : "")\(local.minute % 60)"
@@ -64,28 +13,28 @@ extension AlertEngine {
         var matched: [(rule: Int, fact: Fact)] = []
         /// Why rule `r`'s matchers of the target itself fail, if they do.
         func failure(_ r: Int) -> String? {
-            let rule = rules[r], compiled = compiledRules[r]
+            let rule = rules[r], compiled = compiled[r]
             if !compiled.isTargetRule { return "a camera rule (\(rule.events!.map(\.rawValue).joined(separator: ", ")))" }
             if !compiled.matches(objectClass) {
                 return "class \(objectClass.rawValue) is not one of \(rule.classes!.map(\.rawValue).sorted().joined(separator: ", "))"
             }
             if target.maxConf < compiled.minConf { return "best confidence \(Self.hundredths(target.maxConf)) is below min_conf \(compiled.minConf)" }
-            if !ruleTables.matches(r, cameras: target.cameras) {
+            if !tables.matches(r, cameras: target.cameras) {
                 return "seen by \(target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")); none starts with \(rule.cameras!.joined(separator: " or "))"
             }
-            if !ruleTables.applies(r, at: target.lastTs, in: siteTime) { return "outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)" }
+            if !tables.applies(r, at: target.lastTs, in: siteTime) { return "outside its schedule: \(clock) \(days[local.weekday]) in \(siteTime.name)" }
             if size < compiled.minCount, firstFact(matching: r) != nil { return "a group of \(size) is below min_count \(compiled.minCount)" }
             return nil
         }
         // The suppressions first, as evaluate takes them: they silence the events they cover.
         var silenced: UInt8 = 0
         var suppressedBy: String?
-        for r in rules.indices where compiledRules[r].severity == nil && failure(r) == nil && firstFact(matching: r, anyEvent: true) != nil {
-            silenced |= compiledRules[r].eventMask
+        for r in rules.indices where compiled[r].severity == nil && failure(r) == nil && firstFact(matching: r, anyEvent: true) != nil {
+            silenced |= compiled[r].eventMask
             suppressedBy = suppressedBy ?? rules[r].name
         }
         for (r, rule) in rules.enumerated() {
-            let compiled = compiledRules[r]
+            let compiled = compiled[r]
             func fail(_ reason: String) { outcomes.append(.init(rule: rule.name, matched: false, reason: reason)) }
             if let reason = failure(r) {
                 fail(reason)
@@ -118,14 +67,14 @@ extension AlertEngine {
             verdict = "suppressed by \(suppressedBy)"
         } else {
             // Inhibition, as evaluate does it: by the matching rules and the open incident's kind.
-            var inhibited = Set(matched.flatMap { ruleTables.inhibits[$0.rule] })
-            if let key = target.incident, let incident = incidents[key], incident.kindNumber >= 0 {
+            var inhibited = Set(matched.flatMap { tables.inhibits[$0.rule] })
+            if let incident, incident.kindNumber >= 0 {
                 inhibited.formUnion(kindInhibits[incident.kindNumber])
             }
             var best: (rule: Int, severity: Severity)?
             for (r, _) in matched {
                 let kind = rules[r].kind!
-                if inhibited.contains(compiledRules[r].kind) {
+                if inhibited.contains(compiled[r].kind) {
                     if let i = outcomes.firstIndex(where: { $0.rule == rules[r].name }) { outcomes[i].reason += ", but \(kind) is inhibited" }
                     continue
                 }
@@ -134,8 +83,8 @@ extension AlertEngine {
             }
             verdict = best.map { "alert by \(rules[$0.rule].name): \(rules[$0.rule].kind!) \($0.severity.rawValue)" } ?? "no rule alerts"
         }
-        if let key = target.incident, let incident = incidents[key] {
-            verdict += "; in incident \(incident.id) (\(incident.kind) \(incident.severity.rawValue), count \(incident.members.count))"
+        if let incident {
+            verdict += "; in incident \(incident.id) (\(incident.kind) \(incident.severity.rawValue), count \(incident.count))"
         }
         let cameraNames = target.cameras.map { cameras[Int($0)].id }.joined(separator: ", ")
         return RuleExplanation(
@@ -144,17 +93,10 @@ extension AlertEngine {
             facts: facts.map(describe), outcomes: outcomes, verdict: verdict)
     }
 
-    private func targetSerial(camera: Int, track: UInt32) -> UInt64? {
-        for (serial, target) in targets where target.tracks.contains(where: { Int($0.camera) == camera && $0.track == track }) {
-            return serial
-        }
-        return nil
-    }
-
     private func describe(_ fact: Fact) -> String {
         let zone = zones.zones[fact.zone].id
         switch fact.event {
-        case .cross: return "cross \(zone)\(fact.crossing.flatMap { directionName($0, zone: fact.zone) }.map { " " + $0 } ?? "")"
+        case .cross: return "cross \(zone)\(fact.crossing.flatMap { transitions.directionName($0, zone: fact.zone) }.map { " " + $0 } ?? "")"
         case .enter: return "enter \(zone)"
         case .dwell, .loiter: return "\(fact.event.rawValue) \(zone) \(Self.rounded(fact.dwellSeconds)) s"
         case .cameraOffline, .coverageGap: return fact.event.rawValue
