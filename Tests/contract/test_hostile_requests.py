@@ -176,3 +176,19 @@ def test_a_catchup_consumer_that_never_reads_gets_few_pages_queued(daemon):
     finally:
         dealer.close()
         gateway.close()
+
+
+def test_vigil_record_for_1e300_seconds_records_until_stopped(tmp_path):
+    """--seconds 1e300 is a deadline past any clock: `vigil record` runs until SIGINT, it does not
+    trap converting it to nanoseconds."""
+    import signal
+    import subprocess
+    from conftest import BIN, ROOT, free_port
+    out = tmp_path / "long.cap"
+    recorder = subprocess.Popen([str(BIN / "vigil"), "record", "--bind", f"tcp://127.0.0.1:{free_port()}", "--out", str(out),
+                                 "--seconds", "1e300"], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(1.0)
+    assert recorder.poll() is None, recorder.stderr.read()
+    recorder.send_signal(signal.SIGINT)
+    assert recorder.wait(10) == 0
+    assert out.read_text().startswith("{")
