@@ -241,8 +241,20 @@ public struct AlertEngine: Sendable {
         // follow the newest event time of all. When every feed is silent, the wall clock moves
         // them all on.
         let idleAdvance = idle > settings.idleAdvanceAfterMs ? idle : 0
-        let reference = cameras.cameras.indices.map { cameraTime($0, wallNowMs: wallNowMs) }
-        let horizon = cameras.cameras.indices.map { trackHorizon(Int32($0), idleAdvance) }
+        // Per camera: the event time its targets are judged by (its newest frame while it
+        // reports, the newest of all once it has been silent for `idleAdvanceAfterMs`), and the
+        // event time before which its tracks are forgotten. Read from the parts directly: calling
+        // a method of the engine from here copied the whole engine value per camera in debug
+        // builds (a replay of a 2-day gap took over 60 s instead of 2).
+        var reference: [Int64] = [], horizon: [Int64] = []
+        reference.reserveCapacity(cameras.cameras.count)
+        horizon.reserveCapacity(cameras.cameras.count)
+        for camera in cameras.cameras.indices {
+            let newest = sequencer.newestTs(camera: camera).map { eventTime.corrected($0, camera: camera) }
+            let reporting = wallNowMs - health.acceptedWallMs[camera] <= settings.idleAdvanceAfterMs
+            reference.append(reporting ? newest ?? eventTime.newest : eventTime.newest)
+            horizon.append((newest ?? .min / 2) + idleAdvance - settings.trackTimeoutMs)
+        }
         // Forgotten in the order the targets were first seen, so the output is deterministic. An
         // incident resolves with its last live member.
         for target in tracker.expire(reference: reference, idleAdvance: idleAdvance, horizon: horizon) {
@@ -250,19 +262,6 @@ public struct AlertEngine: Sendable {
         }
     }
 
-    /// The event time a target seen by `camera` is judged by: the camera's newest frame while it
-    /// reports, the newest of all once it has been silent for `idleAdvanceAfterMs`.
-    private func cameraTime(_ camera: Int, wallNowMs: Int64) -> Int64 {
-        guard let newest = sequencer.newestTs(camera: camera), wallNowMs - health.acceptedWallMs[camera] <= settings.idleAdvanceAfterMs else {
-            return eventTime.newest
-        }
-        return correctedTs(newest, camera: camera)
-    }
-
-    /// Event time before which a track of `camera` is forgotten.
-    private func trackHorizon(_ camera: Int32, _ idleAdvance: Int64) -> Int64 {
-        (sequencer.newestTs(camera: Int(camera)).map { correctedTs($0, camera: Int(camera)) } ?? .min / 2) + idleAdvance - settings.trackTimeoutMs
-    }
 
     // MARK: Per-detection update
 

@@ -63,7 +63,8 @@ extension AlertEngine {
         guard !zones.zones.isEmpty, health.checkDue(wallNowMs: wallNowMs) else { return }
         // The cameras found silent now, with the rule that alerts on each; grouped below.
         var silent: [(camera: Int, rule: Int, severity: Severity, zone: Int, since: Int64)] = []
-        for camera in health.indices where !health[camera].offline {
+        let offline = health.offline
+        for camera in offline.indices where !offline[camera] {
             let since = health.silentSince(camera: camera)
             guard wallNowMs - since >= settings.offlineAfterMs else { continue }
             health.goneOffline(camera: camera)
@@ -129,7 +130,8 @@ extension AlertEngine {
     /// Raises, updates and resolves the gap incidents for the live cameras now. `ts` is the
     /// event time of the frame that brought a camera back (`nil` when a camera went offline).
     private mutating func updateGaps(ts: Int64?, into alerts: inout [AlertMessage]) {
-        let gaps = coverage.gaps(live: { !health[$0].offline }, minLengthM: settings.coverageGapMinM)
+        let offline = health.offline
+        let gaps = coverage.gaps(live: { !offline[$0] }, minLengthM: settings.coverageGapMinM)
         var unmatched = health.gapKeys
         var keys: [UInt64] = []
         for gap in gaps {

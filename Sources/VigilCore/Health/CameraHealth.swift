@@ -33,6 +33,10 @@ struct CameraHealth {
     /// Camera `camera`'s health.
     subscript(camera: Int) -> Status { statuses[camera] }
 
+    /// Per camera, whether it is offline now: one array to read in a loop over every camera,
+    /// rather than a subscript call each (which copies this value in debug builds).
+    var offline: [Bool] { statuses.map { $0.offline } }
+
     /// The cameras, by index.
     var indices: Range<Int> { statuses.indices }
 
