@@ -25,9 +25,10 @@ public struct DaemonSettings: Sendable, Equatable {
     /// most this much memory.
     public var maxMessageBytes: Int = 256 << 10
     /// Frame reports a second one camera may send, on average over 2 s (more are refused,
-    /// `rate_limited`); 0 for no limit. Default 2,000: twice `time.max_frame_rate`, room for a
-    /// gateway that sends a backlog after an outage.
-    public var maxCameraRate: Double = 2_000
+    /// `rate_limited`); 0 for no limit, the default: a gateway that sends its backlog after an
+    /// outage, or a feed played faster than real time, sends far more than a camera shoots, and
+    /// none of it may be lost. Set it where a runaway camera is the greater risk.
+    public var maxCameraRate: Double = 0
     /// Messages received per batch handed to processing. Default 512.
     public var batchSize: Int = 512
     /// Batches in flight between ingest and processing (the bounded queue). Default 64.

@@ -132,7 +132,8 @@ struct Record: ParsableCommand {
             if let deadlineNs {
                 let now = MonotonicClock.nowNs()
                 guard now < deadlineNs else { return "--seconds \(seconds ?? 0) elapsed" }
-                timeoutMs = min(timeoutMs, Int((deadlineNs - now + 999_999) / 1_000_000))
+                // In whole ms, rounded up; no sum that can overflow for a deadline at UInt64.max.
+                timeoutMs = Int(min(UInt64(timeoutMs), (deadlineNs - now) / 1_000_000 + 1))
             }
             if try socket.waitForInput(timeoutMs: timeoutMs) {
                 batch.removeAll()
