@@ -13,6 +13,6 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeM
 /// One input: a sequence of frame reports, clock steps, silences and restarts.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    EngineFuzz.run(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
+    FuzzTiming.measure(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)) { EngineFuzz.run($0) }
     return 0
 }
