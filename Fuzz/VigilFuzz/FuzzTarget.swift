@@ -25,6 +25,20 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "config", run: { ConfigFuzz.run($0) }, seeds: { ConfigFuzz.seeds }),
     ]
 
+    /// What a target's `LLVMFuzzerInitialize` does: `prepare` (loading the configuration, so
+    /// that it is not counted against the first input); returns 0, as libFuzzer expects.
+    public static func initialize(_ prepare: () -> Void) -> CInt {
+        prepare()
+        return 0
+    }
+
+    /// What a target's `LLVMFuzzerTestOneInput` does: `run` on libFuzzer's `size` bytes at
+    /// `data`, timed by ``FuzzTiming``; returns 0, as libFuzzer expects.
+    public static func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ run: (UnsafeRawBufferPointer) -> Void) -> CInt {
+        FuzzTiming.measure(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size), run)
+        return 0
+    }
+
     /// The target called `name`, if any.
     public static func named(_ name: String) -> FuzzTarget? {
         all.first { $0.name == name }

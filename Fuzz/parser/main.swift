@@ -1,18 +1,10 @@
-// The libFuzzer entry points of the parser fuzz target. Not part of any SwiftPM target:
-// scripts/fuzz.sh compiles this file with `-sanitize=fuzzer,address -parse-as-library` and
-// links it with the VigilFuzz library built the same way (see the script).
+// The libFuzzer entry points of the parser fuzz target (ParserFuzz): one input is a frame report's payload.
+// In no SwiftPM target: scripts/fuzz.sh compiles this file with `-sanitize=fuzzer,address
+// -parse-as-library` and links it with the VigilFuzz library built the same way (see the script).
 import VigilFuzz
 
-/// Loads the configuration once, before the first input.
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    ParserFuzz.prepare()
-    return 0
-}
+public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt { FuzzTarget.initialize(ParserFuzz.prepare) }
 
-/// One input: a frame report's payload.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzTiming.measure(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)) { ParserFuzz.run($0) }
-    return 0
-}
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { FuzzTarget.testOneInput(data, size, { ParserFuzz.run($0) }) }
