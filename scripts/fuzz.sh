@@ -18,10 +18,13 @@
 #   scripts/fuzz.sh build                  build only: .build-fuzz/release/fuzz-TARGET for every target
 #   scripts/fuzz.sh repro TARGET FILE...   run TARGET on FILEs (a crash's input: its stack)
 #   scripts/fuzz.sh seeds                  regenerate the generated seeds in Fuzz/corpus/*/ (VigilFuzzTests)
+#   scripts/fuzz.sh slowest TARGET         run every input of TARGET's corpora (seeds and the long run's) once:
+#                                          the slowest, in CPU time
 #
 # Every run prints libFuzzer's number of executed inputs (stat::number_of_executed_units), exec/s,
-# coverage (cov: edges, ft: features), peak RSS, and the slowest input (FuzzTiming: measured around
-# each input, after the first 16; libFuzzer's own slowest_unit_time_sec counts whole seconds). It
+# coverage (cov: edges, ft: features), peak RSS, and the slowest input (FuzzTiming: the fuzzing
+# thread's CPU time around each input, after the first 16; libFuzzer's own slowest_unit_time_sec
+# counts whole seconds of wall time; `scripts/fuzz.sh slowest TARGET` times a whole corpus). It
 # exits non-zero on a crash: a Swift trap (overflow, index out of range, a failed precondition, such
 # as a differential check), an AddressSanitizer report, a leak, a timeout or running out of memory
 # (2 GiB). Timeouts: 1 s per input for the decoders (libFuzzer's smallest; the slowest input is
@@ -177,9 +180,18 @@ case "$command" in
   seeds)
     VIGIL_FUZZ_WRITE_CORPUS=1 swift test --filter VigilFuzzTests
     ;;
+  slowest)
+    # Every input of the target's corpora run once, timed: the slowest, in CPU time.
+    [ $# -ge 2 ] && is_target "$2" || { echo "usage: scripts/fuzz.sh slowest TARGET" >&2; exit 64; }
+    build
+    mkdir -p "$SCRATCH/corpus/$2"
+    VIGIL_FUZZ_SLOWEST="$SCRATCH/$2-slowest" "$(binary "$2")" -runs=0 -max_len=8192 -rss_limit_mb=2048 "$SCRATCH/corpus/$2" "Fuzz/corpus/$2" 2>&1 |
+      grep -E '^fuzz-timing|INITED' | sed "s/^fuzz-timing: /fuzz: $2: /"
+    echo "fuzz: $2: the slowest input is in $SCRATCH/$2-slowest"
+    ;;
   *-long)
     target=${command%-long}
-    is_target "$target" || { sed -n '2,21p' "$0" >&2; exit 64; }
+    is_target "$target" || { sed -n '2,23p' "$0" >&2; exit 64; }
     build
     time=${2:-8h}
     case "$time" in
@@ -195,7 +207,7 @@ case "$command" in
       build
       short "$command" "${2:-60}"
     else
-      sed -n '2,21p' "$0" >&2
+      sed -n '2,23p' "$0" >&2
       exit 64
     fi
     ;;
