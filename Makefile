@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 RELEASE := .build/release
 SPEED ?= 10
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 12
 
 .PHONY: setup build release demo test test-swift test-python fuzz bench bench-trials bench-nuisance clean
 
@@ -35,9 +35,10 @@ test-swift:
 test-python: build
 	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos
 
-## fuzz: the engine's fuzz target (libFuzzer + AddressSanitizer) for FUZZ_SECONDS; the long run: scripts/fuzz.sh engine-long.
+## fuzz: every fuzz target (libFuzzer + AddressSanitizer: engine, parser, catchup, control, capture, config) for
+## FUZZ_SECONDS each, in turn; the long run of one: scripts/fuzz.sh TARGET-long.
 fuzz:
-	@bash scripts/fuzz.sh engine $(FUZZ_SECONDS)
+	@bash scripts/fuzz.sh all $(FUZZ_SECONDS)
 
 ## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal,
 ## 300 randomised detection trials and 30 days of nuisance.

@@ -100,10 +100,13 @@ let package = Package(
             ],
             path: "Benchmarks/vigil-bench"
         ),
-        // The engine's fuzz harness: byte strings decoded into frame reports and clock steps,
-        // driven through validation, the engine and the silences (the libFuzzer entry point,
-        // Fuzz/engine, is built only by scripts/fuzz.sh).
-        .target(name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig"], path: "Fuzz/VigilFuzz"),
+        // The fuzz harnesses: the engine (byte strings decoded into frame reports and clock steps,
+        // driven through validation, the engine and the silences) and the decoders (frame reports,
+        // catch-up and control requests, captures, configuration files). The libFuzzer entry
+        // points, Fuzz/<target>/main.swift, are built only by scripts/fuzz.sh.
+        .target(
+            name: "VigilFuzz", dependencies: ["VigilCore", "VigilConfig", "VigilCapture", "VigilWire"],
+            path: "Fuzz/VigilFuzz"),
         // The example alert messages the wire's and CAP's tests share.
         .target(name: "VigilWireFixtures", path: "Tests/VigilWireFixtures"),
         .testTarget(name: "VigilWireTests", dependencies: ["VigilWire", "VigilWireFixtures"]),
@@ -123,7 +126,7 @@ let package = Package(
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),
         // Starts the built executables as real processes on loopback.
         .testTarget(name: "VigilProcessTests", dependencies: ["ZeroMQ"]),
-        // Every file of the engine's fuzz corpus, run as a regression test.
+        // Every file of every fuzz corpus (Fuzz/corpus/<target>), run as a regression test.
         .testTarget(name: "VigilFuzzTests", dependencies: ["VigilFuzz"]),
     ],
     swiftLanguageModes: [.v6]

@@ -92,6 +92,8 @@ struct FuzzSetup: Sendable {
     /// Per camera, a sector that is not its own.
     let otherSectors: [String]
     let zoneIDs: [String]
+    /// The zones, for the rules the configuration target reads.
+    let zones: [Zone]
     let kinds: [String]
     let batchSize: Int
     /// Readable bytes after each payload: 0, unless `$VIGIL_FUZZ_PAYLOAD_SLACK` says otherwise
@@ -117,6 +119,7 @@ struct FuzzSetup: Sendable {
         let sectors = Array(Set(cameras.map(\.sector))).sorted()
         otherSectors = cameras.map { camera in sectors.first { $0 != camera.sector } ?? camera.sector + "X" }
         zoneIDs = configuration.zones.map(\.id)
+        zones = configuration.zones
         kinds = Array(Set(configuration.rules.compactMap(\.kind) + ["camera_offline", "coverage_gap"])).sorted()
         batchSize = max(1, configuration.settings.batchSize)
     }

@@ -1,18 +1,10 @@
-// The libFuzzer entry points of the engine's fuzz target. Not part of any SwiftPM target:
-// scripts/fuzz.sh compiles this file with `-sanitize=fuzzer,address -parse-as-library` and
-// links it with the VigilFuzz library built the same way (see the script).
+// The libFuzzer entry points of the engine fuzz target (EngineFuzz): one input is a sequence of frame reports, clock steps, silences and restarts.
+// In no SwiftPM target: scripts/fuzz.sh compiles this file with `-sanitize=fuzzer,address
+// -parse-as-library` and links it with the VigilFuzz library built the same way (see the script).
 import VigilFuzz
 
-/// Loads the configuration once, before the first input.
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
-    EngineFuzz.prepare()
-    return 0
-}
+public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt { FuzzTarget.initialize(EngineFuzz.prepare) }
 
-/// One input: a sequence of frame reports, clock steps, silences and restarts.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    EngineFuzz.run(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
-    return 0
-}
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { FuzzTarget.testOneInput(data, size, { EngineFuzz.run($0) }) }

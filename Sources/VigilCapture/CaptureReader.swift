@@ -40,6 +40,22 @@ public final class CaptureReader {
             ownsDescriptor = true
         }
         buffer.reserveCapacity(Self.readBytes * 2)
+        try readFirstLine()
+    }
+
+    /// Reads the capture held in `bytes` (named `name` in errors), as if from a file: the same
+    /// lines, header and messages, the same errors. For tests and the capture fuzz target.
+    public init(bytes: [UInt8], name: String = "<bytes>") throws(CaptureError) {
+        path = name
+        descriptor = -1
+        ownsDescriptor = false
+        buffer = bytes
+        endOfFile = true
+        try readFirstLine()
+    }
+
+    /// The first line: the header, or the first message (kept for ``next()``).
+    private func readFirstLine() throws(CaptureError) {
         guard let first = try nextLine() else { return }
         try first.withUnsafeBufferPointer { line throws(CaptureError) in
             switch try parse(line, first: true) {

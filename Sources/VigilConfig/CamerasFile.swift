@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 /// Reads cameras from a GeoJSON FeatureCollection of Points (`Config/cameras.geojson`), with
@@ -5,7 +6,16 @@ import VigilCore
 public enum CamerasFile {
     /// Loads and validates the cameras in the file at `path`, named `file` in errors.
     public static func load(path: String, file: String? = nil) throws(ConfigError) -> [Camera] {
-        let geojson = try GeoJSONFile(path: path, file: file ?? path)
+        try cameras(in: try GeoJSONFile(path: path, file: file ?? path))
+    }
+
+    /// Reads and validates the cameras in `data` (a cameras file's bytes), named `file` in
+    /// errors; the same checks as ``load(path:file:)``.
+    public static func parse(data: Data, file: String) throws(ConfigError) -> [Camera] {
+        try cameras(in: try GeoJSONFile(data: data, file: file))
+    }
+
+    private static func cameras(in geojson: GeoJSONFile) throws(ConfigError) -> [Camera] {
         var cameras: [Camera] = []
         var seen: [String: Int] = [:]
         for feature in geojson.features {

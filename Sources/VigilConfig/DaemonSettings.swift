@@ -79,6 +79,13 @@ extension DaemonSettings {
         "security", "silences",
     ]
 
+    /// Reads the settings from YAML `text`, a `vigild.yaml` (named `file` in errors): the checks
+    /// ``VigilConfiguration/load(path:)`` makes on its settings, without reading the files it
+    /// names (zones, cameras, rules, certificates).
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonSettings {
+        try read(try YAMLDocument.parse(text, file: file).mapping(allowed: keys))
+    }
+
     /// Reads the settings from the root mapping of `vigild.yaml`.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> DaemonSettings {
         var s = DaemonSettings()

@@ -75,13 +75,18 @@ struct GeoJSONFile {
 
     /// Reads `path` (named `file` in errors).
     init(path: String, file: String) throws(ConfigError) {
-        self.file = file
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigError(file: file, key: "", "cannot read the file: \(error.localizedDescription)")
         }
+        try self.init(data: data, file: file)
+    }
+
+    /// Reads a GeoJSON file's bytes (named `file` in errors).
+    init(data: Data, file: String) throws(ConfigError) {
+        self.file = file
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)

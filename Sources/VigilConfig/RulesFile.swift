@@ -46,7 +46,17 @@ public enum RulesFile {
 
     /// Loads the rules and the site's time zone at `path` (named `file` in errors).
     public static func loadContents(path: String, file: String? = nil, zones: [Zone]) throws(ConfigError) -> Contents {
-        let root = try YAMLDocument.load(path: path, file: file).mapping(allowed: ["timezone", "schedules", "rules"])
+        try contents(of: try YAMLDocument.load(path: path, file: file), zones: zones)
+    }
+
+    /// Reads the rules and the site's time zone from YAML `text` (named `file` in errors); the
+    /// same checks as ``loadContents(path:file:zones:)``.
+    public static func parseContents(_ text: String, file: String, zones: [Zone]) throws(ConfigError) -> Contents {
+        try contents(of: try YAMLDocument.parse(text, file: file), zones: zones)
+    }
+
+    private static func contents(of document: YAMLValue, zones: [Zone]) throws(ConfigError) -> Contents {
+        let root = try document.mapping(allowed: ["timezone", "schedules", "rules"])
         let siteTime = try timeZone(root)
         var schedules: [String: Schedule] = [:]
         let named = try root["schedules"].mapping(allowed: nil)

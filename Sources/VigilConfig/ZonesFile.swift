@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 /// Reads zones from a GeoJSON FeatureCollection (`Config/zones.geojson`).
@@ -23,6 +24,17 @@ public enum ZonesFile {
         checker.read(path: path)
         if let first = checker.problems.first(where: { $0.severity == .error }) {
             throw first.configError(file: file ?? path)
+        }
+        return checker.zones
+    }
+
+    /// Reads and validates the zones in `data` (a zones file's bytes), named `file` in errors;
+    /// the same checks as ``load(path:file:)``.
+    public static func parse(data: Data, file: String) throws(ConfigError) -> [Zone] {
+        var checker = ZonesFileChecker()
+        checker.read(data: data)
+        if let first = checker.problems.first(where: { $0.severity == .error }) {
+            throw first.configError(file: file)
         }
         return checker.zones
     }
