@@ -3,7 +3,7 @@ import CZeroMQ
 /// A CurveZMQ key (RFC 26): 32 bytes, written as 40 characters of Z85 (RFC 32), the form czmq's
 /// certificates and pyzmq's `zmq.auth` use.
 ///
-/// ``description`` prints a public key as it is and a secret key as a placeholder, so a key that
+/// ``description`` prints a public key as it is and a secret key as `<secret key>`, so a key that
 /// reaches a log line never gives the secret away.
 public struct CurveKey: Hashable, Sendable, CustomStringConvertible {
     /// The key's 32 bytes.
