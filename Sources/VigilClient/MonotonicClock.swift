@@ -9,4 +9,14 @@ public enum MonotonicClock {
         let elapsed = origin.duration(to: .now).components
         return UInt64(max(0, elapsed.seconds)) * 1_000_000_000 + UInt64(max(0, elapsed.attoseconds) / 1_000_000_000)
     }
+
+    /// The monotonic time `seconds` after `nowNs`, saturating: a negative or NaN `seconds` is
+    /// now, one too large for the clock (`1e300`, infinity) is never.
+    public static func deadline(afterSeconds seconds: Double, from nowNs: UInt64) -> UInt64 {
+        guard seconds > 0 else { return nowNs }
+        let ns = seconds * 1e9
+        guard ns < 0x1p64 else { return .max }
+        let (sum, overflow) = nowNs.addingReportingOverflow(UInt64(ns))
+        return overflow ? .max : sum
+    }
 }

@@ -73,18 +73,8 @@ public struct ResumingTail<Output: TailOutput> {
         self.statePath = statePath
         self.prefixes = prefixes
         self.count = count
-        self.deadlineNs = seconds.map { Self.deadline(afterSeconds: $0, from: MonotonicClock.nowNs()) }
+        self.deadlineNs = seconds.map { MonotonicClock.deadline(afterSeconds: $0, from: MonotonicClock.nowNs()) }
         self.heartbeatSeconds = heartbeatSeconds
-    }
-
-    /// The monotonic time `seconds` after `nowNs`, saturating: a negative or NaN `seconds` is
-    /// now, one too large for the clock (`1e300`, infinity) is never.
-    public static func deadline(afterSeconds seconds: Double, from nowNs: UInt64) -> UInt64 {
-        guard seconds > 0 else { return nowNs }
-        let ns = seconds * 1e9
-        guard ns < 0x1p64 else { return .max }
-        let (sum, overflow) = nowNs.addingReportingOverflow(UInt64(ns))
-        return overflow ? .max : sum
     }
 
     /// The prefix sent with catch-up requests: the longest common prefix of ``prefixes``, cut

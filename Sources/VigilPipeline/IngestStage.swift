@@ -85,12 +85,12 @@ final class IngestStage: PipelineStage {
         var limits = Limits(cameras: cameras.count, cameraRate: settings.maxCameraRate)
         var rejections = RejectionLog(logger: logger, intervalSeconds: settings.rejectionLogIntervalSeconds)
         defer { socket.close() }
+        // Senders are recorded with CURVE, which a reload never turns on or off.
         batch.recordsPeers = rights.withLock { $0 != nil }
         while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
                 batch.removeAll()
-                batch.recordsPeers = rights.withLock { $0 != nil }
                 while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
             } catch let error where error == .terminated || error.code == ENOTSOCK {
                 logger.critical("detection socket closed under the ingest thread", metadata: ["error": "\(error)"])

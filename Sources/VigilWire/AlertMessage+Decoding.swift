@@ -7,16 +7,7 @@ extension AlertMessage {
     /// a missing field, a field of the wrong type or a value the contract does not allow is an
     /// error that names the field. A `class` outside the contract's list is taken as `unknown`.
     public static func decode(_ json: [UInt8]) throws(AlertDecodingError) -> AlertMessage {
-        let value: JSONValue
-        do {
-            value = try JSONReader.read(json)
-        } catch {
-            throw AlertDecodingError(.notJSON, "not JSON: \(error.problem) at byte \(error.offset)")
-        }
-        guard case .object(let members) = value else {
-            throw AlertDecodingError(.notJSON, "expected a JSON object, got \(value.kind)")
-        }
-        let fields = StrictFields(members: members, path: "")
+        let fields = try StrictFields.object(json)
         // The version first: a message of another version may not have version 1's fields at all.
         let version = try fields.integer("v", Int.self)
         guard version == 1 else { throw AlertDecodingError(.badVersion, field: "v", "expected 1, got \(version)") }

@@ -120,11 +120,7 @@ struct Record: ParsableCommand {
     ) throws -> String {
         var batch = MessageBatch(maxStoredFrameBytes: maxMessageBytes, reservingBytes: Self.batchSize * 512, messages: Self.batchSize)
         // Saturating: --seconds 1e300 is "until stopped", not a trap converting 1e309 ns.
-        let deadlineNs = seconds.map { seconds -> UInt64 in
-            guard seconds * 1e9 < 0x1p63 else { return .max }
-            let (sum, overflow) = startedNs.addingReportingOverflow(UInt64(seconds * 1e9))
-            return overflow ? .max : sum
-        }
+        let deadlineNs = seconds.map { MonotonicClock.deadline(afterSeconds: $0, from: startedNs) }
         while true {
             if let signal = stopRequest { return signal }
             if let count, tally.messages >= count { return "--count \(count) reached" }

@@ -126,7 +126,7 @@ import VigilWire
 
     @Test(arguments: [(-1.0, 0 as UInt64), (0, 0), (1, 1_000_000_000), (1e300, .max), (.infinity, .max), (.nan, 0)])
     func deadlinesSaturate(seconds: Double, after: UInt64) {
-        #expect(ResumingTail<MemoryOutput>.deadline(afterSeconds: seconds, from: 0) == after)
-        #expect(ResumingTail<MemoryOutput>.deadline(afterSeconds: 1, from: .max - 1) == .max)
+        #expect(MonotonicClock.deadline(afterSeconds: seconds, from: 0) == after)
+        #expect(MonotonicClock.deadline(afterSeconds: 1, from: .max - 1) == .max)
     }
 }
