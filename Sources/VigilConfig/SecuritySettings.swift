@@ -64,6 +64,10 @@ public struct SecuritySettings: Sendable, Equatable {
     public var operators: [Peer] = []
     /// A connection must complete its handshake within this, or libzmq drops it. Default 5 s.
     public var handshakeMs: Int = 5_000
+    /// Connections each endpoint holds at most (`security.max_connections`, default 1,000): past
+    /// it, vigild closes the oldest connection that has not sent its ZMTP greeting, or else the
+    /// new one. Lowered at start to what the open-files limit leaves for four endpoints.
+    public var maxConnections: Int = 1_000
     /// Per endpoint, plaintext allowed on a non-loopback address: `ingest`, `publish`, `catchup`,
     /// `control` (`<endpoint>.allow_plaintext`).
     public var allowPlaintext: Set<String> = []
@@ -76,7 +80,7 @@ public struct SecuritySettings: Sendable, Equatable {
 }
 
 extension SecuritySettings {
-    static let keys: Set<String> = ["server_certificate", "gateways", "consumers", "operators", "handshake_ms"]
+    static let keys: Set<String> = ["server_certificate", "gateways", "consumers", "operators", "handshake_ms", "max_connections"]
 
     /// Reads `security:` of `root`, certificate paths relative to `folder`.
     static func read(_ root: YAMLMapping, folder: URL) throws(ConfigError) -> SecuritySettings {
@@ -93,6 +97,7 @@ extension SecuritySettings {
             s.serverCertificatePath = path
         }
         s.handshakeMs = try security.int("handshake_ms", default: s.handshakeMs, in: 100...600_000)
+        s.maxConnections = try security.int("max_connections", default: s.maxConnections, in: 16...1_000_000)
         var names: Set<String> = []
         func peers(_ key: String, gateways: Bool) throws(ConfigError) -> [Peer] {
             var list: [Peer] = []

@@ -21,6 +21,7 @@ public final class Daemon: Sendable {
     private let publisher: JournalStage
     private let catchup: CatchUpServer?
     private let zap: ZapHandler?
+    private let connections: ConnectionGuard
     private let settings: DaemonSettings
     /// The security in force (as loaded, or as last reloaded by ``reloadSecurity(_:)``).
     private let loadedSecurity: Mutex<SecuritySettings>
@@ -44,9 +45,15 @@ public final class Daemon: Sendable {
         var made = StageSet()
         do throws(DaemonError) {
             // The ZAP handler first: bound before any CURVE socket, stopped after all of them.
-            let security = try EndpointSecurity(configuration.security)
+            var security = try EndpointSecurity(configuration.security)
             let zap = security.secretKey == nil
                 ? nil : made.add(try ZapHandler(context: context, lists: EndpointSecurity.lists(configuration.security), logger: logger))
+            // The connection guard next: its monitors connect before the endpoints they watch exist.
+            let connections = made.add(
+                try ConnectionGuard(
+                    context: context, domains: Daemon.boundDomains(settings),
+                    limits: Daemon.connectionLimits(configuration.security, curve: security.secretKey != nil, logger: logger), logger: logger))
+            security.monitored = true
             let publisher = made.add(try JournalStage(context: context, settings: settings, security: security, logger: logger))
             let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
             let silences = try store?.load(nowMs: WallClock.nowMs()) ?? []
@@ -77,10 +84,12 @@ public final class Daemon: Sendable {
                     try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command, user in
                         Daemon.answer(
                             command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap,
+                            connections: connections,
                             run: run, settings: settings)
                     })
             var stages = StageSet()
             if let zap { stages.add(zap) }
+            stages.add(connections)
             if let catchup { stages.add(catchup) }
             if let control { stages.add(control) }
             stages.add(publisher)
@@ -92,6 +101,7 @@ public final class Daemon: Sendable {
             self.ingest = ingest
             self.catchup = catchup
             self.zap = zap
+            self.connections = connections
         } catch {
             made.cancelAll()
             throw error
@@ -208,30 +218,56 @@ public final class Daemon: Sendable {
         return notes.isEmpty ? ["the key lists are unchanged"] : notes
     }
 
+    /// The endpoints the daemon binds, by ZAP domain (the connection guard watches these).
+    static func boundDomains(_ settings: DaemonSettings) -> [ZapHandler.Domain] {
+        var domains: [ZapHandler.Domain] = []
+        if !settings.ingestBind.isEmpty { domains.append(.ingest) }
+        if !settings.publishBind.isEmpty { domains.append(.alerts) }
+        if !settings.catchupBind.isEmpty { domains.append(.catchup) }
+        if !settings.controlBind.isEmpty { domains.append(.control) }
+        return domains
+    }
+
+    /// `security.max_connections`, lowered (with a warning) to what the open-files limit leaves.
+    static func connectionLimits(_ security: SecuritySettings, curve: Bool, logger: Logger) -> ConnectionGuard.Limits {
+        var limit = rlimit()
+        let openFiles = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? UInt64(limit.rlim_cur) : 1_024
+        let effective = ConnectionGuard.effectiveLimit(wanted: security.maxConnections, openFiles: openFiles)
+        if effective < security.maxConnections {
+            logger.warning(
+                "security.max_connections lowered to what the open-files limit leaves for four endpoints",
+                metadata: ["max_connections": "\(effective)", "configured": "\(security.maxConnections)", "open_files": "\(openFiles)"])
+        }
+        return ConnectionGuard.Limits(maxConnections: effective, curve: curve)
+    }
+
     /// Every counter now.
     public func stats() -> PipelineStats {
-        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, run: run)
+        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run)
     }
 
     private static func collect(
-        ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, zap: ZapHandler?, run: RunStats?
+        ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, zap: ZapHandler?,
+        connections: ConnectionGuard, run: RunStats?
     ) -> PipelineStats {
         let processed = processing.stats()
         return PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
             publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
-            framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats())
+            framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats(), connections: connections.stats())
     }
 
     private static func answer(
         _ command: String, operator user: String?, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?,
-        zap: ZapHandler?, run: RunStats?, settings: DaemonSettings
+        zap: ZapHandler?, connections: ConnectionGuard, run: RunStats?, settings: DaemonSettings
     ) -> [UInt8] {
         switch command {
         case "ping":
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
-            return collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, run: run).message.encoded()
+            return collect(
+                ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run
+            ).message.encoded()
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, operator: user, maxDurationMs: settings.silenceMaxDurationMs, processing: processing)
         default:

@@ -9,6 +9,8 @@ struct EndpointSecurity: Sendable {
     let secretKey: CurveKey?
     /// `security.handshake_ms`.
     let handshakeMs: Int32
+    /// Whether each endpoint reports its connections to the daemon's ``ConnectionGuard``.
+    var monitored = false
 
     /// Plaintext, libzmq's handshake limit lowered to 5 s.
     static let plaintext = EndpointSecurity(secretKey: nil, handshakeMs: 5_000)
@@ -51,6 +53,7 @@ struct EndpointSecurity: Sendable {
     /// Adds this security to `plan` for the endpoint of `domain`.
     func apply(to plan: inout SocketPlan, domain: ZapHandler.Domain) {
         plan.handshakeIntervalMs = handshakeMs
+        if monitored { plan.monitor = ConnectionGuard.monitorEndpoint(domain) }
         guard let secretKey else { return }
         plan.security = .curveServer(secretKey: secretKey)
         plan.zapDomain = domain.rawValue

@@ -24,6 +24,12 @@ extension PipelineStats {
         message.silences.active = UInt64(clamping: silences)
         message.silences.held = silenced
         message.daemon = run
+        for (endpoint, stats) in connections {
+            var counters = StatsMessage.Connections()
+            (counters.limit, counters.open, counters.peak) = (stats.limit, stats.open, stats.peak)
+            (counters.closedAtLimit, counters.acceptFailed, counters.handshakesFailed) = (stats.closedAtLimit, stats.acceptFailed, stats.handshakesFailed)
+            message.connections[endpoint] = counters
+        }
         if let handshakes {
             var security = StatsMessage.Security()
             security.handshakesAllowed = handshakes.allowed

@@ -58,6 +58,8 @@ public struct PipelineStats: Sendable, Equatable {
     public var run: RunStats?
     /// With CURVE, the handshakes let in and refused per endpoint.
     public var handshakes: HandshakeStats?
+    /// Per endpoint (`ingest`, `alerts`, `catchup`, `control`), its connections and its limit.
+    public var connections: [String: ConnectionStats] = [:]
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

@@ -32,9 +32,9 @@ final class ZapHandler: PipelineStage, @unchecked Sendable {
     private let lists: Mutex<Lists>
     private let counters = Mutex(HandshakeStats())
     private let logger: Logger
-    /// Per domain, when a refusal was last logged and how many were refused since (the handler
-    /// thread's own): a peer retrying every 100 ms must not flood the log.
-    private var refusalLog: [String: (lastMs: Int64, unlogged: UInt64)] = [:]
+    /// Refusals logged at most once per 10 s per domain (the handler thread's own): a peer
+    /// retrying every 100 ms must not flood the log.
+    private var refusalLog = LogThrottle()
 
     /// Binds the handler's socket in `context`.
     init(context: ZMQContext, lists: Lists, logger: Logger) throws(DaemonError) {
@@ -110,17 +110,11 @@ final class ZapHandler: PipelineStage, @unchecked Sendable {
     /// Logs a refused handshake on `domain`, at most once per 10 s per domain, with how many were
     /// refused meanwhile.
     private func logRefusal(_ domain: String, _ metadata: Logger.Metadata) {
-        let nowMs = WallClock.nowMs()
-        var entry = refusalLog[domain] ?? (.min / 2, 0)
-        entry.unlogged += 1
-        if nowMs - entry.lastMs >= 10_000 {
-            var metadata = metadata
-            metadata["endpoint"] = "\(domain)"
-            metadata["refused.since_last_notice"] = "\(entry.unlogged)"
-            logger.warning("handshake refused", metadata: metadata)
-            entry = (nowMs, 0)
-        }
-        refusalLog[domain] = entry
+        guard let held = refusalLog.admit(domain, nowMs: WallClock.nowMs()) else { return }
+        var metadata = metadata
+        metadata["endpoint"] = "\(domain)"
+        metadata["refused.since_last_notice"] = "\(held + 1)"
+        logger.warning("handshake refused", metadata: metadata)
     }
 }
 

@@ -24,6 +24,9 @@ extension StatsMessage {
         ]
         if let daemon { members.append(("daemon", Self.object(daemon))) }
         if let security { members.append(("security", Self.object(security))) }
+        if !connections.isEmpty {
+            members.append(("connections", Self.object(connections.map { ($0.key, Self.object($0.value, Self.connectionsKeys)) })))
+        }
         return Array(Self.object(members).utf8)
     }
 
@@ -65,6 +68,13 @@ extension StatsMessage {
             }
             stats.security = read
         }
+        if let connections = try fields.optional("connections", section) {
+            for name in connections.members.keys {
+                var endpoint = Connections()
+                try read(connections, name, into: &endpoint, connectionsKeys)
+                stats.connections[name] = endpoint
+            }
+        }
         return stats
     }
 
@@ -100,6 +110,13 @@ extension StatsMessage {
 
     static var catchUpKeys: [(String, WritableKeyPath<CatchUp, UInt64>)] {
         [("requests", \.requests), ("refused", \.refused), ("alerts_served", \.alertsServed), ("replies_dropped", \.repliesDropped)]
+    }
+
+    static var connectionsKeys: [(String, WritableKeyPath<Connections, UInt64>)] {
+        [
+            ("limit", \.limit), ("open", \.open), ("peak", \.peak), ("closed_at_limit", \.closedAtLimit), ("accept_failed", \.acceptFailed),
+            ("handshakes_failed", \.handshakesFailed),
+        ]
     }
 
     static var silencesKeys: [(String, WritableKeyPath<Silences, UInt64>)] {

@@ -106,6 +106,18 @@ public struct StatsMessage: Sendable, Equatable {
         public init() {}
     }
 
+    /// `connections.<endpoint>`: one endpoint's connections (`ingest`, `alerts`, `catchup`,
+    /// `control`) against its limit, `security.max_connections`.
+    public struct Connections: Sendable, Equatable {
+        /// The limit in force, connections open now, and the most open at once.
+        public var limit: UInt64 = 0, open: UInt64 = 0, peak: UInt64 = 0
+        /// Connections closed at the limit; connections the kernel could not hand over (EMFILE);
+        /// handshakes that failed.
+        public var closedAtLimit: UInt64 = 0, acceptFailed: UInt64 = 0, handshakesFailed: UInt64 = 0
+        /// Zero counters.
+        public init() {}
+    }
+
     /// Receipt and hand-over.
     public var ingest = Ingest()
     /// Reports rejected, by reason (`RejectReason` raw values), reasons never met left out.
@@ -128,6 +140,8 @@ public struct StatsMessage: Sendable, Equatable {
     public var daemon: RunStats?
     /// `security`, when the endpoints speak CURVE.
     public var security: Security?
+    /// `connections`, per endpoint the daemon binds.
+    public var connections: [String: Connections] = [:]
 
     /// Zero counters.
     public init() {}

@@ -41,6 +41,9 @@ public struct SocketPlan: Sendable {
     public var sendTimeoutMs: Int32?
     /// `ZMQ_IMMEDIATE`, when set: queue only to completed connections.
     public var immediate: Bool?
+    /// When set, an `inproc://` endpoint to which libzmq reports the socket's connection events
+    /// (``SocketEvent``), set up before any bind.
+    public var monitor: String?
     /// Endpoints to bind, in order.
     public var bind: [String] = []
     /// Endpoints to connect to, in order (after the binds).
@@ -151,6 +154,7 @@ extension ZMQContext {
             try option(plan.receiveTimeoutMs, "ZMQ_RCVTIMEO", socket.setReceiveTimeout)
             try option(plan.sendTimeoutMs, "ZMQ_SNDTIMEO", socket.setSendTimeout)
             try option(plan.immediate, "ZMQ_IMMEDIATE", socket.setImmediate)
+            try option(plan.monitor, "zmq_socket_monitor", socket.monitor)
             try each(plan.bind, SocketSetupError.Step.bind) { (endpoint) throws(ZMQError) in bound.append(try socket.bind(endpoint)) }
             try each(plan.connect, SocketSetupError.Step.connect, socket.connect)
             try each(plan.subscribe, SocketSetupError.Step.subscribe, socket.subscribe)

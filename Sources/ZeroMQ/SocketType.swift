@@ -19,6 +19,8 @@ public enum SocketType: Sendable {
     case router
     /// Sends and receives without the strict alternation of `req`.
     case dealer
+    /// Exactly one peer, both ways: what a socket monitor (``SocketEvent``) talks to.
+    case pair
 
     var rawValue: Int32 {
         switch self {
@@ -30,6 +32,7 @@ public enum SocketType: Sendable {
         case .pull: ZMQ_PULL
         case .router: ZMQ_ROUTER
         case .dealer: ZMQ_DEALER
+        case .pair: ZMQ_PAIR
         }
     }
 }

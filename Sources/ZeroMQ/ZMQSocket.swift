@@ -50,6 +50,11 @@ public final class ZMQSocket: @unchecked Sendable {
         return handle
     }
 
+    /// The handle, for this module's calls in other files; throws ENOTSOCK once closed.
+    func handleForCall(_ function: StaticString) throws(ZMQError) -> UnsafeMutableRawPointer {
+        try open(function)
+    }
+
     // MARK: Endpoints
 
     /// Binds `endpoint` (`tcp://127.0.0.1:7601`, `tcp://127.0.0.1:*`, `inproc://name`, `ipc://path`)

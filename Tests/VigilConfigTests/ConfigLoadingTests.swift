@@ -87,6 +87,15 @@ private func loadError(_ files: [String: String]) throws -> ConfigError? {
         #expect(error.key == "incidents.group_radius_m")
     }
 
+    @Test func theConnectionLimitIsReadAndOneTooSmallIsRefused() throws {
+        #expect(SecuritySettings().maxConnections == 1_000)
+        let dir = try folder(with: ["vigild.yaml": "security:\n  max_connections: 64\n"])
+        #expect(try VigilConfiguration.load(path: dir.appendingPathComponent("vigild.yaml").path).security.maxConnections == 64)
+        let error = try #require(try loadError(["vigild.yaml": "security:\n  max_connections: 4\n"]))
+        #expect(error.file.hasSuffix("vigild.yaml") && error.key == "security.max_connections")
+        #expect(error.message.contains("16"))
+    }
+
     @Test func anInvalidRuleIsReportedWithItsIndexAndKey() throws {
         let rules = "rules:\n  - name: ok\n    classes: [animal]\n    suppress: true\n  - name: bad\n    event: cross\n    alert: {kind: border_crossing, severity: urgent}\n"
         let error = try #require(try loadError(["rules.yaml": rules]))

@@ -18,6 +18,11 @@ import Testing
         for (index, (_, path)) in StatsMessage.catchUpKeys.enumerated() { stats.catchup[keyPath: path] = UInt64(500 + index) }
         for (index, (_, path)) in StatsMessage.silencesKeys.enumerated() { stats.silences[keyPath: path] = UInt64(600 + index) }
         stats.engine.framesMissingByCamera = ["cam-b": 3, "cam-a": 18_446_744_073_709_551_615]
+        for endpoint in ["ingest", "alerts"] {
+            var connections = StatsMessage.Connections()
+            for (index, (_, path)) in StatsMessage.connectionsKeys.enumerated() { connections[keyPath: path] = UInt64(700 + index) }
+            stats.connections[endpoint] = connections
+        }
         stats.rejected = ["too_late": 2, "bad_json": 5]
         stats.rejectedTotal = 7
         stats.processed = 12
@@ -52,7 +57,8 @@ import Testing
 
     @Test func keysAreSortedAtEveryLevelAndTheCommitTimesAreNumbersAsJSONSerializationWroteThem() {
         let text = String(decoding: Self.busy.encoded(), as: UTF8.self)
-        #expect(text.hasPrefix(#"{"catchup":{"alerts_served":502,"refused":501,"replies_dropped":503,"requests":500},"daemon":{"abnormal_ends":2,"last_abnormal_end":{"ended_ms":1796595700000,"pid":4000,"signal":"SIGKILL","started_ms":1796595000000},"pid":4242,"started_ms":1796595727169},"engine":{"camera_restarts":202,"#))
+        #expect(text.hasPrefix(#"{"catchup":{"alerts_served":502,"refused":501,"replies_dropped":503,"requests":500},"connections":{"alerts":{"accept_failed":704,"closed_at_limit":703,"handshakes_failed":705,"limit":700,"open":701,"peak":702},"ingest":{"accept_failed":704,"#
+            + #""closed_at_limit":703,"handshakes_failed":705,"limit":700,"open":701,"peak":702}},"daemon":{"abnormal_ends":2,"last_abnormal_end":{"ended_ms":1796595700000,"pid":4000,"signal":"SIGKILL","started_ms":1796595000000},"pid":4242,"started_ms":1796595727169},"engine":{"camera_restarts":202,"#))
         #expect(text.contains(#""frames_missing_by_camera":{"cam-a":18446744073709551615,"cam-b":3}"#))
         #expect(text.contains(#""journal":{"commit_ms_max":2,"commit_ms_mean":0.412,"commits":404,"#))
         #expect(text.contains(#""ok":true,"processed":12,"#) && text.contains(#""rejected":{"bad_json":5,"too_late":2},"rejected_total":7,"#))
