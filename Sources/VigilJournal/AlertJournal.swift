@@ -100,7 +100,9 @@ public final class AlertJournal {
         self.path = path
         self.retention = retention
         db = try SQLiteConnection(path: path)
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(synchronous.rawValue.uppercased());")
+        // journal_size_limit: after each checkpoint the write-ahead log is cut back to 4 MiB; it
+        // otherwise keeps the size of its largest burst for ever.
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(synchronous.rawValue.uppercased()); PRAGMA journal_size_limit = 4194304;")
         let version = try Self.scalar(db, "PRAGMA user_version")
         guard version <= Self.schemaVersion else {
             throw JournalError("open \(path)", "the journal has schema version \(version); this vigild reads up to \(Self.schemaVersion): it was written by a newer Vigil")
@@ -122,10 +124,11 @@ public final class AlertJournal {
     }
 
     /// Stores `records` (which must continue the stream: the first is ``lastSeq`` + 1, each
-    /// the next) and, when given, the state snapshot that knows them, in one transaction.
-    /// On failure nothing is stored and ``lastSeq`` stays: the same records can be appended again.
-    public func append(_ records: [JournalRecord], snapshot: [UInt8]? = nil, nowMs: Int64) throws(JournalError) {
-        guard !records.isEmpty || snapshot != nil else { return }
+    /// the next) and, when given, the alert state and the whole state snapshot that know them,
+    /// in one transaction. On failure nothing is stored and ``lastSeq`` stays: the same records
+    /// can be appended again.
+    public func append(_ records: [JournalRecord], alertState: [UInt8]? = nil, snapshot: [UInt8]? = nil, nowMs: Int64) throws(JournalError) {
+        guard !records.isEmpty || snapshot != nil || alertState != nil else { return }
         for (i, record) in records.enumerated() where record.seq != lastSeq + UInt64(i) + 1 {
             throw JournalError("append", "seq \(record.seq) does not continue the journal (expected \(lastSeq + UInt64(i) + 1))")
         }
@@ -142,6 +145,7 @@ public final class AlertJournal {
             }
             let newest = records.last?.seq ?? lastSeq
             try save("seq", seq: newest, takenMs: nowMs, value: nil)
+            if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
             if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
             try db.execute("COMMIT")
             if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
@@ -162,11 +166,20 @@ public final class AlertJournal {
         try saveState.run("save the \(name)")
     }
 
-    /// The latest state snapshot, if one was ever stored.
+    /// The latest whole state snapshot, if one was ever stored.
     public func latestSnapshot() throws(JournalError) -> JournalSnapshot? {
-        let query = try db.prepare("SELECT seq, taken_ms, value FROM state WHERE name = 'snapshot'")
+        try state(named: "snapshot")
+    }
+
+    /// The latest alert state (stored with alerts, between whole snapshots), if one was ever stored.
+    public func latestAlertState() throws(JournalError) -> JournalSnapshot? {
+        try state(named: "alert_state")
+    }
+
+    private func state(named name: String) throws(JournalError) -> JournalSnapshot? {
+        let query = try db.prepare("SELECT seq, taken_ms, value FROM state WHERE name = '\(name)'")
         defer { query.reset() }
-        guard try query.step("read the snapshot"), !query.isNull(2) else { return nil }
+        guard try query.step("read the \(name)"), !query.isNull(2) else { return nil }
         return JournalSnapshot(seq: UInt64(bitPattern: query.int64(0)), takenMs: query.int64(1), bytes: query.blob(2))
     }
 

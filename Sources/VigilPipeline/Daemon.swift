@@ -60,7 +60,7 @@ public final class Daemon: Sendable {
             if let store, !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store.path)"]) }
             let (state, closing) = Daemon.resume(
                 DaemonState(engine: configuration.makeEngine(), gate: AlertGate(silences: silences), visibleOpen: [:]),
-                from: publisher.restored, lastSeq: publisher.journal?.lastSeq ?? 0, logger: logger)
+                from: publisher.restored, alertState: publisher.restoredAlertState, lastSeq: publisher.journal?.lastSeq ?? 0, logger: logger)
             let processing = made.add(
                 ProcessingStage(
                     state: state, outbox: closing, keepsState: publisher.journal != nil, silenceStore: store, logger: logger,
@@ -108,23 +108,44 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// The state to start from: `fresh` with the journal's snapshot applied. When the engine's
-    /// part cannot be resumed (the configuration changed, or the snapshot is damaged), the engine
-    /// starts fresh and every incident consumers saw open is resolved with the last message they
-    /// saw of it, so none is left open for them.
+    /// The state to start from: `fresh` with the journal's state applied: the whole snapshot, or
+    /// when the alert state stored with later alerts is newer, that alert state completed by the
+    /// snapshot's targets of no incident (``AlertEngine/StateTargets``). When the engine's part
+    /// cannot be resumed (the configuration changed, or the state is damaged), the engine starts
+    /// fresh and every incident consumers saw open is resolved with the last message they saw of
+    /// it, so none is left open for them.
     static func resume(
-        _ fresh: DaemonState, from snapshot: JournalSnapshot?, lastSeq: UInt64, logger: Logger
+        _ fresh: DaemonState, from snapshot: JournalSnapshot?, alertState: JournalSnapshot? = nil, lastSeq: UInt64, logger: Logger
     ) -> (DaemonState, closing: [AlertMessage]) {
-        guard let snapshot else { return (fresh, []) }
+        // The newer of the two: the snapshot is stored after the alerts of its turn, so at equal
+        // seq it is the later one.
+        let alertStateIsNewer = alertState.map { partial in
+            snapshot.map { partial.seq > $0.seq || (partial.seq == $0.seq && partial.takenMs > $0.takenMs) } ?? true
+        } ?? false
+        guard let newest = alertStateIsNewer ? alertState : snapshot else { return (fresh, []) }
         let decoded: DaemonStateCodec.Decoded
-        do { decoded = try DaemonStateCodec.decode(snapshot.bytes) } catch {
+        do { decoded = try DaemonStateCodec.decode(newest.bytes) } catch {
             logger.error("the journal's state cannot be read; starting afresh (incidents open before are not resolved)", metadata: ["error": "\(error)"])
             return (fresh, [])
         }
         var state = fresh
         do throws(StateError) {
             var engine = StateReader(decoded.engine)
-            try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: WallClock.nowMs())
+            let nowMs = WallClock.nowMs()
+            if alertStateIsNewer, let snapshot, let whole = try? DaemonStateCodec.decode(snapshot.bytes) {
+                var free = StateReader(whole.engine)
+                do {
+                    try state.engine.restoreState(
+                        from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs, freeTargetsFrom: &free, takenWallMs: whole.takenWallMs)
+                } catch {
+                    // The snapshot's free targets are a nicety; the alert state alone keeps every incident.
+                    logger.warning("the snapshot's targets cannot be read; resuming the incidents without them", metadata: ["error": "\(error)"])
+                    engine = StateReader(decoded.engine)
+                    try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs)
+                }
+            } else {
+                try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs)
+            }
             var gate = StateReader(decoded.gate)
             try state.gate.restoreState(from: &gate)
             guard gate.isAtEnd else { throw StateError("the silences' state has bytes after its end") }
@@ -134,7 +155,8 @@ public final class Daemon: Sendable {
                 "state resumed from the journal",
                 metadata: [
                     "seq": "\(lastSeq)", "incidents.open": "\(stats.incidentsOpen + stats.healthIncidentsOpen)",
-                    "targets": "\(stats.targetsActive)", "taken_ms_ago": "\(WallClock.nowMs() - decoded.takenWallMs)",
+                    "targets": "\(stats.targetsActive)", "taken_ms_ago": "\(nowMs - decoded.takenWallMs)",
+                    "from": "\(alertStateIsNewer ? "alert state and snapshot" : "snapshot")",
                 ])
             return (state, [])
         } catch {

@@ -20,9 +20,11 @@ enum DaemonStateCodec {
     /// "VIGILST" and the format's version.
     static let magic: UInt64 = 0x5649_4749_4c53_5402
 
-    static func encode(_ state: DaemonState, wallNowMs: Int64) -> [UInt8] {
-        var engine = StateWriter(capacity: 1_024 + state.engine.stats.targetsActive * 400)
-        state.engine.encodeState(to: &engine)
+    /// The state's bytes, with every target (a snapshot) or only those of incidents (an alert
+    /// state, see ``AlertEngine/StateTargets``).
+    static func encode(_ state: DaemonState, wallNowMs: Int64, targets: AlertEngine.StateTargets = .all) -> [UInt8] {
+        var engine = StateWriter(capacity: 1_024 + (targets == .all ? state.engine.stats.targetsActive : state.engine.stats.incidentsOpen * 2) * 400)
+        state.engine.encodeState(to: &engine, targets: targets)
         var gate = StateWriter(capacity: 256)
         state.gate.encodeState(to: &gate)
         var w = StateWriter(capacity: engine.bytes.count + gate.bytes.count + state.visibleOpen.count * 256 + 64)

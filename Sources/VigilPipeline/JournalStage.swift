@@ -7,11 +7,21 @@ import VigilCore
 import VigilJournal
 import ZeroMQ
 
-/// What the journal takes from processing at each commit: the alerts due since the last one
-/// and, when asked for, the daemon's state as it stood right after them.
+/// What the journal takes from processing at each commit: the alerts due since the last one,
+/// the alert state right after them (encoded), and when asked for, the whole state.
 struct Handoff: Sendable {
     var events: [AlertMessage]
+    /// With alerts: the daemon's state right after them but for the targets that belong to no
+    /// incident (``AlertEngine/StateTargets/bound``), encoded by ``DaemonStateCodec``.
+    var alertState: [UInt8]?
+    /// When a snapshot is due or the daemon stops: the whole state right after the alerts.
     var state: DaemonState?
+
+    init(events: [AlertMessage], alertState: [UInt8]? = nil, state: DaemonState? = nil) {
+        self.events = events
+        self.alertState = alertState
+        self.state = state
+    }
 }
 
 /// Journals alert messages, then publishes them on the PUB socket; publishes a heartbeat every
@@ -40,8 +50,10 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private let socket: ZMQSocket
     /// The journal; nil when the daemon keeps no state (`state.dir` empty).
     let journal: AlertJournal?
-    /// The snapshot found in the journal when it was opened.
+    /// The whole snapshot found in the journal when it was opened.
     let restored: JournalSnapshot?
+    /// The alert state found in the journal when it was opened (it may be newer than the snapshot).
+    let restoredAlertState: JournalSnapshot?
     private let settings: DaemonSettings
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
@@ -55,6 +67,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var lastSnapshotMs: Int64 = 0
     private var lastRetentionMs: Int64 = 0
     private var lastFailureLogMs: Int64 = .min / 2
+    /// The last whole snapshot could not be stored: the next turn asks for one again.
+    private var snapshotFailed = false
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -64,6 +78,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         if settings.stateDirectory.isEmpty {
             journal = nil
             restored = nil
+            restoredAlertState = nil
         } else {
             let path = URL(fileURLWithPath: settings.stateDirectory).appendingPathComponent("journal.sqlite").path
             do {
@@ -74,6 +89,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 try journal.applyRetention(nowMs: WallClock.nowMs())
                 self.journal = journal
                 restored = try journal.latestSnapshot()
+                restoredAlertState = try journal.latestAlertState()
             } catch {
                 throw DaemonError(.state, "cannot open the journal \(path): \(error)")
             }
@@ -160,47 +176,64 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         publishCounters()
     }
 
-    /// One turn: take what is due, journal it with the state, publish it.
+    /// One turn: take what is due, journal it with its alert state, publish it; then, when due,
+    /// store a whole snapshot (after the alerts went out: never on their path).
     private func commit(nowMs: Int64, stateDue: Bool, stopping: Bool) {
         guard let take else { return }
         // Retried alerts need a state that knows them: the one taken with them was not stored.
-        let handoff = take(stopping || !unjournaled.isEmpty ? .always : stateDue ? .ifChanged : .withAlerts)
+        let wanted = ProcessingStage.StateWanted(
+            alertState: !unjournaled.isEmpty, whole: stopping || snapshotFailed ? .always : stateDue ? .ifChanged : nil)
+        let handoff = take(wanted)
         let events = unjournaled + handoff.events
-        guard !events.isEmpty || handoff.state != nil else { return }
-        let first = counters.lastSeq + 1
-        var records: [JournalRecord] = []
-        records.reserveCapacity(events.count)
-        for (i, event) in events.enumerated() {
-            let seq = first + UInt64(i)
-            records.append(JournalRecord(seq: seq, emittedMs: nowMs, topic: event.topic, payload: AlertEncoder.encode(event, seq: seq, emittedTs: nowMs)))
+        if !events.isEmpty {
+            let first = counters.lastSeq + 1
+            var records: [JournalRecord] = []
+            records.reserveCapacity(events.count)
+            for (i, event) in events.enumerated() {
+                let seq = first + UInt64(i)
+                records.append(JournalRecord(seq: seq, emittedMs: nowMs, topic: event.topic, payload: AlertEncoder.encode(event, seq: seq, emittedTs: nowMs)))
+            }
+            if let journal {
+                let started = WallClock.monotonicNs()
+                do {
+                    try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                } catch {
+                    unjournaled = events
+                    counters.failures += 1
+                    if nowMs - lastFailureLogMs >= 10_000 {
+                        lastFailureLogMs = nowMs
+                        logger.error("journal commit failed; the alerts wait, unpublished", metadata: ["alerts": "\(events.count)", "error": "\(error)"])
+                    }
+                    return
+                }
+                let elapsedNs = WallClock.monotonicNs() - started
+                counters.commits += 1
+                counters.commitNsTotal += elapsedNs
+                counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
+                counters.alertStateBytes = handoff.alertState?.count ?? 0
+            }
+            unjournaled = []
+            for record in records { send(record, event: events[Int(record.seq - first)]) }
+            if let last = records.last { counters.lastSeq = last.seq }
         }
-        if let journal {
-            let started = WallClock.monotonicNs()
-            let state = handoff.state.map { DaemonStateCodec.encode($0, wallNowMs: nowMs) }
+        if let journal, let state = handoff.state {
+            let bytes = DaemonStateCodec.encode(state, wallNowMs: nowMs)
             do {
-                try journal.append(records, snapshot: state, nowMs: nowMs)
+                try journal.append([], snapshot: bytes, nowMs: nowMs)
+                snapshotFailed = false
+                lastSnapshotMs = nowMs
+                counters.snapshots += 1
+                counters.snapshotBytes = bytes.count
             } catch {
-                unjournaled = events
+                // The alert state stored with the last alerts still resumes them; the next turn tries again.
+                snapshotFailed = true
                 counters.failures += 1
                 if nowMs - lastFailureLogMs >= 10_000 {
                     lastFailureLogMs = nowMs
-                    logger.error("journal commit failed; the alerts wait, unpublished", metadata: ["alerts": "\(events.count)", "error": "\(error)"])
+                    logger.error("journal snapshot failed", metadata: ["error": "\(error)"])
                 }
-                return
-            }
-            let elapsedNs = WallClock.monotonicNs() - started
-            counters.commits += 1
-            counters.commitNsTotal += elapsedNs
-            counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
-            if let state {
-                lastSnapshotMs = nowMs
-                counters.snapshots += 1
-                counters.snapshotBytes = state.count
             }
         }
-        unjournaled = []
-        for record in records { send(record, event: events[Int(record.seq - first)]) }
-        if let last = records.last { counters.lastSeq = last.seq }
     }
 
     private func send(_ record: JournalRecord, event: AlertMessage) {
@@ -261,9 +294,11 @@ public struct JournalStats: Sendable, Equatable {
     public var failures: UInt64 = 0
     public var commitNsTotal: UInt64 = 0
     public var commitNsMax: UInt64 = 0
-    /// State snapshots journaled, and the size of the last.
+    /// Whole state snapshots journaled, and the size of the last.
     public var snapshots: UInt64 = 0
     public var snapshotBytes: Int = 0
+    /// The size of the last alert state (journaled with every commit of alerts).
+    public var alertStateBytes: Int = 0
     /// Heartbeats published.
     public var heartbeats: UInt64 = 0
     /// Alerts waiting for a journal that refuses them.

@@ -103,25 +103,38 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         if !processor.outbox.isEmpty { notify() }
     }
 
-    /// Whether the journal wants the state with what it takes.
-    enum StateWanted {
-        /// Only if there are alerts (their state must be journaled with them).
-        case withAlerts
-        /// Also if the engine changed since the last time.
-        case ifChanged
-        /// In any case (the last commit failed, or the daemon is stopping).
-        case always
+    /// What the journal wants with the alerts it takes.
+    struct StateWanted: Sendable {
+        /// The alert state even without alerts (the last commit failed: the alerts it retries
+        /// need a state that knows them).
+        var alertState = false
+        /// A copy of the whole state: `.ifChanged` (a snapshot is due), `.always` (the daemon
+        /// is stopping), or `nil`.
+        var whole: Whole?
+
+        enum Whole: Sendable {
+            case ifChanged, always
+        }
     }
 
-    /// Hands the journal the alerts due and, as `wanted` says (and always with alerts), a copy
-    /// of the state right after them. Runs on the queue, between batches.
+    /// Hands the journal the alerts due; with them (or when `wanted.alertState`), the alert
+    /// state right after them, encoded here (``DaemonStateCodec``, ``AlertEngine/StateTargets/bound``:
+    /// tens of targets, not hundreds, and no copy of the engine); and as `wanted.whole` says, a
+    /// copy of the whole state. Runs on the queue, between batches.
     func take(_ wanted: StateWanted) -> Handoff {
         queue.sync {
             let events = processor.takeOutbox()
-            let withState = keepsState && (!events.isEmpty || wanted == .always || (wanted == .ifChanged && changed))
-            guard withState else { return Handoff(events: events, state: nil) }
-            changed = false
-            return Handoff(events: events, state: DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen))
+            guard keepsState else { return Handoff(events: events) }
+            let current = DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen)
+            var handoff = Handoff(events: events)
+            if !events.isEmpty || wanted.alertState {
+                handoff.alertState = DaemonStateCodec.encode(current, wallNowMs: WallClock.nowMs(), targets: .bound)
+            }
+            if let whole = wanted.whole, whole == .always || changed {
+                changed = false
+                handoff.state = current
+            }
+            return handoff
         }
     }
 

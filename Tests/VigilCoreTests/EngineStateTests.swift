@@ -60,6 +60,49 @@ import Testing
         }
     }
 
+    /// The journal's alert state (issue 16): only the targets of incidents, completed on resuming
+    /// by the free targets of a whole state taken `wholeAge` frames (a tenth of a second each)
+    /// earlier. Resumed at any frame, the engine raises no incident twice and resolves every
+    /// incident it raised. With a whole state of the same moment it goes on exactly as the
+    /// engine that never stopped; with an older one, a free target is as the older state knew
+    /// it, and in this scene one resume of twelve differs: a straggler that the uninterrupted
+    /// engine counts into the group crossing ahead of it (×5) raises its own crossing (×4 and
+    /// ×1). (The alert state alone, without the free targets, differs at every resume.)
+    @Test(arguments: [0, 60, 300])
+    func anEngineResumedFromAnAlertStateAndAnOlderWholeStateRaisesNothingTwice(wholeAge: Int) throws {
+        var never = Self.engine()
+        let all = Self.run(&never, 0..<Self.frames.count)
+        let expected = IncidentSummary.of(all)
+        var differing = 0, resumes = 0
+        for split in stride(from: 401, to: Self.frames.count, by: 211) {
+            var before = Self.engine()
+            var alerts = Self.run(&before, 0..<split - wholeAge)
+            let whole = Self.snapshot(before)
+            alerts += Self.run(&before, split - wholeAge..<split)
+            var w = StateWriter()
+            before.encodeState(to: &w, targets: .bound)
+            #expect(w.bytes.count <= Self.snapshot(before).count)
+            var resumed = Self.engine()
+            var reader = StateReader(w.bytes)
+            var free = StateReader(whole)
+            let wall = Self.frames[split - 1].report.ts
+            try resumed.restoreState(
+                from: &reader, takenWallMs: wall, wallNowMs: wall, freeTargetsFrom: &free, takenWallMs: Self.frames[split - wholeAge - 1].report.ts)
+            #expect(resumed.stats.incidentsOpen == before.stats.incidentsOpen)
+            alerts += Self.run(&resumed, split..<Self.frames.count)
+            let raised = alerts.filter { $0.state == .raised }.map(\.id)
+            #expect(raised.count == Set(raised).count, "resumed at frame \(split): an incident raised twice")
+            let summary = IncidentSummary.of(alerts)
+            #expect(summary.allSatisfy { $0.raised == 1 && $0.resolved == 1 }, "resumed at frame \(split): \(summary)")
+            if wholeAge == 0 {
+                #expect(alerts == all, "resumed at frame \(split) from an alert state and a whole state of the same moment")
+            }
+            resumes += 1
+            if summary != expected { differing += 1 }
+        }
+        #expect(differing <= (wholeAge == 0 ? 0 : 1), "\(differing) of \(resumes) resumes differ from the uninterrupted run")
+    }
+
     @Test func aStateTakenUnderAnotherConfigurationIsRefusedAndTheEngineKept() throws {
         var before = Self.engine()
         _ = Self.run(&before, 0..<900)

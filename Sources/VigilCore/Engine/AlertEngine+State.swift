@@ -44,14 +44,27 @@ extension AlertEngine {
         return hash
     }
 
-    /// Writes the engine's state (see the type's notes).
-    public func encodeState(to w: inout StateWriter) {
+    /// Which targets a state holds.
+    public enum StateTargets: Sendable {
+        /// Every target: a whole state.
+        case all
+        /// Only the targets that belong to an incident: what a restart needs to go on from the
+        /// alerts journaled with it without a second `raised` (the incidents, their targets,
+        /// the clocks, the cameras' health), a small fraction of a whole state. Completed on
+        /// resuming by the free targets of the last whole state
+        /// (``restoreState(from:takenWallMs:wallNowMs:freeTargetsFrom:takenWallMs:)``).
+        case bound
+    }
+
+    /// Writes the engine's state (see the type's notes), with every target or only those that
+    /// belong to an incident.
+    public func encodeState(to w: inout StateWriter, targets: StateTargets = .all) {
         w.put(stateFingerprint)
         tracker.encodeSerial(to: &w)
         incidents.encodeKey(to: &w)
         eventTime.encodeState(to: &w)
         health.encodeState(to: &w)
-        tracker.encodeTargets(to: &w)
+        tracker.encodeTargets(to: &w, boundOnly: targets == .bound)
         incidents.encodeIncidents(to: &w)
         health.encodeGaps(to: &w)
         eventTime.encodeCorrections(to: &w)
@@ -92,6 +105,25 @@ extension AlertEngine {
         for key in restored.health.gapKeys where restored.incidents[key]?.isAboutTargets != false {
             throw StateError("gap \(key) is not among the health incidents")
         }
+        self = restored
+    }
+
+    /// Takes a state of ``StateTargets/bound`` targets (`r`, taken at `takenWallMs`), adding the
+    /// targets of the older whole state `whole` (taken at `wholeTakenWallMs`) that belong to no
+    /// incident there: everything but those free targets is the newer state's. A free target
+    /// whose track a newer target holds is left out. Every target may be re-found under a new
+    /// track within the whole state's age. Throws, leaving the engine as it was, if either
+    /// state cannot be read or was taken under another configuration.
+    public mutating func restoreState(
+        from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64, freeTargetsFrom whole: inout StateReader, takenWallMs wholeTakenWallMs: Int64
+    ) throws(StateError) {
+        var earlier = self
+        try earlier.restoreState(from: &whole, takenWallMs: wholeTakenWallMs, wallNowMs: wallNowMs)
+        var restored = self
+        try restored.restoreState(from: &r, takenWallMs: takenWallMs, wallNowMs: wallNowMs)
+        restored.tracker.addFreeTargets(of: earlier.tracker, cameras: cameras)
+        let shift = max(0, wallNowMs - min(takenWallMs, wholeTakenWallMs))
+        restored.tracker.resumeAll(gapMs: shift + settings.fusionTimeMs + Self.resumeSlackMs)
         self = restored
     }
 

@@ -2,9 +2,28 @@
 /// zone streaks, motion, incident); the grid and the track map are rebuilt from them. (The next
 /// serial number, at the state's head, is ``Tracker/encodeSerial(to:)``'s.)
 extension Tracker {
-    /// Writes the targets, by serial.
-    func encodeTargets(to w: inout StateWriter) {
-        w.put(targets.values.sorted { $0.serial < $1.serial }) { w, target in target.encode(to: &w) }
+    /// Writes the targets, by serial: all of them, or only those that belong to an incident.
+    func encodeTargets(to w: inout StateWriter, boundOnly: Bool = false) {
+        var written = boundOnly ? targets.values.filter { $0.incident != nil } : Array(targets.values)
+        written.sort { $0.serial < $1.serial }
+        w.put(written) { w, target in target.encode(to: &w) }
+    }
+
+    /// Adds to the targets those of `earlier` (the tracker of an older state) that are not here,
+    /// as targets of no incident, unless one of their tracks is already some target's here.
+    /// Rebuilds the grid and the track map.
+    mutating func addFreeTargets(of earlier: Tracker, cameras: CameraRegistry) {
+        var merged = targets
+        var claimed = Set(trackTargets.keys)
+        for target in earlier.targets.values.sorted(by: { $0.serial < $1.serial }) where merged[target.serial] == nil {
+            let keys = target.tracks.map { Self.trackKey(Int($0.camera), $0.track) }
+            guard !keys.contains(where: claimed.contains) else { continue }
+            var free = target
+            free.incident = nil
+            merged[target.serial] = free
+            claimed.formUnion(keys)
+        }
+        replaceTargets(Array(merged.values), cameras: cameras)
     }
 
     /// Reads what ``encodeTargets(to:)`` wrote, replacing the targets; checks their indices
