@@ -69,6 +69,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var lastFailureLogMs: Int64 = .min / 2
     /// The last whole snapshot could not be stored: the next turn asks for one again.
     private var snapshotFailed = false
+    /// Room kept on the journal's disk for the alerts of a full disk.
+    private var reserve: JournalReserve?
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -90,6 +92,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 self.journal = journal
                 restored = try journal.latestSnapshot()
                 restoredAlertState = try journal.latestAlertState()
+                var reserve = JournalReserve(directory: settings.stateDirectory)
+                if let problem = reserve.make(nowMs: WallClock.nowMs()) {
+                    logger.warning("cannot keep the journal's reserve on its disk", metadata: ["path": "\(reserve.path)", "error": "\(problem)"])
+                }
+                self.reserve = reserve
             } catch {
                 throw DaemonError(.state, "cannot open the journal \(path): \(error)")
             }
@@ -157,13 +164,22 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             commit(nowMs: nowMs, stateDue: nowMs - lastSnapshotMs >= snapshotMs, stopping: stop)
             if stop && unjournaled.isEmpty { break }
             if stop {
-                // The journal refuses to write (a full disk): what it refuses is not published.
-                logger.critical("stopping with alerts the journal could not take; they are not published", metadata: ["alerts": "\(unjournaled.count)"])
+                // The journal refuses to write even with its reserve spent: these alerts have no
+                // seq and are not published (a seq not journaled could be given again after a
+                // restart). Each goes to the log whole, to be recovered from there.
+                logger.critical("stopping with alerts the journal could not take; they are not published, and logged here whole", metadata: ["alerts": "\(unjournaled.count)"])
+                for event in unjournaled {
+                    let payload = String(decoding: AlertEncoder.encode(event, seq: 0, emittedTs: nowMs), as: UTF8.self)
+                    logger.critical("alert not journaled", metadata: ["alert.topic": "\(event.topic)", "alert.payload": "\(payload)"])
+                }
                 break
             }
             if nowMs - lastHeartbeatMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
             if let journal, nowMs - lastRetentionMs >= 10_000 {
                 lastRetentionMs = nowMs
+                if reserve?.isHeld == false, reserve?.make(nowMs: nowMs) == nil {
+                    logger.notice("the journal's reserve is kept again", metadata: ["path": "\(reserve?.path ?? "")"])
+                }
                 do {
                     let removed = try journal.applyRetention(nowMs: nowMs)
                     if removed > 0 { logger.info("journal retention", metadata: ["removed": "\(removed)", "oldest_seq": "\(journal.oldestSeq)"]) }
@@ -196,7 +212,16 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             if let journal {
                 let started = WallClock.monotonicNs()
                 do {
-                    try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                    do {
+                        try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                    } catch where reserve?.release(nowMs: nowMs) == true {
+                        // A full disk (or any failure, while the reserve lasts): give the journal
+                        // the reserve's room and try again at once.
+                        logger.critical(
+                            "the journal's disk is full: its reserve is released so that alerts go on; free space on it",
+                            metadata: ["error": "\(error)", "reserve": "\(JournalReserve.bytes >> 20) MiB", "path": "\(journal.path)"])
+                        try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                    }
                 } catch {
                     unjournaled = events
                     counters.failures += 1
