@@ -96,13 +96,17 @@ public final class AlertJournal {
     private let deleteUpTo: SQLiteStatement
 
     /// Opens the journal at `path`, creating it if need be, and reads where it stands.
-    public init(path: String, retention: JournalRetention = JournalRetention(), synchronous: Synchronous = .normal) throws(JournalError) {
+    /// With `checkpointsElsewhere`, commits never checkpoint: a ``JournalCheckpointer`` does.
+    public init(
+        path: String, retention: JournalRetention = JournalRetention(), synchronous: Synchronous = .normal, checkpointsElsewhere: Bool = false
+    ) throws(JournalError) {
         self.path = path
         self.retention = retention
         db = try SQLiteConnection(path: path)
         // journal_size_limit: after each checkpoint the write-ahead log is cut back to 4 MiB; it
         // otherwise keeps the size of its largest burst for ever.
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(synchronous.rawValue.uppercased()); PRAGMA journal_size_limit = 4194304;")
+        if checkpointsElsewhere { try db.execute("PRAGMA wal_autocheckpoint = 0;") }
         let version = try Self.scalar(db, "PRAGMA user_version")
         guard version <= Self.schemaVersion else {
             throw JournalError("open \(path)", "the journal has schema version \(version); this vigild reads up to \(Self.schemaVersion): it was written by a newer Vigil")

@@ -71,6 +71,10 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var snapshotFailed = false
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
+    /// The journal's checkpoints, every second on a queue of their own (never inside a commit).
+    private let checkpointer: JournalCheckpointer?
+    private let checkpointQueue = DispatchQueue(label: "vigil.journal.checkpoint", qos: .utility)
+    private var checkpointTimer: DispatchSourceTimer?
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -81,13 +85,17 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             journal = nil
             restored = nil
             restoredAlertState = nil
+            checkpointer = nil
         } else {
             let path = URL(fileURLWithPath: settings.stateDirectory).appendingPathComponent("journal.sqlite").path
             do {
                 try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
                 let retention = JournalRetention(
                     maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
-                let journal = try AlertJournal(path: path, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal)
+                let journal = try AlertJournal(
+                    path: path, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal,
+                    checkpointsElsewhere: true)
+                checkpointer = try JournalCheckpointer(path: path)
                 try journal.applyRetention(nowMs: WallClock.nowMs())
                 self.journal = journal
                 restored = try journal.latestSnapshot()
@@ -129,6 +137,16 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         lastHeartbeatMs = WallClock.nowMs()
         lastSnapshotMs = lastHeartbeatMs
         lastRetentionMs = lastHeartbeatMs
+        if let checkpointer {
+            let timer = DispatchSource.makeTimerSource(queue: checkpointQueue)
+            timer.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(100))
+            let logger = logger
+            timer.setEventHandler {
+                do { try checkpointer.checkpoint() } catch { logger.error("journal checkpoint failed", metadata: ["error": "\(error)"]) }
+            }
+            timer.resume()
+            checkpointTimer = timer
+        }
         thread.start { [self] in run() }
     }
 
@@ -140,7 +158,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// Journals and publishes what is due (with the final state), then closes the socket; returns
     /// whether that was done before `deadline`. A stage never started closes its socket here.
     func stop(deadline: DispatchTime) -> Bool {
-        thread.stop(deadline: deadline) {
+        checkpointTimer?.cancel()
+        return thread.stop(deadline: deadline) {
             socket.close()
         } stopping: { [wake] in
             wake.signal()

@@ -128,7 +128,7 @@ extension AlertEngine {
     }
 
     /// How much older than the restart's state a resumed target's last detection may be: the
-    /// state is written at least every snapshot interval (1 s by default), and frames in flight
+    /// alert state is written with every alert (a whole state every snapshot interval), and frames in flight
     /// when the daemon stopped were lost.
     static let resumeSlackMs: Int64 = 10_000
 
