@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilJournal", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/vigil-bench"

@@ -11,9 +11,11 @@ struct LoadGenerator {
         var payload: [UInt8]
     }
 
-    static func make(count: Int, cameras: [Camera], border: Polyline) -> [Message] {
+    /// `count` messages; event time starts at `startMs` if given (a fixed replay), else far
+    /// enough before now that the last frame is not in the future.
+    static func make(count: Int, cameras: [Camera], border: Polyline, startMs: Int64? = nil) -> [Message] {
         let framesPerCamera = count / cameras.count + 1
-        let start = Int64(Date().timeIntervalSince1970 * 1_000) - Int64(framesPerCamera) * 100 - 2_000
+        let start = startMs ?? Int64(Date().timeIntervalSince1970 * 1_000) - Int64(framesPerCamera) * 100 - 2_000
         var messages: [Message] = []
         messages.reserveCapacity(count)
         var seq = [UInt64](repeating: 0, count: cameras.count)

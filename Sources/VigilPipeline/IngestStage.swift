@@ -87,11 +87,23 @@ final class IngestStage: PipelineStage {
         defer { socket.close() }
         // Senders are recorded with CURVE, which a reload never turns on or off.
         batch.recordsPeers = rights.withLock { $0 != nil }
+        let lingerNs = UInt64(settings.batchLingerMicroseconds) * 1_000
+        var lastBatchNs: UInt64 = 0
         while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
+                let firstNs = WallClock.monotonicNs()
                 batch.removeAll()
                 while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
+                // Frames flowing steadily: let a few hundred µs of them gather, so that a batch is
+                // handed over (and processing woken) once for many frames rather than for each.
+                // A frame after a quiet spell goes at once.
+                if lingerNs > 0, batch.count < settings.batchSize, firstNs - lastBatchNs < 2_000_000 {
+                    var pause = timespec(tv_sec: 0, tv_nsec: Int(lingerNs))
+                    nanosleep(&pause, nil)
+                    while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
+                }
+                lastBatchNs = firstNs
             } catch let error where error == .terminated || error.code == ENOTSOCK {
                 logger.critical("detection socket closed under the ingest thread", metadata: ["error": "\(error)"])
                 break

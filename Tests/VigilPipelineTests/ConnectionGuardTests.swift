@@ -7,7 +7,10 @@ import ZeroMQ
 /// What the connection guard relies on, on real sockets: libzmq's monitor reports each accepted
 /// connection with its descriptor; the kernel's count of bytes a peer sent tells a peer through
 /// its handshake from one that is not; a shutdown under libzmq closes that one connection.
-@Suite struct ConnectionGuardTests {
+///
+/// Serialized, and every socket of a test kept open to its end: a client closing while a new
+/// server takes its port could connect to the wrong one (seen on a loaded machine).
+@Suite(.serialized) struct ConnectionGuardTests {
     /// A server socket of `type` on a free loopback port with a monitor, and the PAIR reading it.
     struct Watched {
         let server: ZMQSocket
@@ -27,9 +30,9 @@ import ZeroMQ
             endpoint = bound[0]
         }
 
-        /// The next event of `kind`, within 3 s.
+        /// The next event of `kind`, within 10 s (a loaded machine).
         func next(_ kind: SocketEvent.Kind) throws -> SocketEvent? {
-            let deadline = Date().addingTimeInterval(3)
+            let deadline = Date().addingTimeInterval(10)
             while Date() < deadline {
                 guard try monitor.waitForInput(timeoutMs: 50), let frames = try monitor.receiveMessage(dontWait: true) else { continue }
                 if let event = SocketEvent(frames: frames), event.kind == kind { return event }
@@ -54,14 +57,18 @@ import ZeroMQ
         defer { context.terminate() }
         let serverKeys = try CurveKeyPair.generate()
         let pairs: [(SocketType, SocketType)] = [(.sub, .pub), (.pub, .sub), (.router, .dealer), (.router, .req), (.rep, .req)]
+        var open: [Watched] = [], clients: [ZMQSocket] = []
+        defer {
+            for client in clients { client.close() }
+            for watched in open { watched.close() }
+        }
         for (index, (serverType, clientType)) in pairs.enumerated() {
             let watched = try Watched(context, serverType, curve: curve ? serverKeys : nil, name: "bytes\(index)")
-            defer { watched.close() }
+            open.append(watched)
             var plan = SocketPlan(clientType)
             if curve { plan.security = .curveClient(serverKey: serverKeys.publicKey, keys: try CurveKeyPair.generate()) }
             plan.connect = [watched.endpoint]
-            let client = try context.open(plan)
-            defer { client.close() }
+            clients.append(try context.open(plan))
             let accepted = try #require(try watched.next(.accepted))
             let connection = try #require(AcceptedConnection(descriptor: Int32(bitPattern: accepted.value)))
             #expect(connection.localPort == ConnectionGuard.port(of: watched.endpoint))

@@ -10,7 +10,7 @@
 /// targets can be read beside it; fusion's gates are in `Tracker+Fusion.swift`, the targets'
 /// coding in `Tracker+State.swift`.
 struct Tracker {
-    private(set) var targets: [UInt64: Target] = [:]
+    private(set) var targets = TargetTable()
     /// Where the targets are, for fusion and groups.
     private(set) var grid: TargetGrid
     /// Camera track (camera index << 32 | track id) → target serial.
@@ -49,7 +49,7 @@ struct Tracker {
     /// Takes target `serial` out, to update it (``put(_:)`` puts it back); it is seen again, so
     /// no longer only resumed.
     mutating func take(_ serial: UInt64) -> Target? {
-        guard let target = targets.removeValue(forKey: serial) else { return nil }
+        guard let target = targets.take(serial) else { return nil }
         if !resumed.isEmpty, let i = resumed.firstIndex(of: serial) { resumed.remove(at: i) }
         return target
     }
@@ -182,7 +182,7 @@ struct Tracker {
     /// with (`choice`, when the frame's new tracks were matched together; else the nearest), or a
     /// re-found one, or a new one.
     mutating func target(for detection: Detection, camera: Int, ts: Int64, choice: UInt64?? = nil) -> UInt64 {
-        if let serial = trackTargets[Self.trackKey(camera, detection.track)], targets[serial] != nil { return serial }
+        if let serial = trackTargets[Self.trackKey(camera, detection.track)], targets.contains(serial) { return serial }
         var best: (serial: UInt64, distance: Double)?
         if let choice {
             best = choice.map { ($0, 0) }
@@ -265,7 +265,7 @@ struct Tracker {
 
     /// Replaces every target with `restored`, rebuilding the grid and the track map.
     mutating func replaceTargets(_ restored: [Target], cameras: CameraRegistry) {
-        targets = [:]
+        targets = TargetTable()
         trackTargets = [:]
         grid = Self.grid(settings: settings, cameras: cameras)
         for var target in restored {
