@@ -31,9 +31,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxCameraRate: Double = 0
     /// Messages received per batch handed to processing. Default 512.
     public var batchSize: Int = 512
-    /// While frames flow steadily (the last batch came less than 2 ms before), ingest lets this
-    /// long gather after a batch's first message before handing the batch over: one hand-off,
-    /// and one wake-up of processing, for all of them. 0: never wait. Default 200 µs.
+    /// While frames flow fast (the last batch began less than twice this before), ingest lets
+    /// this long gather after a batch's first message before handing the batch over: one
+    /// hand-off, and one wake-up of processing, for all of them. 0: never wait. Default 200 µs.
     public var batchLingerMicroseconds: Int = 200
     /// Batches in flight between ingest and processing (the bounded queue). Default 64.
     public var queueBatches: Int = 64

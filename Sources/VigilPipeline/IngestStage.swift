@@ -95,10 +95,11 @@ final class IngestStage: PipelineStage {
                 let firstNs = WallClock.monotonicNs()
                 batch.removeAll()
                 while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
-                // Frames flowing steadily: let a few hundred µs of them gather, so that a batch is
-                // handed over (and processing woken) once for many frames rather than for each.
-                // A frame after a quiet spell goes at once.
-                if lingerNs > 0, batch.count < settings.batchSize, firstNs - lastBatchNs < 2_000_000 {
+                // Frames flowing fast (the last batch began less than two lingers ago): let a few
+                // hundred µs of them gather, so that a batch is handed over (and processing woken)
+                // once for many frames rather than for each. Slower, a frame goes at once: waiting
+                // would gather nothing.
+                if lingerNs > 0, batch.count < settings.batchSize, firstNs - lastBatchNs < 2 * lingerNs {
                     var pause = timespec(tv_sec: 0, tv_nsec: Int(lingerNs))
                     nanosleep(&pause, nil)
                     while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
