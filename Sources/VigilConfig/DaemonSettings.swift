@@ -55,8 +55,9 @@ public struct DaemonSettings: Sendable, Equatable {
     /// `normal`: a commit survives a crash of vigild; `full`: also a power cut (fsync per commit).
     public var journalSynchronous: String = "normal"
     /// While frames are processed, the daemon's whole state (every target) is journaled this
-    /// often, off the alerts' path; the alert state goes with every alert. Default 60 s.
-    public var snapshotIntervalSeconds: Double = 60
+    /// often, encoded off the journal's thread and stored after the alerts of its turn; the alert
+    /// state goes with every alert. Default 1 s.
+    public var snapshotIntervalSeconds: Double = 1
     /// The control (REQ/REP) endpoint for `vigil stats`. Default `tcp://127.0.0.1:7603`; empty disables.
     public var controlBind: String = "tcp://127.0.0.1:7603"
     /// Rejections of one reason logged at most once per this many seconds (the rest are counted). Default 10.

@@ -162,6 +162,20 @@ public final class AlertJournal {
         }
     }
 
+    /// Stores a whole state snapshot that knows every alert up to `seq` (encoded off the writer's
+    /// thread, while later alerts may have been journaled), in a transaction of its own.
+    public func saveSnapshot(_ bytes: [UInt8], seq: UInt64, takenMs: Int64) throws(JournalError) {
+        guard seq <= lastSeq else { throw JournalError("save the snapshot", "seq \(seq) is past the journal's last, \(lastSeq)") }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            try save("snapshot", seq: seq, takenMs: takenMs, value: bytes)
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     private func save(_ name: String, seq: UInt64, takenMs: Int64, value: [UInt8]?) throws(JournalError) {
         saveState.bind(1, name)
         saveState.bind(2, Int64(bitPattern: seq))

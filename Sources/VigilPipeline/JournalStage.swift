@@ -69,6 +69,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var lastFailureLogMs: Int64 = .min / 2
     /// The last whole snapshot could not be stored: the next turn asks for one again.
     private var snapshotFailed = false
+    /// A whole snapshot is being encoded on `snapshotQueue` (one at a time).
+    private var encoding = false
+    /// Whole snapshots are encoded here, off the writer thread: 1–2 ms for hundreds of targets,
+    /// which an alert arriving meanwhile would otherwise wait for.
+    private let snapshotQueue = DispatchQueue(label: "vigil.journal.snapshot", qos: .utility)
+    /// An encoded snapshot, for the writer to store on its next turn.
+    private let encoded = Mutex<EncodedSnapshot?>(nil)
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
     /// The journal's checkpoints, every second on a queue of their own (never inside a commit).
@@ -217,7 +224,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         guard let take else { return }
         // Retried alerts need a state that knows them: the one taken with them was not stored.
         let wanted = ProcessingStage.StateWanted(
-            alertState: !unjournaled.isEmpty, whole: stopping || snapshotFailed ? .always : stateDue ? .ifChanged : nil)
+            alertState: !unjournaled.isEmpty,
+            whole: stopping ? .always : encoding ? nil : snapshotFailed ? .always : stateDue ? .ifChanged : nil)
         let handoff = take(wanted)
         let events = unjournaled + handoff.events
         if !events.isEmpty {
@@ -260,22 +268,45 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             for record in records { send(record, event: events[Int(record.seq - first)]) }
             if let last = records.last { counters.lastSeq = last.seq }
         }
-        if let journal, let state = handoff.state {
-            let bytes = DaemonStateCodec.encode(state, wallNowMs: nowMs)
-            do {
-                try journal.append([], snapshot: bytes, nowMs: nowMs)
-                snapshotFailed = false
-                lastSnapshotMs = nowMs
-                counters.snapshots += 1
-                counters.snapshotBytes = bytes.count
-            } catch {
-                // The alert state stored with the last alerts still resumes them; the next turn tries again.
-                snapshotFailed = true
-                counters.failures += 1
-                if nowMs - lastFailureLogMs >= 10_000 {
-                    lastFailureLogMs = nowMs
-                    logger.error("journal snapshot failed", metadata: ["error": "\(error)"])
+        guard let journal else { return }
+        if let state = handoff.state {
+            // Knows every alert journaled up to now, and no later one.
+            let seq = counters.lastSeq
+            if stopping {
+                store(EncodedSnapshot(bytes: DaemonStateCodec.encode(state, wallNowMs: nowMs), seq: seq, takenMs: nowMs), in: journal, nowMs: nowMs)
+            } else {
+                encoding = true
+                snapshotQueue.async { [self] in
+                    let bytes = DaemonStateCodec.encode(state, wallNowMs: nowMs)
+                    encoded.withLock { $0 = EncodedSnapshot(bytes: bytes, seq: seq, takenMs: nowMs) }
+                    wake.signal()
                 }
+            }
+        } else if let snapshot = encoded.withLock({ value -> EncodedSnapshot? in
+            defer { value = nil }
+            return value
+        }) {
+            // Encoded since the last turn; stored after this turn's alerts went out.
+            encoding = false
+            store(snapshot, in: journal, nowMs: nowMs)
+        }
+    }
+
+    /// Stores a whole snapshot in a transaction of its own.
+    private func store(_ snapshot: EncodedSnapshot, in journal: AlertJournal, nowMs: Int64) {
+        do {
+            try journal.saveSnapshot(snapshot.bytes, seq: snapshot.seq, takenMs: snapshot.takenMs)
+            snapshotFailed = false
+            lastSnapshotMs = snapshot.takenMs
+            counters.snapshots += 1
+            counters.snapshotBytes = snapshot.bytes.count
+        } catch {
+            // The alert state stored with the last alerts still resumes them; the next turn asks again.
+            snapshotFailed = true
+            counters.failures += 1
+            if nowMs - lastFailureLogMs >= 10_000 {
+                lastFailureLogMs = nowMs
+                logger.error("journal snapshot failed", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -320,6 +351,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         snapshot.pending = unjournaled.count
         published.withLock { $0 = snapshot }
     }
+}
+
+/// A whole state snapshot encoded, and the last `seq` it knows.
+struct EncodedSnapshot: Sendable {
+    var bytes: [UInt8]
+    var seq: UInt64
+    var takenMs: Int64
 }
 
 /// Counters of the journal stage.
