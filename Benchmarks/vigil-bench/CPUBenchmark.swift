@@ -36,6 +36,9 @@ struct CPUBenchmark: ParsableCommand {
         var wallSeconds: Double
         var frames: Int
         var through: Int
+        /// Bytes the process had the kernel write to disk over the trial (`write_bytes`).
+        var writtenBytes: Double = 0
+        var gigabytesADay: Double { writtenBytes / wallSeconds * 86_400 / 1e9 }
         var cores: Double { cpuSeconds / wallSeconds }
         var microsecondsPerFrame: Double { cpuSeconds / Double(frames) * 1e6 }
     }
@@ -58,14 +61,15 @@ struct CPUBenchmark: ParsableCommand {
                 vigild.append(v)
                 print(
                     String(
-                        format: "rate %d trial %d: forwarder %.3f cores (%.2f µs a frame); vigild %.3f cores (%.2f µs a frame; %d of %d processed)",
-                        rate, trial, f.cores, f.microsecondsPerFrame, v.cores, v.microsecondsPerFrame, v.through, v.frames))
+                        format: "rate %d trial %d: forwarder %.3f cores (%.2f µs a frame); vigild %.3f cores (%.2f µs a frame; %d of %d processed; disk %.1f GB a day)",
+                        rate, trial, f.cores, f.microsecondsPerFrame, v.cores, v.microsecondsPerFrame, v.through, v.frames, v.gigabytesADay))
             }
             let f = median(forwarder.map(\.cores)), v = median(vigild.map(\.cores))
             print(
                 String(
-                    format: "== %d frames/s, medians of %d: forwarder %.3f cores, %.2f µs a frame; vigild %.3f cores, %.2f µs a frame; vigild/forwarder ×%.1f",
-                    rate, trials, f, median(forwarder.map(\.microsecondsPerFrame)), v, median(vigild.map(\.microsecondsPerFrame)), v / max(f, 1e-9)))
+                    format: "== %d frames/s, medians of %d: forwarder %.3f cores, %.2f µs a frame; vigild %.3f cores, %.2f µs a frame; vigild/forwarder ×%.1f; vigild wrote %.1f GB a day",
+                    rate, trials, f, median(forwarder.map(\.microsecondsPerFrame)), v, median(vigild.map(\.microsecondsPerFrame)), v / max(f, 1e-9),
+                    median(vigild.map(\.gigabytesADay))))
         }
     }
 
@@ -75,15 +79,17 @@ struct CPUBenchmark: ParsableCommand {
     }
 
     /// Sends `messages` at `rate` a second; returns (CPU seconds of `pid` from the first send to
-    /// 0.5 s after the last, wall seconds of sending).
-    private func pace(_ messages: [LoadGenerator.Message], rate: Int, to endpoint: String, pid: Int32, context: ZMQContext) throws -> (Double, Double) {
+    /// 0.5 s after the last, wall seconds of sending, bytes written to disk meanwhile).
+    private func pace(
+        _ messages: [LoadGenerator.Message], rate: Int, to endpoint: String, pid: Int32, context: ZMQContext
+    ) throws -> (Double, Double, Double) {
         let pub = try ZMQSocket(context: context, type: .pub, lingerMs: 5_000)
         defer { pub.close() }
         try pub.setSendHighWaterMark(Int32(messages.count + 1))
         try pub.connect(endpoint)
         Thread.sleep(forTimeInterval: 0.5)  // the subscription must reach us first (slow joiner)
         let perBurst = max(1, rate / 1_000)
-        let cpuBefore = Self.cpuSeconds(of: pid)
+        let cpuBefore = Self.cpuSeconds(of: pid), writtenBefore = Self.writtenBytes(of: pid)
         let start = DispatchTime.now().uptimeNanoseconds
         var sent = 0
         while sent < messages.count {
@@ -98,7 +104,7 @@ struct CPUBenchmark: ParsableCommand {
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         Thread.sleep(forTimeInterval: 0.5)
-        return (Self.cpuSeconds(of: pid) - cpuBefore, wall)
+        return (Self.cpuSeconds(of: pid) - cpuBefore, wall, Self.writtenBytes(of: pid) - writtenBefore)
     }
 
     private func runForwarder(_ messages: [LoadGenerator.Message], rate: Int, context: ZMQContext) throws -> Trial {
@@ -111,7 +117,7 @@ struct CPUBenchmark: ParsableCommand {
         try sink.setReceiveHighWaterMark(Int32(messages.count + 1))
         try sink.subscribe("det.")
         try sink.connect(output)
-        let (cpu, wall) = try pace(messages, rate: rate, to: input, pid: process.processIdentifier, context: context)
+        let (cpu, wall, _) = try pace(messages, rate: rate, to: input, pid: process.processIdentifier, context: context)
         var batch = MessageBatch(maxStoredFrameBytes: 65_536, reservingBytes: 1 << 20, messages: 4_096)
         var through = 0
         while (try? sink.receive(into: &batch, dontWait: true)) == true {
@@ -135,12 +141,21 @@ struct CPUBenchmark: ParsableCommand {
             try? FileManager.default.removeItem(atPath: state)
         }
         Thread.sleep(forTimeInterval: 0.5)
-        let (cpu, wall) = try pace(messages, rate: rate, to: ingest, pid: process.processIdentifier, context: context)
+        let (cpu, wall, written) = try pace(messages, rate: rate, to: ingest, pid: process.processIdentifier, context: context)
         let req = try ZMQSocket(context: context, type: .req)
         defer { req.close() }
         try req.connect(control)
         let processed = (try requestStats(req)?["processed"] as? Int) ?? 0
-        return Trial(cpuSeconds: cpu, wallSeconds: wall, frames: messages.count, through: processed)
+        return Trial(cpuSeconds: cpu, wallSeconds: wall, frames: messages.count, through: processed, writtenBytes: written)
+    }
+
+    /// Bytes process `pid` had written to storage (`write_bytes` of `/proc/<pid>/io`: the page
+    /// cache's writes it caused, counted when they are dirtied).
+    static func writtenBytes(of pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("write_bytes:") })
+        else { return 0 }
+        return Double(line.split(separator: " ").last ?? "") ?? 0
     }
 
     /// User + system CPU time of process `pid`, seconds (`/proc/<pid>/stat`, fields 14 and 15).
