@@ -45,10 +45,7 @@ struct CPUBenchmark: ParsableCommand {
 
     func run() throws {
         let configuration = try VigilConfiguration.load(path: config)
-        guard let border = configuration.zones.lazy.compactMap({ zone -> Polyline? in
-            if case .line(let line, _) = zone.shape { return line }
-            return nil
-        }).first else { throw ValidationError("\(config): no border zone") }
+        let border = try borderLine(of: configuration, path: config)
         let context = try ZMQContext()
         for rate in rates.split(separator: ",").compactMap({ Int($0) }) {
             var forwarder: [Trial] = [], vigild: [Trial] = []
@@ -64,19 +61,15 @@ struct CPUBenchmark: ParsableCommand {
                         format: "rate %d trial %d: forwarder %.3f cores (%.2f µs a frame); vigild %.3f cores (%.2f µs a frame; %d of %d processed; disk %.1f GB a day)",
                         rate, trial, f.cores, f.microsecondsPerFrame, v.cores, v.microsecondsPerFrame, v.through, v.frames, v.gigabytesADay))
             }
-            let f = median(forwarder.map(\.cores)), v = median(vigild.map(\.cores))
+            let f = Summary.median(forwarder.map(\.cores)), v = Summary.median(vigild.map(\.cores))
             print(
                 String(
                     format: "== %d frames/s, medians of %d: forwarder %.3f cores, %.2f µs a frame; vigild %.3f cores, %.2f µs a frame; vigild/forwarder ×%.1f; vigild wrote %.1f GB a day",
-                    rate, trials, f, median(forwarder.map(\.microsecondsPerFrame)), v, median(vigild.map(\.microsecondsPerFrame)), v / max(f, 1e-9),
-                    median(vigild.map(\.gigabytesADay))))
+                    rate, trials, f, Summary.median(forwarder.map(\.microsecondsPerFrame)), v, Summary.median(vigild.map(\.microsecondsPerFrame)), v / max(f, 1e-9),
+                    Summary.median(vigild.map(\.gigabytesADay))))
         }
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
 
     /// Sends `messages` at `rate` a second; returns (CPU seconds of `pid` from the first send to
     /// 0.5 s after the last, wall seconds of sending, bytes written to disk meanwhile).
@@ -109,7 +102,7 @@ struct CPUBenchmark: ParsableCommand {
 
     private func runForwarder(_ messages: [LoadGenerator.Message], rate: Int, context: ZMQContext) throws -> Trial {
         let input = "tcp://127.0.0.1:\(basePort)", output = "tcp://127.0.0.1:\(basePort + 1)"
-        let process = try spawn("\(bin)/vigil-bench", ["forward", "--input", input, "--output", output])
+        let process = try spawnProcess("\(bin)/vigil-bench", ["forward", "--input", input, "--output", output])
         defer { process.terminate(); process.waitUntilExit() }
         // A subscriber, so the forwarder publishes for real.
         let sink = try ZMQSocket(context: context, type: .sub)
@@ -130,7 +123,7 @@ struct CPUBenchmark: ParsableCommand {
     private func runVigild(_ messages: [LoadGenerator.Message], rate: Int, context: ZMQContext) throws -> Trial {
         let ingest = "tcp://127.0.0.1:\(basePort + 2)", alerts = "tcp://127.0.0.1:\(basePort + 3)", control = "tcp://127.0.0.1:\(basePort + 4)"
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-cpu-\(UUID().uuidString)").path
-        let process = try spawn(
+        let process = try spawnProcess(
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
                 "--catchup-bind", "", "--state-dir", state,
@@ -169,11 +162,4 @@ struct CPUBenchmark: ParsableCommand {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    private func spawn(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        try process.run()
-        return process
-    }
 }

@@ -27,10 +27,7 @@ struct InstructionsBenchmark: ParsableCommand {
 
     func run() throws {
         let configuration = try VigilConfiguration.load(path: config)
-        guard let border = configuration.zones.lazy.compactMap({ zone -> Polyline? in
-            if case .line(let line, _) = zone.shape { return line }
-            return nil
-        }).first else { throw ValidationError("\(config): no border zone") }
+        let border = try borderLine(of: configuration, path: config)
         let startMs: Int64 = 1_796_000_000_000
         let messages = LoadGenerator.make(count: 2 * frames, cameras: configuration.cameras, border: border, startMs: startMs)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-instructions-\(UUID().uuidString)")

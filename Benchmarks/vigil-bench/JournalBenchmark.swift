@@ -63,10 +63,7 @@ struct JournalBenchmark: ParsableCommand {
 
     func run() throws {
         let configuration = try VigilConfiguration.load(path: config)
-        guard let border = configuration.zones.lazy.compactMap({ zone -> Polyline? in
-            if case .line(let line, _) = zone.shape { return line }
-            return nil
-        }).first else { throw ValidationError("\(config): no border zone") }
+        let border = try borderLine(of: configuration, path: config)
         if parts.contains(.writes) { try writes() }
         if parts.contains(.snapshot) { try snapshot(configuration: configuration, border: border) }
         if parts.contains(.vigild) { try daemon(configuration: configuration, border: border) }

@@ -38,10 +38,7 @@ struct ThroughputBenchmark: ParsableCommand {
 
     func run() throws {
         let configuration = try VigilConfiguration.load(path: config)
-        guard let border = configuration.zones.lazy.compactMap({ zone -> Polyline? in
-            if case .line(let line, _) = zone.shape { return line }
-            return nil
-        }).first else { throw ValidationError("\(config): no border zone") }
+        let border = try borderLine(of: configuration, path: config)
         let context = try ZMQContext()
         var vigild: [Trial] = [], forwarder: [Trial] = []
         for trial in 1...trials {
@@ -56,16 +53,12 @@ struct ThroughputBenchmark: ParsableCommand {
             vigild.append(v)
             print(String(format: "trial %d vigild:    %.0f reports/s (%d of %d through, %.2f s; %@)", trial, v.rate, v.through, v.sent, v.seconds, v.note))
         }
-        let medianForwarder = median(forwarder.map(\.rate)), medianVigild = median(vigild.map(\.rate))
+        let medianForwarder = Summary.median(forwarder.map(\.rate)), medianVigild = Summary.median(vigild.map(\.rate))
         print(String(format: "median forwarder: %.0f reports/s (loss in trials: %@)", medianForwarder, forwarder.map { "\($0.sent - $0.through)" }.joined(separator: ", ")))
         print(String(format: "median vigild:    %.0f reports/s (loss in trials: %@)", medianVigild, vigild.map { "\($0.sent - $0.through)" }.joined(separator: ", ")))
         print(String(format: "ratio vigild/forwarder: %.2f", medianVigild / medianForwarder))
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
 
     private func publish(_ messages: [LoadGenerator.Message], to endpoint: String, context: ZMQContext) throws -> (ZMQSocket, UInt64) {
         let pub = try ZMQSocket(context: context, type: .pub, lingerMs: 5_000)
@@ -83,7 +76,7 @@ struct ThroughputBenchmark: ParsableCommand {
 
     private func runForwarder(_ messages: [LoadGenerator.Message], context: ZMQContext) throws -> Trial {
         let input = "tcp://127.0.0.1:\(basePort)", output = "tcp://127.0.0.1:\(basePort + 1)"
-        let process = try spawn("\(bin)/vigil-bench", ["forward", "--input", input, "--output", output])
+        let process = try spawnProcess("\(bin)/vigil-bench", ["forward", "--input", input, "--output", output])
         defer { process.terminate(); process.waitUntilExit() }
         let sink = try ZMQSocket(context: context, type: .sub)
         defer { sink.close() }
@@ -118,7 +111,7 @@ struct ThroughputBenchmark: ParsableCommand {
 
     private func runVigild(_ messages: [LoadGenerator.Message], context: ZMQContext) throws -> Trial {
         let ingest = "tcp://127.0.0.1:\(basePort + 2)", alerts = "tcp://127.0.0.1:\(basePort + 3)", control = "tcp://127.0.0.1:\(basePort + 4)"
-        let process = try spawn(
+        let process = try spawnProcess(
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
                 // A journal of its own each trial (the product journals every alert), no catch-up endpoint.
@@ -148,13 +141,6 @@ struct ThroughputBenchmark: ParsableCommand {
         return Trial(sent: messages.count, through: through, seconds: Double(lastChange - start) / 1e9, note: "ingest waited for processing \(stalls) × 100 ms")
     }
 
-    private func spawn(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        try process.run()
-        return process
-    }
 }
 
 private func monotonic() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
