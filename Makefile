@@ -40,13 +40,16 @@ test-python: build
 fuzz:
 	@bash scripts/fuzz.sh all $(FUZZ_SECONDS)
 
-## bench: throughput of vigild against a zero-work ZeroMQ forwarder, the parser against JSONDecoder, the alert journal,
+## bench: throughput and CPU of vigild against a zero-work ZeroMQ forwarder, instructions a frame, the parser against JSONDecoder, the alert journal,
 ## 300 randomised detection trials and 30 days of nuisance.
-bench: setup
+bench:
+	@VIGIL_SETUP_BENCH=1 bash scripts/setup.sh
 	$(SWIFT) build -c release
 	$(RELEASE)/vigil-bench parse
 	$(RELEASE)/vigil-bench zones
 	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
+	$(RELEASE)/vigil-bench cpu --bin $(RELEASE)
+	$(RELEASE)/vigil-bench instructions --bin $(RELEASE)
 	$(RELEASE)/vigil-bench journal --bin $(RELEASE)
 	$(MAKE) --no-print-directory bench-trials
 	$(MAKE) --no-print-directory bench-nuisance

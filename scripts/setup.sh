@@ -11,6 +11,10 @@ pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
 [ -e /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)   # the alert journal
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 [ -e /usr/share/zoneinfo/Asia/Baghdad ] || need_apt+=(tzdata)   # rules.yaml schedules: the site time zone
+if [ "${VIGIL_SETUP_BENCH:-0}" = 1 ]; then   # make bench: vigil-bench instructions counts with callgrind
+  command -v valgrind >/dev/null || need_apt+=(valgrind)
+  command -v strip >/dev/null || need_apt+=(binutils)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} from Debian" >&2
   $SUDO apt-get update -q
