@@ -188,17 +188,16 @@ final class ConnectionGuard: PipelineStage, @unchecked Sendable {
     }
 
     /// The connection to close in `table`, which is over its limit since `newest` came, and why.
+    /// Oldest first, the kernel asked about each until an idle one is found.
     private func choose(in table: [Int32: Held], newest: Int32) -> (Held, String) {
-        let oldestFirst = table.values.filter { $0.connection.descriptor != newest }.sorted { $0.order < $1.order }
-        var received: [Int32: UInt64] = [:]
-        for held in oldestFirst { received[held.connection.descriptor] = held.connection.bytesReceived ?? .max }
-        if let idle = oldestFirst.first(where: { received[$0.connection.descriptor]! < 64 }) {
-            return (idle, "the oldest that had not sent a ZMTP greeting")
-        }
         let complete = Self.handshakeBytes(curve: limits.curve)
-        if let handshaking = oldestFirst.first(where: { received[$0.connection.descriptor]! < complete }) {
-            return (handshaking, "the oldest that had not completed a handshake")
+        var handshaking: Held?
+        for held in table.values.sorted(by: { $0.order < $1.order }) where held.connection.descriptor != newest {
+            let received = held.connection.bytesReceived ?? .max
+            if received < 64 { return (held, "the oldest that had not sent a ZMTP greeting") }
+            if handshaking == nil, received < complete { handshaking = held }
         }
+        if let handshaking { return (handshaking, "the oldest that had not completed a handshake") }
         return (table[newest]!, "the new one: every other had completed its handshake")
     }
 

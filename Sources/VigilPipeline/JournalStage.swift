@@ -262,7 +262,6 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 counters.commits += 1
                 counters.commitNsTotal += elapsedNs
                 counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
-                counters.alertStateBytes = handoff.alertState?.count ?? 0
             }
             unjournaled = []
             for record in records { send(record, event: events[Int(record.seq - first)]) }
@@ -379,8 +378,6 @@ public struct JournalStats: Sendable, Equatable {
     /// Whole state snapshots journaled, and the size of the last.
     public var snapshots: UInt64 = 0
     public var snapshotBytes: Int = 0
-    /// The size of the last alert state (journaled with every commit of alerts).
-    public var alertStateBytes: Int = 0
     /// Heartbeats published.
     public var heartbeats: UInt64 = 0
     /// Alerts waiting for a journal that refuses them.

@@ -1,5 +1,6 @@
 /// Lets a notice through at most once per interval per key, and counts the ones held back: a peer
-/// retrying every 100 ms, or a flood of connections, must not flood the log.
+/// retrying every 100 ms, a flood of connections or of bad frames must not flood the log
+/// (``ZapHandler``, ``ConnectionGuard``, ``RejectionLog``).
 struct LogThrottle {
     private let intervalMs: Int64
     private var entries: [String: (lastMs: Int64, held: UInt64)] = [:]

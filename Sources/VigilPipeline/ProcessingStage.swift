@@ -124,15 +124,15 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     func take(_ wanted: StateWanted) -> Handoff {
         queue.sync {
             let events = processor.takeOutbox()
-            guard keepsState else { return Handoff(events: events) }
-            let current = DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen)
             var handoff = Handoff(events: events)
+            guard keepsState else { return handoff }
+            func current() -> DaemonState { DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen) }
             if !events.isEmpty || wanted.alertState {
-                handoff.alertState = DaemonStateCodec.encode(current, wallNowMs: WallClock.nowMs(), targets: .bound)
+                handoff.alertState = DaemonStateCodec.encode(current(), wallNowMs: WallClock.nowMs(), targets: .bound)
             }
             if let whole = wanted.whole, whole == .always || changed {
                 changed = false
-                handoff.state = current
+                handoff.state = current()
             }
             return handoff
         }

@@ -7,22 +7,15 @@ import VigilCore
 /// Not thread-safe: each stage owns its own.
 struct RejectionLog {
     private let logger: Logger
-    private let intervalMs: Int64
-    private var lastLoggedMs: [RejectReason: Int64] = [:]
-    private var unlogged: [RejectReason: UInt64] = [:]
+    private var throttle: LogThrottle
 
     init(logger: Logger, intervalSeconds: Double) {
         self.logger = logger
-        intervalMs = Int64(intervalSeconds * 1_000)
+        throttle = LogThrottle(intervalMs: Int64(intervalSeconds * 1_000))
     }
 
     mutating func record(_ error: FrameReportError, topic: @autoclosure () -> String, nowMs: Int64) {
-        if let last = lastLoggedMs[error.reason], nowMs - last < intervalMs {
-            unlogged[error.reason, default: 0] += 1
-            return
-        }
-        lastLoggedMs[error.reason] = nowMs
-        let skipped = unlogged.removeValue(forKey: error.reason) ?? 0
+        guard let skipped = throttle.admit(error.reason.rawValue, nowMs: nowMs) else { return }
         logger.warning(
             "frame report rejected",
             metadata: [
