@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // HDR histograms of latency, for the benchmarks only.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // libzmq as SwiftPM sees it: the C header plus a shim for what Swift cannot import.
@@ -97,6 +99,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilConfig", "VigilJournal", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/vigil-bench"
         ),

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import ZeroMQ
 
-/// A consumer of vigild's alerts on its own thread: a SUB socket subscribed to `alert.` that
+/// A consumer of vigild's alerts on its own thread: a SUB socket subscribed to `alert.` (or another topic) that
 /// stamps each message with the monotonic clock the moment it is received, and keeps its payload
 /// for reading after the run.
 ///
@@ -24,11 +24,12 @@ final class AlertConsumer: @unchecked Sendable {
     private let receivedCount = Atomic<Int>(0)
     private var arrivals: [Arrival] = []
 
-    /// Connects to `endpoint` and subscribes to `alert.`; messages are not read before ``start()``.
-    init(context: ZMQContext, endpoint: String) throws {
+    /// Connects to `endpoint` and subscribes to `topic` (alerts by default; `det.` for what the
+    /// zero-work forwarder passes on); messages are not read before ``start()``.
+    init(context: ZMQContext, endpoint: String, topic: String = "alert.") throws {
         socket = try ZMQSocket(context: context, type: .sub)
         try socket.setReceiveHighWaterMark(10_000_000)
-        try socket.subscribe("alert.")
+        try socket.subscribe(topic)
         try socket.connect(endpoint)
         arrivals.reserveCapacity(200_000)
     }

@@ -24,8 +24,8 @@ struct AlertLoad {
         var payload: [UInt8]
     }
 
-    /// Frames between the starts of two vehicles on one path.
-    static let period = 50
+    /// Frames between the starts of two vehicles on one path, by default.
+    static let defaultPeriod = 50
     /// Frames a vehicle is in view.
     static let frames = 44
 
@@ -41,16 +41,33 @@ struct AlertLoad {
     let camerasWithoutBorder: Int
     private let topics: [[UInt8]]
     private let vehiclesPerCamera: Int
+    /// Frames between the starts of two vehicles on one path (at least ``frames``).
+    private let period: Int
+    /// Per camera, the animals standing in its view (``init``'s `bystanders`).
+    private let standing: [[GeoPoint]]
+    /// Whether camera `c`'s vehicles start `c × period / cameras` frames into their period, so
+    /// that the cameras' crossings are spread over the period instead of falling in one frame.
+    private let staggerCameras: Bool
     /// Per camera, per vehicle slot, the points 44 m either side of the line where its vehicles
     /// enter and leave the view.
     private let paths: [[(from: GeoPoint, to: GeoPoint)]]
 
-    /// Makes `count` messages from `cameras` with `vehiclesPerCamera` vehicles each; message 0
-    /// carries event time `startMs`, each next one `spacingMs` later.
-    init(count: Int, cameras: [Camera], border: Polyline, vehiclesPerCamera: Int, startMs: Int64, spacingMs: Int64) {
+    /// Makes `count` messages from `cameras` with `vehiclesPerCamera` vehicles each, a new one
+    /// on each path every `period` frames; message 0 carries event time `startMs`, each next one
+    /// `spacingMs` later. With `bystanders` > 0, each camera also sees that many animals standing
+    /// 250 to 450 m from the line on the side the vehicles come from, on track ids of their own
+    /// that never change: live targets that raise nothing (`animals-never-alert`), as the grazing
+    /// herds of a real border keep the tracker busy between crossings. With `staggerCameras`,
+    /// the cameras' vehicles start at different points of the period.
+    init(
+        count: Int, cameras: [Camera], border: Polyline, vehiclesPerCamera: Int, startMs: Int64, spacingMs: Int64,
+        period: Int = AlertLoad.defaultPeriod, bystanders: Int = 0, staggerCameras: Bool = false
+    ) {
         self.startMs = startMs
         self.spacingMs = spacingMs
         self.vehiclesPerCamera = vehiclesPerCamera
+        self.period = max(period, Self.frames)
+        self.staggerCameras = staggerCameras
         cameraIds = cameras.map(\.id)
         topics = cameras.map { Array("det.\($0.sector).\($0.id)".utf8) }
         var paths: [[(from: GeoPoint, to: GeoPoint)]] = []
@@ -68,6 +85,12 @@ struct AlertLoad {
                 })
         }
         self.paths = paths
+        standing = cameras.map { camera in
+            guard bystanders > 0, let near = border.proximity(of: camera.position) else { return [] }
+            return (0..<bystanders).map { k in
+                border.point(along: near.along + Double(k % 5 - 2) * 40, offset: 250 + Double(k) * 200 / Double(bystanders), side: .left)
+            }
+        }
         camerasWithoutBorder = without
         messages.reserveCapacity(count)
         for i in 0..<count { messages.append(message(i)) }
@@ -80,10 +103,10 @@ struct AlertLoad {
         payload += String(startMs + Int64(i) * spacingMs) + #","detections":["#
         var first = true
         for (slot, path) in paths[c].enumerated() {
-            let phase = frame + slot * Self.period / max(vehiclesPerCamera, 1)
-            let step = phase % Self.period
+            let phase = frame + slot * period / max(vehiclesPerCamera, 1) + (staggerCameras ? c * period / cameraIds.count : 0)
+            let step = phase % period
             guard step < Self.frames else { continue }
-            let track = (phase / Self.period) * vehiclesPerCamera + slot + 1
+            let track = (phase / period) * vehiclesPerCamera + slot + 1
             let t = Double(step) / Double(Self.frames)
             let lat = path.from.lat + (path.to.lat - path.from.lat) * t
             let lon = path.from.lon + (path.to.lon - path.from.lon) * t
@@ -91,6 +114,14 @@ struct AlertLoad {
             first = false
             payload += #"{"track":"# + String(track) + #","class":"vehicle","conf":0.88,"lat":"#
             payload += String(format: "%.6f", lat) + #","lon":"# + String(format: "%.6f", lon) + #","temp_c":41.5,"speed_mps":19.0}"#
+        }
+        for (k, spot) in standing[c].enumerated() {
+            // Grazing: a metre or two of wander, as the gateways' own noise would show.
+            let wander = Double((frame + k * 7) % 16) * 0.000_001
+            if !first { payload += "," }
+            first = false
+            payload += #"{"track":"# + String(1_000_000 + k) + #","class":"animal","conf":0.71,"lat":"#
+            payload += String(format: "%.6f", spot.lat + wander) + #","lon":"# + String(format: "%.6f", spot.lon - wander) + "}"
         }
         payload += "]}"
         return Message(topic: topics[c], payload: Array(payload.utf8))

@@ -5,7 +5,7 @@ struct VigilBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
         abstract: "Vigil's benchmarks (run in release builds: make bench).",
-        subcommands: [ThroughputBenchmark.self, ParserBenchmark.self, ZonesBenchmark.self, MemoryBenchmark.self, SoakBenchmark.self, JournalBenchmark.self, CPUBenchmark.self, InstructionsBenchmark.self, Forwarder.self]
+        subcommands: [ThroughputBenchmark.self, ParserBenchmark.self, ZonesBenchmark.self, MemoryBenchmark.self, SoakBenchmark.self, JournalBenchmark.self, CPUBenchmark.self, LatencyBenchmark.self, StartupBenchmark.self, InstructionsBenchmark.self, Forwarder.self]
     )
 }
 

@@ -74,8 +74,10 @@ public final class AlertJournal {
         case full
     }
 
-    /// The schema this code writes, in `PRAGMA user_version`.
-    static let schemaVersion: Int64 = 1
+    /// The schema this code writes, in `PRAGMA user_version`. 2 added `totals`: the alerts held
+    /// and their bytes, kept with every change so that opening never scans the alerts (0.4 s
+    /// for a million).
+    static let schemaVersion: Int64 = 2
 
     /// The database file.
     public let path: String
@@ -94,6 +96,7 @@ public final class AlertJournal {
     private let saveState: SQLiteStatement
     private let oldest: SQLiteStatement
     private let deleteUpTo: SQLiteStatement
+    private let saveTotals: SQLiteStatement
 
     /// Opens the journal at `path`, creating it if need be, and reads where it stands.
     /// With `checkpointsElsewhere`, commits never checkpoint: a ``JournalCheckpointer`` does.
@@ -111,17 +114,34 @@ public final class AlertJournal {
         guard version <= Self.schemaVersion else {
             throw JournalError("open \(path)", "the journal has schema version \(version); this vigild reads up to \(Self.schemaVersion): it was written by a newer Vigil")
         }
-        try db.execute("""
+        // A journal of schema 1 gets its totals counted here, once.
+        do {
+            try db.execute("""
+            BEGIN IMMEDIATE;
             CREATE TABLE IF NOT EXISTS alerts (
                 seq INTEGER PRIMARY KEY, emitted_ms INTEGER NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS state (
                 name TEXT PRIMARY KEY, seq INTEGER NOT NULL, taken_ms INTEGER NOT NULL, value BLOB);
+            CREATE TABLE IF NOT EXISTS totals (
+                name TEXT PRIMARY KEY, count INTEGER NOT NULL, bytes INTEGER NOT NULL);
             PRAGMA user_version = \(Self.schemaVersion);
             """)
+            if try Self.scalar(db, "SELECT count(*) FROM totals WHERE name = 'alerts'") == 0 {
+                try db.execute("""
+                INSERT INTO totals (name, count, bytes)
+                    SELECT 'alerts', count(*), coalesce(sum(length(topic) + length(payload)), 0) FROM alerts;
+                """)
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
         insert = try db.prepare("INSERT INTO alerts (seq, emitted_ms, topic, payload) VALUES (?, ?, ?, ?)")
         saveState = try db.prepare("INSERT OR REPLACE INTO state (name, seq, taken_ms, value) VALUES (?, ?, ?, ?)")
         oldest = try db.prepare("SELECT seq, emitted_ms, length(topic) + length(payload) FROM alerts ORDER BY seq LIMIT 4096")
         deleteUpTo = try db.prepare("DELETE FROM alerts WHERE seq <= ?")
+        saveTotals = try db.prepare("UPDATE totals SET count = ?, bytes = ? WHERE name = 'alerts'")
         let newest = try Self.scalar(db, "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0))")
         lastSeq = UInt64(newest)
         try recount()
@@ -151,6 +171,7 @@ public final class AlertJournal {
             try save("seq", seq: newest, takenMs: nowMs, value: nil)
             if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
             if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
+            if !records.isEmpty { try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes) }
             try db.execute("COMMIT")
             if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
             lastSeq = newest
@@ -224,8 +245,16 @@ public final class AlertJournal {
             }
             oldest.reset()
             guard let upTo else { break }
-            deleteUpTo.bind(1, Int64(bitPattern: upTo))
-            try deleteUpTo.run("remove alerts up to seq \(upTo)")
+            try db.execute("BEGIN IMMEDIATE")
+            do {
+                deleteUpTo.bind(1, Int64(bitPattern: upTo))
+                try deleteUpTo.run("remove alerts up to seq \(upTo)")
+                try storeTotals(count: heldCount - count, bytes: heldBytes - bytes)
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
             heldCount -= count
             heldBytes -= bytes
             removed += Int(count)
@@ -235,15 +264,22 @@ public final class AlertJournal {
         return removed
     }
 
-    /// Reads the oldest `seq`, the count and the bytes held from the table (once, on opening;
-    /// then they are kept up to date as alerts come and go).
+    /// Reads the oldest `seq` (from the key's index) and the count and bytes held (from
+    /// `totals`), on opening; then they are kept up to date as alerts come and go.
     private func recount() throws(JournalError) {
-        let query = try db.prepare("SELECT coalesce(min(seq), 0), count(*), coalesce(sum(length(topic) + length(payload)), 0) FROM alerts")
+        oldestSeq = UInt64(bitPattern: try Self.scalar(db, "SELECT coalesce(min(seq), 0) FROM alerts"))
+        let query = try db.prepare("SELECT count, bytes FROM totals WHERE name = 'alerts'")
         defer { query.reset() }
-        guard try query.step("count the alerts") else { return }
-        oldestSeq = UInt64(bitPattern: query.int64(0))
-        heldCount = query.int64(1)
-        heldBytes = query.int64(2)
+        guard try query.step("read the journal's totals") else { return }
+        heldCount = query.int64(0)
+        heldBytes = query.int64(1)
+    }
+
+    /// Stores the count and bytes held, inside the caller's transaction.
+    private func storeTotals(count: Int64, bytes: Int64) throws(JournalError) {
+        saveTotals.bind(1, count)
+        saveTotals.bind(2, bytes)
+        try saveTotals.run("update the journal's totals")
     }
 
     static func scalar(_ db: SQLiteConnection, _ sql: String) throws(JournalError) -> Int64 {

@@ -98,6 +98,48 @@ import VigilJournal
         #expect(journal.oldestSeq == 7 && journal.heldBytes == size * 3)
     }
 
+    @Test func theTotalsHeldAreKeptAcrossReopeningAndRetention() throws {
+        let path = Self.temporaryPath()
+        let one = Self.records(1...1)[0]
+        let size = Int64(one.topic.utf8.count + one.payload.count)  // the same for seq 1 ... 9
+        do {
+            let journal = try AlertJournal(path: path, retention: JournalRetention(maxAgeMs: .max / 4, maxBytes: size * 5))
+            try journal.append(Self.records(1...9), nowMs: 0)
+            #expect(try journal.applyRetention(nowMs: 0) == 4)
+        }
+        let reopened = try AlertJournal(path: path)
+        #expect(reopened.heldCount == 5 && reopened.heldBytes == size * 5 && reopened.oldestSeq == 5 && reopened.lastSeq == 9)
+        try reopened.append(Self.records(10...10), nowMs: 0)
+        let again = try AlertJournal(path: path)
+        #expect(again.heldCount == 6 && again.heldBytes == size * 6 + 1)  // seq 10 has a digit more
+    }
+
+    @Test func aJournalOfSchemaOneGetsItsTotalsCountedOnce() throws {
+        // Schema 1, as the Vigil before the totals wrote it: no `totals` table.
+        let path = Self.temporaryPath()
+        let script = """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.execute('CREATE TABLE alerts (seq INTEGER PRIMARY KEY, emitted_ms INTEGER NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL)')
+            c.execute('CREATE TABLE state (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, taken_ms INTEGER NOT NULL, value BLOB)')
+            c.execute('PRAGMA user_version = 1')
+            for seq in range(3, 8):
+                c.execute('INSERT INTO alerts VALUES (?, 0, ?, ?)', (seq, 'alert.x', b'0123456789'))
+            c.commit()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let journal = try AlertJournal(path: path)
+        #expect(journal.heldCount == 5 && journal.heldBytes == 5 * 17 && journal.oldestSeq == 3 && journal.lastSeq == 7)
+        try journal.append(Self.records(8...8), nowMs: 0)
+        let reopened = try AlertJournal(path: path)
+        #expect(reopened.heldCount == 6 && reopened.lastSeq == 8)
+    }
+
     @Test func retentionWalksPastOneChunk() throws {
         let journal = try AlertJournal(path: Self.temporaryPath(), retention: JournalRetention(maxAgeMs: 1, maxBytes: 1 << 30))
         try journal.append(Self.records(1...10_000, emittedMs: 0), nowMs: 0)
