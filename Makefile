@@ -49,6 +49,8 @@ bench:
 	$(RELEASE)/vigil-bench zones
 	$(RELEASE)/vigil-bench throughput --bin $(RELEASE)
 	$(RELEASE)/vigil-bench cpu --bin $(RELEASE)
+	$(RELEASE)/vigil-bench latency --bin $(RELEASE)
+	$(RELEASE)/vigil-bench startup --bin $(RELEASE)
 	$(RELEASE)/vigil-bench instructions --bin $(RELEASE)
 	$(RELEASE)/vigil-bench journal --bin $(RELEASE)
 	$(MAKE) --no-print-directory bench-trials

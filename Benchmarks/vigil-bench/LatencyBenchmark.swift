@@ -57,6 +57,14 @@ struct LatencyBenchmark: ParsableCommand {
         var commitMsMean = 0.0
         var commitMsMax = 0.0
         var targets = 0
+        /// vigild's `journal.alert_state_bytes` and `snapshot_bytes` at the end.
+        var alertStateBytes = 0
+        var snapshotBytes = 0
+        /// Bytes vigild had the kernel write to storage from the first frame sent to the end of the
+        /// trial, and those seconds.
+        var writtenBytes = 0.0
+        var seconds = 0.0
+        var gigabytesADay: Double { seconds > 0 ? writtenBytes / seconds * 86_400 / 1e9 : 0 }
     }
 
     func run() throws {
@@ -80,10 +88,10 @@ struct LatencyBenchmark: ParsableCommand {
                 for value in v.latenciesMicroseconds { vigild.record(value) }
                 print(
                     String(
-                        format: "rate %d trial %d: forwarder %d of %d through, p50 %.3f ms, p99 %.3f ms; vigild %d raised matched (%d not), p50 %.3f ms, p99 %.3f ms; %d targets, %d commits (mean %.2f ms, max %.2f ms)",
+                        format: "rate %d trial %d: forwarder %d of %d through, p50 %.3f ms, p99 %.3f ms; vigild %d raised matched (%d not), p50 %.3f ms, p99 %.3f ms; %d targets, %d commits (mean %.2f ms, max %.2f ms), alert state %d bytes, whole state %d bytes; wrote %.1f GB a day",
                         rate, trial, f.received, f.sent, Self.ms(f.latenciesMicroseconds, 0.5), Self.ms(f.latenciesMicroseconds, 0.99),
                         v.latenciesMicroseconds.count, v.unmatched, Self.ms(v.latenciesMicroseconds, 0.5), Self.ms(v.latenciesMicroseconds, 0.99),
-                        v.targets, v.commits, v.commitMsMean, v.commitMsMax))
+                        v.targets, v.commits, v.commitMsMean, v.commitMsMax, v.alertStateBytes, v.snapshotBytes, v.gigabytesADay))
             }
             rows.append((rate, forwarder, vigild))
             if let hgrm {
@@ -207,6 +215,7 @@ struct LatencyBenchmark: ParsableCommand {
         let pub = try publisher(to: ingest, messages: load.messages.count, context: context)
         defer { pub.close() }
         Thread.sleep(forTimeInterval: 0.5)
+        let writtenBefore = CPUBenchmark.writtenBytes(of: process.processIdentifier), started = now()
         let sentNs = try pace(load, rate: rate, to: pub)
         // Processed counts every frame; then the stream must go quiet (the last alerts journaled).
         let req = try ZMQSocket(context: context, type: .req)
@@ -220,11 +229,15 @@ struct LatencyBenchmark: ParsableCommand {
         }
         waitFor(consumer, count: .max, quiet: 0.5)
         var trial = Trial(sent: load.messages.count)
+        trial.writtenBytes = CPUBenchmark.writtenBytes(of: process.processIdentifier) - writtenBefore
+        trial.seconds = Double(now() - started) / 1e9
         let journal = stats["journal"] as? [String: Any] ?? [:]
         trial.commits = journal["commits"] as? Int ?? 0
         trial.commitMsMean = journal["commit_ms_mean"] as? Double ?? 0
         trial.commitMsMax = journal["commit_ms_max"] as? Double ?? 0
         trial.targets = (stats["engine"] as? [String: Any])?["targets_active"] as? Int ?? 0
+        trial.alertStateBytes = journal["alert_state_bytes"] as? Int ?? 0
+        trial.snapshotBytes = journal["snapshot_bytes"] as? Int ?? 0
         for arrival in consumer.stop() {
             trial.received += 1
             guard let alert = AlertFields(arrival.payload), alert.state == "raised" else { continue }

@@ -259,6 +259,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                     return
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
+                if let alertState = handoff.alertState { counters.alertStateBytes = alertState.count }
                 counters.commits += 1
                 counters.commitNsTotal += elapsedNs
                 counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
@@ -378,6 +379,8 @@ public struct JournalStats: Sendable, Equatable {
     /// Whole state snapshots journaled, and the size of the last.
     public var snapshots: UInt64 = 0
     public var snapshotBytes: Int = 0
+    /// The size of the last alert state journaled with alerts.
+    public var alertStateBytes: Int = 0
     /// Heartbeats published.
     public var heartbeats: UInt64 = 0
     /// Alerts waiting for a journal that refuses them.

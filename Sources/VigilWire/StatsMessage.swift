@@ -59,6 +59,9 @@ public struct StatsMessage: Sendable, Equatable {
         public var oldestSeq: UInt64 = 0, latestSeq: UInt64 = 0, held: UInt64 = 0, heldBytes: UInt64 = 0
         /// Transactions committed and failed, alerts waiting for one, state snapshots and their bytes.
         public var commits: UInt64 = 0, failures: UInt64 = 0, pending: UInt64 = 0, snapshots: UInt64 = 0, snapshotBytes: UInt64 = 0
+        /// The size of the last alert state journaled with alerts (the state a restart needs to
+        /// tell its incidents' targets), bytes.
+        public var alertStateBytes: UInt64 = 0
         /// The mean and longest commit, milliseconds.
         public var commitMsMean: Double = 0, commitMsMax: Double = 0
         /// Zero counters.
