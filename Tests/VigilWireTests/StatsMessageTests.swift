@@ -44,13 +44,14 @@ import Testing
         #expect(stats == expected)
     }
 
-    /// The bytes the daemon wrote before, with the one counter added since (issue 15:
-    /// `catchup.replies_dropped`) in its sorted place.
+    /// The bytes the daemon wrote before, with the counters added since (issue 15:
+    /// `catchup.replies_dropped`; issue 16: `journal.alert_state_bytes`) in their sorted places.
     @Test func writesTheBytesTheDaemonWroteBefore() {
         var stats = StatsMessage()
         stats.publish.heartbeats = 1
         stats.daemon = RunStats(pid: 17_883, startedMs: 1_796_595_727_169)
         let added = Self.captured.replacingOccurrences(of: #""refused":0,"requests":0"#, with: #""refused":0,"replies_dropped":0,"requests":0"#)
+            .replacingOccurrences(of: #""journal":{"commit_ms_max""#, with: #""journal":{"alert_state_bytes":0,"commit_ms_max""#)
         #expect(added != Self.captured)
         #expect(String(decoding: stats.encoded(), as: UTF8.self) == added)
     }
@@ -60,7 +61,7 @@ import Testing
         #expect(text.hasPrefix(#"{"catchup":{"alerts_served":502,"refused":501,"replies_dropped":503,"requests":500},"connections":{"alerts":{"accept_failed":704,"closed_at_limit":703,"handshakes_failed":705,"limit":700,"open":701,"peak":702},"ingest":{"accept_failed":704,"#
             + #""closed_at_limit":703,"handshakes_failed":705,"limit":700,"open":701,"peak":702}},"daemon":{"abnormal_ends":2,"last_abnormal_end":{"ended_ms":1796595700000,"pid":4000,"signal":"SIGKILL","started_ms":1796595000000},"pid":4242,"started_ms":1796595727169},"engine":{"camera_restarts":202,"#))
         #expect(text.contains(#""frames_missing_by_camera":{"cam-a":18446744073709551615,"cam-b":3}"#))
-        #expect(text.contains(#""journal":{"commit_ms_max":2,"commit_ms_mean":0.412,"commits":404,"#))
+        #expect(text.contains(#""journal":{"alert_state_bytes":409,"commit_ms_max":2,"commit_ms_mean":0.412,"commits":404,"#))
         #expect(text.contains(#""ok":true,"processed":12,"#) && text.contains(#""rejected":{"bad_json":5,"too_late":2},"rejected_total":7,"#))
         #expect(StatsMessage.number(1e-7) == "1e-07" && StatsMessage.number(0) == "0" && StatsMessage.number(.nan) == "0")
     }
