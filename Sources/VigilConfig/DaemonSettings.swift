@@ -73,6 +73,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var silenceMaxDurationMs: Int64 = 7 * 86_400_000
     /// Engine gates and timings.
     public var engine = EngineSettings()
+    /// The HTTP server: metrics, health, the console.
+    public var http = HTTPSettings()
 
     /// The defaults.
     public init() {}
@@ -81,7 +83,7 @@ public struct DaemonSettings: Sendable, Equatable {
 extension DaemonSettings {
     static let keys: Set<String> = [
         "ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log", "catchup", "journal",
-        "security", "silences",
+        "security", "silences", "http",
     ]
 
     /// Reads the settings from YAML `text`, a `vigild.yaml` (named `file` in errors): the checks
@@ -183,6 +185,7 @@ extension DaemonSettings {
 
         let log = try root["log"].mapping(allowed: ["rejection_interval_s"])
         s.rejectionLogIntervalSeconds = try log.double("rejection_interval_s", default: s.rejectionLogIntervalSeconds, in: 0...3_600)
+        s.http = try HTTPSettings.read(root)
         return s
     }
 

@@ -58,13 +58,23 @@ public struct VigilConfiguration: Sendable {
     /// localhost, ipc, inproc) unless its section says `allow_plaintext: true`. Returns a warning
     /// for each plaintext endpoint so allowed, to be logged at every start.
     public func checkEndpointSecurity() throws(ConfigError) -> [String] {
-        guard !security.isCurve else { return [] }
+        var warnings: [String] = []
+        if !settings.http.isLoopback {
+            guard settings.http.allowPlaintext else {
+                throw ConfigError(
+                    file: file.isEmpty ? "vigild.yaml" : file, key: "http.bind",
+                    "\(settings.http.bind) can be reached from other machines, and the HTTP server has no TLS: passwords and session cookies "
+                        + "would cross the network in the clear; expected a loopback address (127.0.0.1:7680, with a TLS proxy in front) "
+                        + "or http.allow_plaintext: true")
+            }
+            warnings.append("http.bind \(settings.http.bind) is plaintext HTTP reachable from other machines (http.allow_plaintext: true)")
+        }
+        guard !security.isCurve else { return warnings }
         let bound: [(section: String, key: String, endpoints: [String])] = [
             ("ingest", "bind", settings.ingestBind), ("ingest", "connect", settings.ingestConnect), ("publish", "bind", settings.publishBind),
             ("catchup", "bind", settings.catchupBind.isEmpty ? [] : [settings.catchupBind]),
             ("control", "bind", settings.controlBind.isEmpty ? [] : [settings.controlBind]),
         ]
-        var warnings: [String] = []
         for (section, key, endpoints) in bound {
             for (i, endpoint) in endpoints.enumerated() where !isLoopbackEndpoint(endpoint) {
                 let at = key == "bind" && section != "ingest" && section != "publish" ? "\(section).\(key)" : "\(section).\(key)[\(i)]"

@@ -27,6 +27,8 @@ public final class Daemon: Sendable {
     private let loadedSecurity: Mutex<SecuritySettings>
     let logger: Logger
     private let run: RunStats?
+    /// Set once ``start()`` has started every stage.
+    private let started = Atomic<Bool>(false)
 
     /// Opens the journal and resumes the state it holds, creates every socket and binds every
     /// endpoint; throws naming the endpoint or file that failed, with everything it opened closed.
@@ -73,8 +75,8 @@ public final class Daemon: Sendable {
             let ingest = made.add(
                 try IngestStage(
                     context: context, settings: settings, security: security,
-                    rights: security.secretKey == nil ? nil : EndpointSecurity.rights(configuration.security), cameras: CameraRegistry(configuration.cameras), logger: logger) { frames in
-                    processing.submit(frames) { [weak box] in box?.stage?.batchDone() }
+                    rights: security.secretKey == nil ? nil : EndpointSecurity.rights(configuration.security), cameras: CameraRegistry(configuration.cameras), logger: logger) { frames, receivedNs in
+                    processing.submit(frames, receivedNs: receivedNs) { [weak box] in box?.stage?.batchDone() }
                 })
             box.stage = ingest
             let catchup = settings.catchupBind.isEmpty
@@ -177,6 +179,7 @@ public final class Daemon: Sendable {
     /// and last ingest, so that nothing is taken in before what follows it runs.
     public func start() {
         stages.startAll()
+        started.store(true, ordering: .releasing)
         logger.info(
             "vigild started",
             metadata: [
@@ -263,6 +266,35 @@ public final class Daemon: Sendable {
         return ConnectionGuard.Limits(maxConnections: effective, curve: curve)
     }
 
+    /// Has `observer` told of every batch of alert messages right after it is published, on the
+    /// journal's writer thread: it must return at once. Call before ``start()``.
+    public func observePublished(_ observer: @escaping @Sendable ([JournalRecord]) -> Void) {
+        publisher.observePublished(observer)
+    }
+
+    /// The journal's file; nil when the daemon keeps no state.
+    public var journalPath: String? { publisher.journal?.path }
+
+    /// Whether the daemon does its work now, check by check: ingest is subscribed (every stage
+    /// started), the journal takes the alerts (none waits for a commit that failed).
+    public func readiness() -> [ReadinessCheck] {
+        let ingestOK = started.load(ordering: .acquiring)
+        let endpoints = (settings.ingestBind.map { "bound to \($0)" } + settings.ingestConnect.map { "connected to \($0)" }).joined(separator: ", ")
+        var checks = [ReadinessCheck(name: "ingest", ok: ingestOK, detail: ingestOK ? "subscribed: \(endpoints)" : "not started yet")]
+        let journal = publisher.stats()
+        if publisher.journal == nil {
+            checks.append(ReadinessCheck(name: "journal", ok: true, detail: "none (state.dir is empty): alerts are published without a journal"))
+        } else if journal.pending > 0 {
+            checks.append(
+                ReadinessCheck(
+                    name: "journal", ok: false,
+                    detail: "\(journal.pending) alerts wait unpublished: the journal refuses to commit (\(journal.failures) failures; a full disk?)"))
+        } else {
+            checks.append(ReadinessCheck(name: "journal", ok: true, detail: "writable: last seq \(journal.lastSeq)"))
+        }
+        return checks
+    }
+
     /// Every counter now.
     public func stats() -> PipelineStats {
         Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run)
@@ -311,4 +343,21 @@ public final class Daemon: Sendable {
 /// `@unchecked Sendable`: `stage` is written once, before the ingest thread starts.
 private final class IngestBox: @unchecked Sendable {
     weak var stage: IngestStage?
+}
+
+/// One check of ``Daemon/readiness()``.
+public struct ReadinessCheck: Sendable, Equatable {
+    /// What is checked: `ingest`, `journal`, …
+    public var name: String
+    /// Whether it passes.
+    public var ok: Bool
+    /// What was found, for a person.
+    public var detail: String
+
+    /// A check's result.
+    public init(name: String, ok: Bool, detail: String) {
+        self.name = name
+        self.ok = ok
+        self.detail = detail
+    }
 }

@@ -21,7 +21,8 @@ final class IngestStage: PipelineStage {
     private let published = Mutex(IngestStats())
     /// Room in the bounded queue to processing: one permit per batch in flight.
     private let room: DispatchSemaphore
-    private let deliver: @Sendable ([ValidatedFrame]) -> Void
+    /// Hands a batch to processing, with the moment its first message was received (monotonic ns).
+    private let deliver: @Sendable ([ValidatedFrame], UInt64) -> Void
     /// With CURVE, each gateway's camera rights by its key's name; nil for plaintext (no rights
     /// checked). Replaced whole by a reload; read once per batch.
     private let rights: Mutex<[String: SecuritySettings.Peer]?>
@@ -32,7 +33,7 @@ final class IngestStage: PipelineStage {
     init(
         context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext,
         rights: [String: SecuritySettings.Peer]? = nil, cameras: CameraRegistry, logger: Logger,
-        deliver: @escaping @Sendable ([ValidatedFrame]) -> Void
+        deliver: @escaping @Sendable ([ValidatedFrame], UInt64) -> Void
     ) throws(DaemonError) {
         self.rights = Mutex(rights)
         self.cameras = cameras
@@ -88,7 +89,7 @@ final class IngestStage: PipelineStage {
         // Senders are recorded with CURVE, which a reload never turns on or off.
         batch.recordsPeers = rights.withLock { $0 != nil }
         let lingerNs = UInt64(settings.batchLingerMicroseconds) * 1_000
-        var lastBatchNs: UInt64 = 0
+        var lastBatchNs: UInt64 = 0, receivedNs: UInt64 = 0
         while !thread.isStopping {
             do {
                 guard try socket.waitForInput(timeoutMs: 100) else { continue }
@@ -105,6 +106,7 @@ final class IngestStage: PipelineStage {
                     while batch.count < settings.batchSize, try socket.receive(into: &batch, dontWait: true) {}
                 }
                 lastBatchNs = firstNs
+                receivedNs = firstNs
             } catch let error where error == .terminated || error.code == ENOTSOCK {
                 logger.critical("detection socket closed under the ingest thread", metadata: ["error": "\(error)"])
                 break
@@ -133,7 +135,7 @@ final class IngestStage: PipelineStage {
                     rejections.record(error, topic: Self.topic(of: batch, message: index), nowMs: nowMs)
                 }
             }
-            if !frames.isEmpty && hand(frames, stats: &stats) {
+            if !frames.isEmpty && hand(frames, receivedNs: receivedNs, stats: &stats) {
                 stats.handedOver += UInt64(frames.count)
                 stats.batches += 1
             }
@@ -143,7 +145,7 @@ final class IngestStage: PipelineStage {
     }
 
     /// Waits for room in the bounded queue as the overflow policy says, then delivers.
-    private func hand(_ frames: [ValidatedFrame], stats: inout IngestStats) -> Bool {
+    private func hand(_ frames: [ValidatedFrame], receivedNs: UInt64, stats: inout IngestStats) -> Bool {
         switch settings.overflow {
         case .block:
             while room.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
@@ -160,7 +162,7 @@ final class IngestStage: PipelineStage {
                 return false
             }
         }
-        deliver(frames)
+        deliver(frames, receivedNs)
         return true
     }
 

@@ -16,6 +16,9 @@ struct Handoff: Sendable {
     var alertState: [UInt8]?
     /// When a snapshot is due or the daemon stops: the whole state right after the alerts.
     var state: DaemonState?
+    /// When the frames that made the first of these alerts were received (monotonic ns); nil for
+    /// alerts no frame made (an incident resolved by the clock, a camera gone silent).
+    var receivedNs: UInt64?
 
     init(events: [AlertMessage], alertState: [UInt8]? = nil, state: DaemonState? = nil) {
         self.events = events
@@ -82,6 +85,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private let checkpointer: JournalCheckpointer?
     private let checkpointQueue = DispatchQueue(label: "vigil.journal.checkpoint", qos: .utility)
     private var checkpointTimer: DispatchSourceTimer?
+    /// Told of every batch of alert messages once published (on the writer thread: it must not
+    /// block); set before ``start()``.
+    private var observer: (@Sendable ([JournalRecord]) -> Void)?
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -137,6 +143,12 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// ``start()``.
     func takeWork(from take: @escaping @Sendable (ProcessingStage.StateWanted) -> Handoff) {
         self.take = take
+    }
+
+    /// Has `observer` told of every batch of alert messages right after it is published. Set once,
+    /// before ``start()``.
+    func observePublished(_ observer: @escaping @Sendable ([JournalRecord]) -> Void) {
+        self.observer = observer
     }
 
     /// Starts the writer thread.
@@ -259,6 +271,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                     return
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
+                PipelineMetrics.commit.recordNanoseconds(Int64(clamping: elapsedNs))
                 if let alertState = handoff.alertState { counters.alertStateBytes = alertState.count }
                 counters.commits += 1
                 counters.commitNsTotal += elapsedNs
@@ -267,6 +280,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             unjournaled = []
             for record in records { send(record, event: events[Int(record.seq - first)]) }
             if let last = records.last { counters.lastSeq = last.seq }
+            observer?(records)
+            if let receivedNs = handoff.receivedNs {
+                let latency = Int64(clamping: WallClock.monotonicNs() &- receivedNs)
+                for _ in handoff.events { PipelineMetrics.alert.recordNanoseconds(latency) }
+            }
         }
         guard let journal else { return }
         if let state = handoff.state {
@@ -316,6 +334,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             // A PUB socket never blocks: past a subscriber's high-water mark libzmq drops for that subscriber only.
             try socket.send(topic: record.topic, payload: record.payload)
             counters.published += 1
+            counters.publishedBy[AlertCount(kind: event.kind, state: event.state.rawValue, severity: event.severity.rawValue), default: 0] += 1
         } catch {
             logger.error("alert publish failed", metadata: ["alert.id": "\(event.id)", "alert.seq": "\(record.seq)", "error": "\(error)"])
         }
@@ -381,6 +400,8 @@ public struct JournalStats: Sendable, Equatable {
     public var snapshotBytes: Int = 0
     /// The size of the last alert state journaled with alerts.
     public var alertStateBytes: Int = 0
+    /// Alert messages published, by kind, state and severity (for the metrics).
+    public var publishedBy: [AlertCount: UInt64] = [:]
     /// Heartbeats published.
     public var heartbeats: UInt64 = 0
     /// Alerts waiting for a journal that refuses them.
@@ -388,4 +409,10 @@ public struct JournalStats: Sendable, Equatable {
 
     /// Zero counters.
     public init() {}
+}
+
+/// What published alert messages are counted by.
+public struct AlertCount: Sendable, Hashable {
+    /// `kind`, `state` and `severity` of the messages.
+    public var kind: String, state: String, severity: String
 }

@@ -24,6 +24,9 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     /// ``AlertProcessor/steps`` as of the last look.
     private var changed = false
     private var stepsSeen: UInt64 = 0
+    /// When the oldest batch whose processing put alerts in the outbox since the journal last
+    /// took it was received (monotonic ns): where the alerts' latency starts.
+    private var outboxSinceNs: UInt64?
     private let keepsState: Bool
     private let notify: @Sendable () -> Void
     private let logger: Logger
@@ -69,11 +72,14 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         self.timer = timer
     }
 
-    /// Processes `frames` on the queue, then calls `done` (which frees the batch's place in the
-    /// bounded queue from ingest).
-    func submit(_ frames: [ValidatedFrame], done: @escaping @Sendable () -> Void) {
+    /// Processes `frames` (received by ingest at `receivedNs`, monotonic) on the queue, then calls
+    /// `done` (which frees the batch's place in the bounded queue from ingest).
+    func submit(_ frames: [ValidatedFrame], receivedNs: UInt64, done: @escaping @Sendable () -> Void) {
         queue.async { [self] in
+            let before = processor.outbox.count
             process(frames)
+            if processor.outbox.count > before && outboxSinceNs == nil { outboxSinceNs = receivedNs }
+            PipelineMetrics.processing.recordNanoseconds(Int64(clamping: WallClock.monotonicNs() &- receivedNs))
             done()
         }
     }
@@ -125,6 +131,8 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         queue.sync {
             let events = processor.takeOutbox()
             var handoff = Handoff(events: events)
+            handoff.receivedNs = events.isEmpty ? nil : outboxSinceNs
+            outboxSinceNs = nil
             guard keepsState else { return handoff }
             func current() -> DaemonState { DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen) }
             if !events.isEmpty || wanted.alertState {

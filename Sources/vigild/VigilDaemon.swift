@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VigilConfig
+import VigilHTTP
 import VigilPipeline
 import VigilWire
 
@@ -42,6 +43,9 @@ struct VigilDaemon: AsyncParsableCommand {
     @Option(name: .customLong("catchup-bind"), help: "Catch-up endpoint for consumers (replaces catchup.bind; \"\" disables).")
     var catchupBind: String?
 
+    @Option(name: .customLong("http-bind"), help: "HTTP server's host:port for metrics, health and the console (replaces http.bind; \"\" disables).")
+    var httpBind: String?
+
     @Option(name: .customLong("state-dir"), help: "Where the journal and the silences are kept across restarts (replaces state.dir; \"\" keeps nothing).")
     var stateDir: String?
 
@@ -67,6 +71,7 @@ struct VigilDaemon: AsyncParsableCommand {
         if let controlBind { configuration.settings.controlBind = controlBind }
         if let catchupBind { configuration.settings.catchupBind = catchupBind }
         if let stateDir { configuration.settings.stateDirectory = stateDir }
+        if let httpBind { configuration.settings.http.bind = httpBind }
         if exercise { configuration.settings.engine.exercise = true }
 
         let level = logLevel
@@ -96,19 +101,24 @@ struct VigilDaemon: AsyncParsableCommand {
             run.abnormalEnds = previous.abnormalEnds
             run.lastAbnormalEnd = previous.end
         }
-        let daemon: Daemon
-        do {
-            daemon = try Daemon(configuration: configuration, logger: logger, run: run)
-        } catch {
-            FileHandle.standardError.write(Data("vigild: cannot start: \(error)\n".utf8))
-            throw ExitCode(69)  // EX_UNAVAILABLE
+        // The HTTP server comes up first, so that /readyz says "resuming" while the daemon resumes
+        // its journaled state (which can take a while with a large journal).
+        let handle = DaemonHandle()
+        var http: HTTPServer?
+        if configuration.settings.http.hostAndPort != nil {
+            let metrics = MetricsExporter()
+            metrics.bootstrap()
+            http = HTTPServer(settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, logger: logger)
         }
-        do {
-            try runFiles?.started(pid: run.pid, startedMs: run.startedMs, abnormalEnds: run.abnormalEnds)
-        } catch {
-            logger.warning(
-                "cannot write the run file; an abnormal end of this start will not be reported at the next",
-                metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
+        let thisRun = run
+        let launcher = DaemonLauncher(configuration: configuration, logger: logger, run: thisRun, handle: handle) {
+            do {
+                try runFiles?.started(pid: thisRun.pid, startedMs: thisRun.startedMs, abnormalEnds: thisRun.abnormalEnds)
+            } catch {
+                logger.warning(
+                    "cannot write the run file; an abnormal end of this start will not be reported at the next",
+                    metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
+            }
         }
         // SIGHUP re-reads the configuration and puts its key lists and camera rights in force (a
         // file with a mistake is refused whole: the running lists stay).
@@ -117,6 +127,10 @@ struct VigilDaemon: AsyncParsableCommand {
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: reloads)
         let path = config
         hangup.setEventHandler {
+            guard let daemon = handle.current else {
+                logger.warning("reload ignored: vigild is still resuming its state; send SIGHUP again once it is ready")
+                return
+            }
             do {
                 let reloaded = try VigilConfiguration.load(path: path)
                 for note in daemon.reloadSecurity(reloaded.security) { logger.notice("reload: \(note)") }
@@ -129,13 +143,25 @@ struct VigilDaemon: AsyncParsableCommand {
         defer { hangup.cancel() }
         // swift-service-lifecycle turns SIGINT and SIGTERM into the daemon's graceful shutdown:
         // its stages stop in reverse order (intake first), within state.shutdown_timeout_s.
+        // Services stop in reverse order: the daemon first (intake, drain, journal, publish), then HTTP.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let http { services.append(.init(service: http.application)) }
+        services.append(.init(service: launcher))
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: daemon)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        do { try await group.run() } catch {
-            logger.error("the service group failed", metadata: ["error": "\(error)"])
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var failure: (any Error)?
+        do { try await group.run() } catch { failure = error }
+        if let error = launcher.failure {
+            FileHandle.standardError.write(Data("vigild: cannot start: \(error)\n".utf8))
+            throw ExitCode(69)  // EX_UNAVAILABLE
+        }
+        if let failure {
+            // The HTTP server could not listen (http.bind in use?), or another service failed.
+            logger.error("the service group failed", metadata: ["error": "\(failure)", "http.bind": "\(http?.address ?? "")"])
+            if handle.current == nil {
+                FileHandle.standardError.write(Data("vigild: cannot start: http.bind \(http?.address ?? ""): \(failure)\n".utf8))
+                throw ExitCode(69)
+            }
         }
         runFiles?.stopped()
     }

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VigilConfig
+import VigilPipeline
+
+/// The daemon as the HTTP server sees it: absent while vigild resumes its journaled state,
+/// then the running daemon.
+public final class DaemonHandle: Sendable {
+    private let daemon = Mutex<Daemon?>(nil)
+
+    /// No daemon yet.
+    public init() {}
+
+    /// The daemon, once it runs.
+    public var current: Daemon? { daemon.withLock { $0 } }
+
+    /// Sets the daemon, once its state is resumed.
+    public func set(_ daemon: Daemon) { self.daemon.withLock { $0 = daemon } }
+}
+
+/// vigild's HTTP server (Hummingbird 2): `/healthz`, `/readyz`, `/metrics`.
+///
+/// It starts before the daemon resumes its journaled state, so that `/readyz` says "resuming"
+/// rather than refusing connections; it is a swift-service-lifecycle `Service` beside the daemon.
+public struct HTTPServer: Sendable {
+    /// The Hummingbird application: run it (it is a `Service`).
+    public let application: any Service
+    /// Where it listens.
+    public let address: String
+
+    /// Makes the server for `settings.http` (which must be enabled), reading the daemon from
+    /// `handle`; `configurationFile` is what `/readyz` says was loaded.
+    public init(settings: HTTPSettings, configurationFile: String, handle: DaemonHandle, metrics: MetricsExporter, logger: Logger) {
+        let (host, port) = settings.hostAndPort ?? ("127.0.0.1", 7680)
+        address = "\(host):\(port)"
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.get("/healthz") { _, _ -> Response in
+            Self.json(.ok, #"{"status":"alive"}"#)
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let (ready, body) = Self.readiness(handle: handle, configurationFile: configurationFile)
+            return Self.json(ready ? .ok : .serviceUnavailable, body)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            guard let daemon = handle.current else {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "vigild is resuming its journaled state\n")))
+            }
+            let text = metrics.render(daemon.stats(), up: true)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigild")
+        var httpLogger = logger
+        httpLogger[metadataKey: "component"] = "http"
+        application = Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: configuration, logger: httpLogger)
+    }
+
+    /// `/readyz`: ready when the daemon runs and every check passes; the checks and the reasons.
+    static func readiness(handle: DaemonHandle, configurationFile: String) -> (Bool, String) {
+        var checks = [ReadinessCheck(name: "configuration", ok: true, detail: "loaded from \(configurationFile)")]
+        if let daemon = handle.current {
+            checks += daemon.readiness()
+        } else {
+            checks.append(ReadinessCheck(name: "state", ok: false, detail: "resuming the journaled state"))
+        }
+        let ready = checks.allSatisfy(\.ok)
+        let items = checks.map { #"""# + $0.name + #"":{"ok":"# + ($0.ok ? "true" : "false") + #","detail":"# + jsonString($0.detail) + "}" }
+        return (ready, #"{"ready":"# + (ready ? "true" : "false") + #","checks":{"# + items.joined(separator: ",") + "}}")
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
+    }
+}
+
+/// `text` as a JSON string literal, quotes included.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
