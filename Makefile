@@ -6,7 +6,7 @@ RELEASE := .build/release
 SPEED ?= 10
 FUZZ_SECONDS ?= 12
 
-.PHONY: setup build release demo test test-swift test-python fuzz bench bench-trials bench-nuisance clean
+.PHONY: setup test-setup build release demo test test-swift test-python fuzz bench bench-trials bench-nuisance clean
 
 ## setup: install what the project needs from Debian and PyPI (idempotent; run as root or with sudo).
 setup:
@@ -26,7 +26,10 @@ demo: setup release
 
 ## test: every test: Swift (core, ZeroMQ, config, simulator, processes) and Python (contract, config tools),
 ## then a short run of the engine's fuzz target.
-test: setup test-swift test-python fuzz
+test: test-setup test-swift test-python fuzz
+
+test-setup:
+	@VIGIL_SETUP_TESTS=1 bash scripts/setup.sh
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -63,7 +66,7 @@ TRIALS_SEED ?= 1
 bench-trials: release
 	@state=$$(mktemp -d); ports="tcp://127.0.0.1:7661 tcp://127.0.0.1:7662 tcp://127.0.0.1:7663 tcp://127.0.0.1:7664"; \
 	set -- $$ports; \
-	$(RELEASE)/vigild --config Config/vigild.yaml --ingest-bind $$1 --publish-bind $$2 --control-bind $$3 --catchup-bind $$4 \
+	$(RELEASE)/vigild --config Config/vigild.yaml --ingest-bind $$1 --publish-bind $$2 --control-bind $$3 --catchup-bind $$4 --http-bind "" \
 		--state-dir $$state 2> $$state/vigild.log & pid=$$!; \
 	for i in $$(seq 50); do $(RELEASE)/vigil stats --endpoint $$3 --timeout 0.2 > /dev/null 2>&1 && break; sleep 0.1; done; \
 	$(RELEASE)/vigil-sim trials --count $(TRIALS) --seed $(TRIALS_SEED) --endpoint $$1 --alerts $$2 --control $$3 \
@@ -78,7 +81,7 @@ NUISANCE_SEED ?= 1
 bench-nuisance: release
 	@state=$$(mktemp -d); ports="tcp://127.0.0.1:7671 tcp://127.0.0.1:7672 tcp://127.0.0.1:7673 tcp://127.0.0.1:7674"; \
 	set -- $$ports; \
-	$(RELEASE)/vigild --config Config/vigild.yaml --ingest-bind $$1 --publish-bind $$2 --control-bind $$3 --catchup-bind $$4 \
+	$(RELEASE)/vigild --config Config/vigild.yaml --ingest-bind $$1 --publish-bind $$2 --control-bind $$3 --catchup-bind $$4 --http-bind "" \
 		--state-dir $$state 2> $$state/vigild.log & pid=$$!; \
 	for i in $$(seq 50); do $(RELEASE)/vigil stats --endpoint $$3 --timeout 0.2 > /dev/null 2>&1 && break; sleep 0.1; done; \
 	$(RELEASE)/vigil-sim nuisance --days $(NUISANCE_DAYS) --seed $(NUISANCE_SEED) --endpoint $$1 --alerts $$2 --control $$3 \

@@ -126,7 +126,7 @@ struct CPUBenchmark: ParsableCommand {
         let process = try spawnProcess(
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
-                "--catchup-bind", "", "--state-dir", state,
+                "--catchup-bind", "", "--http-bind", "", "--state-dir", state,
             ])
         defer {
             process.terminate()

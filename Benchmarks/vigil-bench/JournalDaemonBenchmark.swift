@@ -111,7 +111,7 @@ struct JournalDaemonBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(bin)/vigild")
         process.arguments = [
-            "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--catchup-bind", "",
+            "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--catchup-bind", "", "--http-bind", "",
             "--state-dir", folder?.path ?? "", "--log-level", "error",
         ]
         try process.run()

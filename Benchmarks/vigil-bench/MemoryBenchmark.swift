@@ -41,7 +41,7 @@ struct MemoryBenchmark: ParsableCommand {
         process.arguments = [
             "--config", folder.appendingPathComponent("vigild.yaml").path, "--ingest-bind", ingest,
             "--publish-bind", "tcp://127.0.0.1:\(basePort + 1)", "--control-bind", control, "--log-level", "error",
-            "--catchup-bind", "", "--state-dir", folder.appendingPathComponent("state").path,
+            "--catchup-bind", "", "--http-bind", "", "--state-dir", folder.appendingPathComponent("state").path,
         ]
         try process.run()
         defer { process.terminate(); process.waitUntilExit() }

@@ -35,7 +35,7 @@ struct SoakBenchmark: ParsableCommand {
         daemon.arguments = [
             "--config", "\(config)/vigild.yaml", "--ingest-bind", ingest, "--publish-bind", "tcp://127.0.0.1:\(basePort + 1)",
             "--control-bind", control, "--log-level", "error",
-            "--catchup-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-state-\(UUID().uuidString)").path,
+            "--catchup-bind", "", "--http-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-state-\(UUID().uuidString)").path,
         ]
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }

@@ -70,7 +70,7 @@ struct StartupBenchmark: ParsableCommand {
         let process = try spawnProcess(
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", "tcp://127.0.0.1:\(basePort)", "--publish-bind", "tcp://127.0.0.1:\(basePort + 1)",
-                "--control-bind", control, "--catchup-bind", "", "--state-dir", stateDir, "--log-level", "error",
+                "--control-bind", control, "--catchup-bind", "", "--http-bind", "", "--state-dir", stateDir, "--log-level", "error",
             ])
         defer {
             process.terminate()

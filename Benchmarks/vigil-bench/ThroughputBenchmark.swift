@@ -115,7 +115,7 @@ struct ThroughputBenchmark: ParsableCommand {
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
                 // A journal of its own each trial (the product journals every alert), no catch-up endpoint.
-                "--catchup-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-state-\(UUID().uuidString)").path,
+                "--catchup-bind", "", "--http-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-state-\(UUID().uuidString)").path,
             ])
         defer { process.terminate(); process.waitUntilExit() }
         Thread.sleep(forTimeInterval: 0.5)

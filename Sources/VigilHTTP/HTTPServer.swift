@@ -62,6 +62,27 @@ public struct HTTPServer: Sendable {
             router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: configuration, logger: httpLogger)
     }
 
+    /// Why the server could not listen on `host:port` (tried with a socket of its own, closed at
+    /// once: the address in use, a host that is not this machine's), or nil.
+    public static func checkBind(host: String, port: Int) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &found)
+        guard status == 0, let info = found else { return "cannot resolve \(host): \(String(cString: gai_strerror(status)))" }
+        defer { freeaddrinfo(found) }
+        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, listen(fd, 1) == 0 else {
+            return "\(String(cString: strerror(errno))) (another process listens there?)"
+        }
+        return nil
+    }
+
     /// `/readyz`: ready when the daemon runs and every check passes; the checks and the reasons.
     static func readiness(handle: DaemonHandle, configurationFile: String) -> (Bool, String) {
         var checks = [ReadinessCheck(name: "configuration", ok: true, detail: "loaded from \(configurationFile)")]

@@ -105,7 +105,12 @@ struct VigilDaemon: AsyncParsableCommand {
         // its journaled state (which can take a while with a large journal).
         let handle = DaemonHandle()
         var http: HTTPServer?
-        if configuration.settings.http.hostAndPort != nil {
+        if let (host, port) = configuration.settings.http.hostAndPort {
+            // Said before anything starts: a port in use is the usual mistake.
+            if let problem = HTTPServer.checkBind(host: host, port: port) {
+                FileHandle.standardError.write(Data("vigild: cannot start: http.bind \(configuration.settings.http.bind): \(problem)\n".utf8))
+                throw ExitCode(69)  // EX_UNAVAILABLE
+            }
             let metrics = MetricsExporter()
             metrics.bootstrap()
             http = HTTPServer(settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, logger: logger)
@@ -156,12 +161,10 @@ struct VigilDaemon: AsyncParsableCommand {
             throw ExitCode(69)  // EX_UNAVAILABLE
         }
         if let failure {
-            // The HTTP server could not listen (http.bind in use?), or another service failed.
-            logger.error("the service group failed", metadata: ["error": "\(failure)", "http.bind": "\(http?.address ?? "")"])
-            if handle.current == nil {
-                FileHandle.standardError.write(Data("vigild: cannot start: http.bind \(http?.address ?? ""): \(failure)\n".utf8))
-                throw ExitCode(69)
-            }
+            // The HTTP server could not listen (http.bind taken since the check above), or failed.
+            FileHandle.standardError.write(Data("vigild: the HTTP server failed (http.bind \(http?.address ?? "")): \(failure)\n".utf8))
+            runFiles?.stopped()
+            throw ExitCode(69)
         }
         runFiles?.stopped()
     }

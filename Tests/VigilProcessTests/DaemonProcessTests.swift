@@ -116,7 +116,7 @@ import ZeroMQ
         let taken = try squatter.bind("tcp://127.0.0.1:*")
         let child = try Child("vigild", [
             "--ingest-bind", taken, "--publish-bind", try freeEndpoint(), "--control-bind", try freeEndpoint(), "--catchup-bind", try freeEndpoint(),
-            "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-state-\(UUID().uuidString)").path,
+            "--http-bind", "", "--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("vigil-state-\(UUID().uuidString)").path,
         ])
         let status = child.wait(seconds: 10)
         #expect(status != nil && status != 0)

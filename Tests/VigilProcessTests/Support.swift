@@ -76,7 +76,7 @@ final class RunningDaemon: @unchecked Sendable {
         self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-state-\(UUID().uuidString)").path
         child = try Child("vigild", [
             "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--catchup-bind", catchup,
-            "--state-dir", self.stateDirectory,
+            "--http-bind", "", "--state-dir", self.stateDirectory,
         ])
         // Ready when the control socket answers.
         let deadline = Date().addingTimeInterval(15)

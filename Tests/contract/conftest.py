@@ -21,18 +21,22 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=(), curve=None):
+    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=(), curve=None, http_port=None):
         """`curve`, for a vigild with security.server_certificate: (server public key, operator
-        public key, operator secret key), used by `request` on the control endpoint."""
+        public key, operator secret key), used by `request` on the control endpoint. The HTTP
+        server listens on a free loopback port (or `http_port`): `self.http` is its base URL."""
         self.curve = curve
         ports = list(ports or [])
         ports += [f"tcp://127.0.0.1:{free_port()}" for _ in range(4 - len(ports))]
         self.ingest, self.alerts, self.control, self.catchup = ports
+        self.http_port = http_port or free_port()
+        self.http = f"http://127.0.0.1:{self.http_port}"
         self.log = open(tmp_path / "vigild.log", "a+")
         self.process = subprocess.Popen(
             [str(BIN / "vigild"), "--config", str(config or ROOT / "Config" / "vigild.yaml"),
              "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control,
-             "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state"), *args],
+             "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state"),
+             "--http-bind", f"127.0.0.1:{self.http_port}", *args],
             stderr=self.log, cwd=ROOT)
         self.context = zmq.Context()
         deadline = time.time() + 15

@@ -161,7 +161,7 @@ def test_only_listed_keys_feed_and_read_vigild_and_a_gateway_only_for_its_camera
 
 
 def test_a_public_plaintext_endpoint_refuses_to_start_unless_allowed(tmp_path):
-    refused = subprocess.run([str(BIN / "vigild"), "--ingest-bind", "tcp://0.0.0.0:0", "--state-dir", ""],
+    refused = subprocess.run([str(BIN / "vigild"), "--ingest-bind", "tcp://0.0.0.0:0", "--state-dir", "", "--http-bind", ""],
                              capture_output=True, text=True, cwd=ROOT, timeout=30)
     assert refused.returncode == 78, refused.stderr
     assert "ingest.bind[0]" in refused.stderr and "allow_plaintext" in refused.stderr and "server_certificate" in refused.stderr
@@ -170,7 +170,7 @@ def test_a_public_plaintext_endpoint_refuses_to_start_unless_allowed(tmp_path):
 def test_a_secret_certificate_others_can_read_is_refused(tmp_path):
     made = keys(tmp_path / "keys", "vigild", "gw-rabia", "gw-qaim", "ops-room", "alice")
     os.chmod(made["vigild"][1], 0o644)
-    started = subprocess.run([str(BIN / "vigild"), "--config", str(secure_config(tmp_path, made)), "--state-dir", ""],
+    started = subprocess.run([str(BIN / "vigild"), "--config", str(secure_config(tmp_path, made)), "--state-dir", "", "--http-bind", ""],
                              capture_output=True, text=True, cwd=ROOT, timeout=30)
     assert started.returncode == 78, started.stderr
     assert made["vigild"][1] in started.stderr and "chmod 600" in started.stderr

@@ -119,7 +119,7 @@ def test_a_journal_that_is_not_a_database_stops_the_start_with_its_path(tmp_path
     (state / "journal.sqlite").write_bytes(b"this is not an SQLite database" * 100)
     done = subprocess.run([str(BIN / "vigild"), "--config", str(ROOT / "Config" / "vigild.yaml"), "--state-dir", str(state),
                            "--ingest-bind", "tcp://127.0.0.1:0", "--publish-bind", "tcp://127.0.0.1:0",
-                           "--control-bind", "", "--catchup-bind", ""],
+                           "--control-bind", "", "--catchup-bind", "", "--http-bind", ""],
                           capture_output=True, text=True, timeout=20, cwd=ROOT)
     assert done.returncode == 69, done.stderr
     assert str(state / "journal.sqlite") in done.stderr and "not a database" in done.stderr

@@ -33,7 +33,7 @@ class Supervised:
         self.process = subprocess.Popen(
             ["bash", str(ROOT / "scripts" / "supervise.sh"), "--config", str(config), "--ingest-bind", self.ingest,
              "--publish-bind", self.alerts, "--control-bind", self.control, "--catchup-bind", self.catchup,
-             "--state-dir", str(self.state)],
+             "--http-bind", "", "--state-dir", str(self.state)],
             env={**os.environ, "VIGILD": str(BIN / "vigild")}, stderr=self.log, cwd=ROOT)
         self.context = zmq.Context()
         self.pids = []

@@ -1,0 +1,118 @@
+"""vigild's HTTP server from outside (issue 17): /healthz, /readyz with its reasons, and /metrics in
+the Prometheus text format, checked by promtool (Debian's prometheus package) and read back
+against `vigil stats` after a real crossing; an http.bind others can reach is refused, and a
+port already taken stops the start with its address."""
+import json
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import zmq
+
+from conftest import BIN, ROOT, free_port
+from test_contract import load
+from test_curve import crossing
+
+
+def get(url, timeout=5):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status, reply.headers, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def samples(text):
+    """{(name, frozenset of label pairs): value} of an exposition text."""
+    found = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)', line)
+        assert match, line
+        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', match.group(2) or ""))
+        found[(match.group(1), labels)] = float(match.group(3))
+    return found
+
+
+def test_health_readiness_and_metrics_after_a_crossing(daemon):
+    status, _, body = get(daemon.http + "/healthz")
+    assert status == 200 and json.loads(body) == {"status": "alive"}
+    status, _, body = get(daemon.http + "/readyz")
+    ready = json.loads(body)
+    assert status == 200 and ready["ready"] is True, body
+    assert set(ready["checks"]) == {"configuration", "ingest", "journal"} and all(c["ok"] for c in ready["checks"].values())
+    assert daemon.ingest in ready["checks"]["ingest"]["detail"]
+
+    cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
+    consumer = daemon.context.socket(zmq.SUB)
+    consumer.setsockopt(zmq.LINGER, 0)
+    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
+    consumer.connect(daemon.alerts)
+    gateway = daemon.context.socket(zmq.PUB)
+    gateway.setsockopt(zmq.LINGER, 0)
+    gateway.connect(daemon.ingest)
+    time.sleep(0.5)
+    frames = crossing(cameras, ["cam-rabia-16", "cam-rabia-17"])
+    for frame in frames:
+        gateway.send_multipart(frame)
+    alerts, deadline = [], time.time() + 15
+    while time.time() < deadline and not any(a["state"] == "resolved" for a in alerts):
+        if consumer.poll(100):
+            alerts.append(json.loads(consumer.recv_multipart()[1]))
+    assert [a["state"] for a in alerts if a["kind"] == "border_crossing"][:1] == ["raised"], alerts
+    consumer.close()
+    gateway.close()
+
+    stats = daemon.request("stats")
+    status, headers, text = get(daemon.http + "/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: make test installs Debian's prometheus package (scripts/setup.sh)"
+    checked = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    values = samples(text)
+    assert values[("vigil_up", frozenset())] == 1
+    assert values[("vigil_frames_processed_total", frozenset())] >= stats["processed"] >= len(frames)
+    assert values[("vigil_ingest_received_total", frozenset())] >= stats["ingest"]["received"]
+    raised = frozenset({("kind", "border_crossing"), ("state", "raised"), ("severity", "critical")})
+    assert values[("vigil_alerts_published_total", raised)] == 1
+    # Every alert this consumer saw went through the latency histograms, each with a frame's latency.
+    assert values[("vigil_alert_latency_seconds_count", frozenset())] >= 1
+    assert values[("vigil_processing_latency_seconds_count", frozenset())] >= 1
+    assert values[("vigil_journal_commit_seconds_count", frozenset())] >= 1
+    assert 0 < values[("vigil_alert_latency_seconds_sum", frozenset())] < 5 * values[("vigil_alert_latency_seconds_count", frozenset())]
+    assert values[("vigil_last_seq", frozenset())] >= stats["publish"]["last_seq"] >= len(alerts)
+    # Counters only go up: a second scrape after more frames is at least the first.
+    status, _, again = get(daemon.http + "/metrics")
+    assert samples(again)[("vigil_frames_processed_total", frozenset())] >= values[("vigil_frames_processed_total", frozenset())]
+
+
+def test_an_http_bind_other_machines_can_reach_is_refused_unless_allowed(tmp_path):
+    port = free_port()
+    refused = subprocess.run([str(BIN / "vigild"), "--http-bind", f"0.0.0.0:{port}", "--state-dir", ""],
+                             capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert refused.returncode == 78, refused.stderr
+    assert "http.bind" in refused.stderr and "allow_plaintext" in refused.stderr and "vigild.yaml" in refused.stderr
+
+
+def test_an_http_port_in_use_stops_the_start_with_its_address(tmp_path):
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    port = squatter.getsockname()[1]
+    try:
+        endpoints = [f"tcp://127.0.0.1:{free_port()}" for _ in range(4)]
+        done = subprocess.run([str(BIN / "vigild"), "--http-bind", f"127.0.0.1:{port}", "--state-dir", "",
+                               "--ingest-bind", endpoints[0], "--publish-bind", endpoints[1], "--control-bind", endpoints[2],
+                               "--catchup-bind", endpoints[3]],
+                              capture_output=True, text=True, cwd=ROOT, timeout=30)
+    finally:
+        squatter.close()
+    assert done.returncode == 69, done.stderr
+    assert f"127.0.0.1:{port}" in done.stderr and "http.bind" in done.stderr
