@@ -27,6 +27,8 @@ public struct HTTPSettings: Sendable, Equatable {
     public var accounts: [Account] = []
     /// A console session ends this long after sign-in. Default 12 h.
     public var sessionHours: Double = 12
+    /// Where Leaflet's files are (Debian's `libjs-leaflet`), served at `/leaflet/`.
+    public var leafletFolder = "/usr/share/javascript/leaflet"
 
     /// The defaults.
     public init() {}
@@ -55,7 +57,8 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Reads `http:` of the root mapping.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> HTTPSettings {
         var s = HTTPSettings()
-        let http = try root["http"].mapping(allowed: ["bind", "allow_plaintext", "accounts", "session_h"])
+        let http = try root["http"].mapping(allowed: ["bind", "allow_plaintext", "accounts", "session_h", "leaflet_dir"])
+        s.leafletFolder = try http.string("leaflet_dir", default: s.leafletFolder)
         s.bind = try http.string("bind", default: s.bind)
         if !s.bind.isEmpty && split(s.bind) == nil {
             throw http["bind"].error("\"\(s.bind)\" is not host:port; expected for example 127.0.0.1:7680 (or \"\" for no HTTP server)")

@@ -47,11 +47,15 @@ public struct VigilConfiguration: Sendable {
         var configuration = VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules.rules, siteTime: rules.siteTime)
         configuration.security = try SecuritySettings.read(root, folder: folder)
         configuration.file = path
+        configuration.zonesPath = try resolve("zones", "zones.geojson")
+        configuration.camerasPath = try resolve("cameras", "cameras.geojson")
         return configuration
     }
 
     /// The file this configuration was loaded from, for errors ("" when built in code).
     public var file = ""
+    /// The zones and cameras files it names, as found ("" when built in code).
+    public var zonesPath = "", camerasPath = ""
 
     /// Refuses a plaintext endpoint that others than this machine can reach: without
     /// `security.server_certificate`, every bound endpoint must be loopback (127.0.0.1, ::1,

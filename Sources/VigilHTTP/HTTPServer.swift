@@ -34,7 +34,10 @@ public struct HTTPServer: Sendable {
 
     /// Makes the server for `settings.http` (which must be enabled), reading the daemon from
     /// `handle`; `configurationFile` is what `/readyz` says was loaded.
-    public init(settings: HTTPSettings, configurationFile: String, handle: DaemonHandle, metrics: MetricsExporter, logger: Logger) {
+    public init(
+        settings: HTTPSettings, configurationFile: String, handle: DaemonHandle, metrics: MetricsExporter, board: IncidentBoard, site: ConsoleSite,
+        logger: Logger
+    ) {
         let (host, port) = settings.hostAndPort ?? ("127.0.0.1", 7680)
         address = "\(host):\(port)"
         let router = Router(context: BasicWebSocketRequestContext.self)
@@ -55,6 +58,11 @@ public struct HTTPServer: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        Console(
+            sessions: Sessions(settings: settings), board: board, handle: handle,
+            site: Console.site(zones: site.zones, cameras: site.cameras, places: site.places, exercise: site.exercise),
+            sessionSeconds: Int(settings.sessionHours * 3_600), logger: logger
+        ).add(to: router, leafletFolder: settings.leafletFolder)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigild")
         var httpLogger = logger
         httpLogger[metadataKey: "component"] = "http"
@@ -98,6 +106,22 @@ public struct HTTPServer: Sendable {
 
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
+    }
+}
+
+/// The files the console's map is drawn from.
+public struct ConsoleSite: Sendable {
+    /// The zones and cameras files (GeoJSON) and the places file, if there is one.
+    public var zones: String, cameras: String, places: String?
+    /// Whether every alert is an exercise (`site.exercise`).
+    public var exercise: Bool
+
+    /// The files of a configuration.
+    public init(zones: String, cameras: String, places: String?, exercise: Bool) {
+        self.zones = zones
+        self.cameras = cameras
+        self.places = places
+        self.exercise = exercise
     }
 }
 

@@ -76,7 +76,7 @@ public final class AlertJournal {
 
     /// The schema this code writes, in `PRAGMA user_version`. 2 added `totals`: the alerts held
     /// and their bytes, kept with every change so that opening never scans the alerts (0.4 s
-    /// for a million).
+    /// for a million); and `reviews`, the operators' actions on incidents (``ReviewLog``).
     static let schemaVersion: Int64 = 2
 
     /// The database file.
@@ -124,6 +124,9 @@ public final class AlertJournal {
                 name TEXT PRIMARY KEY, seq INTEGER NOT NULL, taken_ms INTEGER NOT NULL, value BLOB);
             CREATE TABLE IF NOT EXISTS totals (
                 name TEXT PRIMARY KEY, count INTEGER NOT NULL, bytes INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS reviews (
+                id INTEGER PRIMARY KEY, incident TEXT NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS reviews_by_incident ON reviews (incident);
             PRAGMA user_version = \(Self.schemaVersion);
             """)
             if try Self.scalar(db, "SELECT count(*) FROM totals WHERE name = 'alerts'") == 0 {

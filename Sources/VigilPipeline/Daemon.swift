@@ -272,6 +272,12 @@ public final class Daemon: Sendable {
         publisher.observePublished(observer)
     }
 
+    /// Publishes `payload` on the alert socket under `topic`, outside the alert stream (no
+    /// `seq`): operators' reviews (`review.<incident>`), which consumers of `alert.` never see.
+    public func publish(topic: String, payload: [UInt8]) {
+        publisher.publish(topic: topic, payload: payload)
+    }
+
     /// The journal's file; nil when the daemon keeps no state.
     public var journalPath: String? { publisher.journal?.path }
 

@@ -88,6 +88,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// Told of every batch of alert messages once published (on the writer thread: it must not
     /// block); set before ``start()``.
     private var observer: (@Sendable ([JournalRecord]) -> Void)?
+    /// Messages outside the alert stream (operators' reviews: no `seq`), to be published by the
+    /// writer (the PUB socket is its own) on its next turn.
+    private let extra = Mutex<[(topic: String, payload: [UInt8])]>([])
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -174,6 +177,12 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         wake.signal()
     }
 
+    /// Has the writer publish a message outside the alert stream (no `seq`) on its next turn.
+    func publish(topic: String, payload: [UInt8]) {
+        extra.withLock { $0.append((topic, payload)) }
+        wake.signal()
+    }
+
     /// Journals and publishes what is due (with the final state), then closes the socket; returns
     /// whether that was done before `deadline`. A stage never started closes its socket here.
     func stop(deadline: DispatchTime) -> Bool {
@@ -213,6 +222,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 break
             }
             if nowMs - lastHeartbeatMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
+            for message in extra.withLock({ queued in defer { queued = [] }; return queued }) {
+                do { try socket.send(topic: message.topic, payload: message.payload) } catch {
+                    logger.error("review publish failed", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
+                }
+            }
             if let journal, nowMs - lastRetentionMs >= 10_000 {
                 lastRetentionMs = nowMs
                 if reserve?.isHeld == false, reserve?.make(nowMs: nowMs) == nil {

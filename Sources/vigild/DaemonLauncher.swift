@@ -17,11 +17,11 @@ final class DaemonLauncher: Service, Sendable {
     private let logger: Logger
     private let run: RunStats
     private let handle: DaemonHandle
-    private let started: @Sendable () -> Void
+    private let started: @Sendable (Daemon) -> Void
     private let failed = Mutex<DaemonError?>(nil)
 
     /// `started` runs once the daemon is made, before it starts.
-    init(configuration: VigilConfiguration, logger: Logger, run: RunStats, handle: DaemonHandle, started: @escaping @Sendable () -> Void) {
+    init(configuration: VigilConfiguration, logger: Logger, run: RunStats, handle: DaemonHandle, started: @escaping @Sendable (Daemon) -> Void) {
         self.configuration = configuration
         self.logger = logger
         self.run = run
@@ -48,7 +48,7 @@ final class DaemonLauncher: Service, Sendable {
             failed.withLock { $0 = error }
             throw error
         case .success(let daemon):
-            started()
+            started(daemon)
             handle.set(daemon)
             try await daemon.run()
         }

@@ -104,6 +104,7 @@ struct VigilDaemon: AsyncParsableCommand {
         // The HTTP server comes up first, so that /readyz says "resuming" while the daemon resumes
         // its journaled state (which can take a while with a large journal).
         let handle = DaemonHandle()
+        let board = IncidentBoard()
         var http: HTTPServer?
         if let (host, port) = configuration.settings.http.hostAndPort {
             // Said before anything starts: a port in use is the usual mistake.
@@ -113,10 +114,22 @@ struct VigilDaemon: AsyncParsableCommand {
             }
             let metrics = MetricsExporter()
             metrics.bootstrap()
-            http = HTTPServer(settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, logger: logger)
+            let folder = URL(fileURLWithPath: config).deletingLastPathComponent()
+            let site = ConsoleSite(
+                zones: configuration.zonesPath, cameras: configuration.camerasPath,
+                places: folder.appendingPathComponent("data/iraq-syria/places.geojson").path, exercise: configuration.settings.engine.exercise)
+            http = HTTPServer(
+                settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, board: board, site: site,
+                logger: logger)
         }
         let thisRun = run
-        let launcher = DaemonLauncher(configuration: configuration, logger: logger, run: thisRun, handle: handle) {
+        let consoles = http != nil
+        let launcher = DaemonLauncher(configuration: configuration, logger: logger, run: thisRun, handle: handle) { daemon in
+            if consoles {
+                // The console's open incidents: the journal's latest, then every alert as published.
+                if let path = daemon.journalPath { board.load(journal: path) }
+                daemon.observePublished { records in board.published(records) }
+            }
             do {
                 try runFiles?.started(pid: thisRun.pid, startedMs: thisRun.startedMs, abnormalEnds: thisRun.abnormalEnds)
             } catch {
