@@ -20,7 +20,7 @@ release:
 	@mkdir -p .build
 	@for p in vigild vigil vigil-sim; do $(SWIFT) build -c release --product $$p >> .build/release-build.log 2>&1 || { cat .build/release-build.log >&2; exit 1; }; done
 
-## demo: the daemon on the default configuration, fed by the simulator; alerts printed as NDJSON.
+## demo: the daemon on the default configuration, fed by the simulator; alerts printed one line each (vigil tail --format text).
 demo: setup release
 	@bash scripts/demo.sh $(SPEED)
 

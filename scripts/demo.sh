@@ -16,8 +16,8 @@ trap 'kill -TERM $VIGILD $TAIL 2>/dev/null || true; wait $VIGILD 2>/dev/null || 
 sleep 1
 if ! kill -0 $VIGILD 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
 
-echo "== vigild is running under scripts/supervise.sh (log: $LOG); alerts below as NDJSON, from: $BIN/vigil tail" >&2
-"$BIN/vigil" tail &
+echo "== vigild is running under scripts/supervise.sh (log: $LOG); alerts below, one line each, from: $BIN/vigil tail --format text" >&2
+"$BIN/vigil" tail --format text --config Config/vigild.yaml &
 TAIL=$!
 sleep 0.5
 

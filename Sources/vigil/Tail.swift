@@ -6,13 +6,14 @@ import VigilCore
 import ZeroMQ
 
 /// `vigil tail`: subscribes to the alert stream and prints each alert as one line: the JSON as
-/// published, or an OASIS CAP 1.2 XML document. With `--resume STATEFILE` it also catches up from
-/// the daemon's journal and keeps its position in STATEFILE, so that across its own restarts it
-/// prints every alert exactly once (``ResumingTail``). With `--stdin` it converts alert NDJSON
-/// read from standard input instead (another command's output, a recording).
+/// published, an OASIS CAP 1.2 XML document, or text for an operator at a terminal. With
+/// `--resume STATEFILE` it also catches up from the daemon's journal and keeps its position in
+/// STATEFILE, so that across its own restarts it prints every alert exactly once
+/// (``ResumingTail``). With `--stdin` it converts alert NDJSON read from standard input instead
+/// (another command's output, a recording).
 struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print alerts as they are published, one per line: NDJSON, or CAP 1.2 XML.",
+        abstract: "Print alerts as they are published, one per line: NDJSON, CAP 1.2 XML, or text for a terminal.",
         discussion: """
             Filters are topic prefixes (alert.<severity>.<sector>.<zone>), applied by ZeroMQ at the publisher \
             (with --stdin, to each alert's topic). --severity takes exact severities (repeatable); --min-severity \
@@ -25,6 +26,16 @@ struct Tail: ParsableCommand {
             alert messages, one JSON object a line, from standard input instead of subscribing, e.g. \
             `vigil tail --format cap --stdin < alerts.ndjson`; a line that is not an alert message is reported \
             on standard error with its line number and skipped, and the exit status is then 65.
+
+            --format text writes each alert as one line for an operator: the event time (last_ts, UTC), \
+            severity, kind, state, where (near the nearest named place within 25 km, and the km of border \
+            where the position projects onto the border line of --config; a coverage_gap's stretch), the \
+            direction, count and class, cameras, zone, and EXERCISE for exercise alerts, e.g. \
+            `2026-11-21 02:33:07Z CRITICAL border_crossing raised    near Rabia (IQ), km 553.0  SY->IQ  \
+            3 person  cam-rabia-03, cam-rabia-04  zone iq-sy-border`. A configuration or places file that \
+            cannot be read is reported once on standard error and the lines go without place or km. \
+            --color auto (the default) colours severities and dims resolved alerts when standard output is \
+            a terminal, NO_COLOR is unset or empty and TERM is not dumb; always and never force it.
 
             --resume STATEFILE follows the README's consumer algorithm: subscribe (to the filters and to heartbeat), \
             then ask --catchup for every alert after the seq saved in STATEFILE, page by page, then read the \
@@ -47,6 +58,8 @@ struct Tail: ParsableCommand {
         case json
         /// One CAP 1.2 XML document a line.
         case cap
+        /// One line of text for an operator at a terminal (``AlertTextFormatter``).
+        case text
     }
 
     @Option(name: .shortAndLong, help: "vigild's alert endpoint.")
@@ -76,7 +89,7 @@ struct Tail: ParsableCommand {
     @Option(help: "Exit after this many seconds (not with --stdin).")
     var seconds: Double?
 
-    @Option(help: "Output format: json (NDJSON, as published) or cap (OASIS CAP 1.2 XML, one document a line).")
+    @Option(help: "Output format: json (NDJSON, as published), cap (OASIS CAP 1.2 XML, one document a line) or text (one line for a terminal).")
     var format: Format = .json
 
     @OptionGroup var keys: ClientKeys
@@ -86,6 +99,9 @@ struct Tail: ParsableCommand {
 
     @OptionGroup(title: "CAP output (--format cap)")
     var cap: CAPArguments
+
+    @OptionGroup(title: "Text output (--format text)")
+    var text: TextArguments
 
     func validate() throws {
         for name in severity + [minSeverity].compactMap({ $0 }) where Severity(rawValue: name) == nil {
@@ -104,6 +120,7 @@ struct Tail: ParsableCommand {
         } else if cap.isUsed {
             throw ValidationError("--sender, --sender-name, --status, --restriction and the radius options need --format cap")
         }
+        if format != .text && text.isUsed { throw ValidationError("--config, --places and --color need --format text") }
     }
 
     /// The subscription prefixes for the filters: `alert.` for everything, else one prefix per
@@ -118,7 +135,9 @@ struct Tail: ParsableCommand {
     }
 
     func run() throws {
-        var printer = Printer(writer: format == .cap ? CAPWriter(options: cap.options) : nil)
+        var printer = Printer(
+            writer: format == .cap ? CAPWriter(options: cap.options) : nil,
+            text: format == .text ? text.lines(warn: Self.warn) : nil)
         if stdin {
             try convertStandardInput(&printer)
         } else if let resume {
@@ -180,20 +199,24 @@ struct Tail: ParsableCommand {
 }
 
 extension Tail {
-    /// Writes alerts to standard output, one line each: the JSON as it came, or a CAP document.
-    /// Lines are held until ``flush()``, which writes them with one write(2) call; the output of
-    /// ``ResumingTail`` with `--resume`.
+    /// Writes alerts to standard output, one line each: the JSON as it came, a CAP document, or a
+    /// line of text. Lines are held until ``flush()``, which writes them with one write(2) call;
+    /// the output of ``ResumingTail`` with `--resume`.
     struct Printer: TailOutput {
-        /// The CAP writer for `--format cap`, nil for JSON.
+        /// The CAP writer for `--format cap`, else nil.
         var writer: CAPWriter?
+        /// The text lines for `--format text`, else nil. With neither, the JSON is printed.
+        var text: TextLines?
         /// Alerts printed so far (including those held for the next ``flush()``).
         private(set) var printed = 0
         /// Lines not yet written.
         private var pending: [UInt8] = []
 
-        /// A printer writing JSON, or CAP with `writer`.
-        init(writer: CAPWriter?) {
+        /// A printer writing CAP with `writer`, text with `text`, else JSON (not both).
+        init(writer: CAPWriter?, text: TextLines?) {
+            precondition(writer == nil || text == nil, "one format at a time")
             self.writer = writer
+            self.text = text
         }
 
         /// Alerts printed so far, as ``ResumingTail`` counts them.
@@ -220,9 +243,9 @@ extension Tail {
         /// Cuts standard output back to `size` bytes.
         func truncate(to size: Int64) throws(VigilClientError) { try StandardOutputFile.truncate(to: size) }
 
-        /// Prints an alert message as received; only CAP output needs it decoded.
+        /// Prints an alert message as received; only CAP and text need it decoded.
         mutating func print(_ payload: [UInt8]) throws(AlertDecodingError) {
-            if writer == nil {
+            if writer == nil && text == nil {
                 emit(payload)
             } else {
                 print(try AlertMessage.decode(payload), json: payload)
@@ -231,7 +254,7 @@ extension Tail {
 
         /// Prints a decoded alert message whose JSON text is `json`.
         mutating func print(_ alert: AlertMessage, json: [UInt8]) {
-            if let line = writer?.line(for: alert) {
+            if let line = writer?.line(for: alert) ?? text?.line(for: alert) {
                 emit(Array(line.utf8))
             } else {
                 emit(json)

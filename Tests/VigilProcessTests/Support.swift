@@ -19,13 +19,14 @@ func freeEndpoint() throws -> String {
     return try socket.bind("tcp://127.0.0.1:*")
 }
 
-/// A started executable with its standard error captured to a file.
+/// A started executable with its standard output and standard error captured to files, and its
+/// standard input read from one when given.
 final class Child: @unchecked Sendable {
     let process = Process()
     let stderrURL: URL
     let stdoutURL: URL
 
-    init(_ name: String, _ arguments: [String]) throws {
+    init(_ name: String, _ arguments: [String], standardInput: String? = nil) throws {
         process.executableURL = binDirectory.appendingPathComponent(name)
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
@@ -36,6 +37,11 @@ final class Child: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        if let standardInput {
+            let stdinURL = base.appendingPathExtension("in")
+            _ = FileManager.default.createFile(atPath: stdinURL.path, contents: Data(standardInput.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: stdinURL)
+        }
         try process.run()
     }
 
