@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilConfig", "VigilCAP", "VigilWire", "VigilClient", "VigilCapture", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         // The simulator: scenarios on the real border, cameras, noise, load.

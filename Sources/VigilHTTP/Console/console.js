@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 // What the tests read (window.vigilConsole); kept up to date by the code below.
 const vc = window.vigilConsole = {
   soundsPlayed: 0, notificationsShown: 0, incidents: {}, connected: false,
-  sounding: false, alarmIds: [], shown: {}, reviewedAt: {}, replaying: false, beepEveryMs: BEEP_EVERY_MS,
+  sounding: false, alarmIds: [], shown: {}, criticalShown: {}, reviewedAt: {}, replaying: false, beepEveryMs: BEEP_EVERY_MS,
 };
 
 const state = {
@@ -196,7 +196,9 @@ const label = (latlng, cls, html, pane = 'labels') =>
 
 function drawSite(site) {
   const ll = (c) => [c[1], c[0]];
-  for (const f of site.zones.features) {
+  const features = (fc) => ((fc && fc.features) || []).filter((f) => f.geometry && f.properties);
+  const zones = features(site.zones);
+  for (const f of zones) {
     const p = f.properties, g = f.geometry;
     state.zoneNames[p.id] = p.name || p.id;
     const tip = `${esc(p.name || p.id)} <span class="muted">(${esc(p.kind)})</span>`;
@@ -220,7 +222,7 @@ function drawSite(site) {
     if (layer) layer.bindTooltip(tip, { sticky: true }).addTo(map);
   }
   if (border) {
-    const bp = site.zones.features.find((f) => f.properties.kind === 'border').properties;
+    const bp = zones.find((f) => f.properties.kind === 'border').properties;
     const mid = Math.floor(border.length / 2);
     const seg = [border[mid], border[mid + 1] || border[mid]];
     for (const [side, d] of [[bp.left, -45000], [bp.right, 45000]]) {
@@ -230,15 +232,16 @@ function drawSite(site) {
     }
     map.fitBounds(L.latLngBounds(border), { paddingTopLeft: [24, 72], paddingBottomRight: [24, 24] });
   }
-  const leftSide = site.zones.features.find((f) => f.properties.kind === 'border')?.properties.left;
-  for (const f of site.places.features) {
+  const leftSide = zones.find((f) => f.properties.kind === 'border')?.properties.left;
+  for (const f of features(site.places)) {
     // A place on the left of the line (walking it from its start) is labelled on its left.
     const side = String(f.properties.country || '').toUpperCase() === leftSide ? ' west' : '';
     label(ll(f.geometry.coordinates), `vigil-place${side}`, `<span>${esc(f.properties.name)}</span>`).addTo(map);
   }
   const ids = [];
-  for (const f of site.cameras.features) {
+  for (const f of features(site.cameras)) {
     const p = f.properties, at = ll(f.geometry.coordinates);
+    if (![p.heading_deg, p.fov_deg, p.range_m].every(Number.isFinite)) continue;
     const tip = `<strong>${esc(p.id)}</strong><br>sector ${esc(p.sector)} · km ${esc(p.km)}<br>heading ${esc(p.heading_deg)}° · ${esc(p.fov_deg)}° · ${esc(p.range_m)} m`;
     const w = L.polygon(wedge(at[0], at[1], p.heading_deg, p.fov_deg, p.range_m), { pane: 'fov', className: 'vigil-fov', weight: 1 })
       .bindTooltip(tip, { sticky: true }).addTo(map);
@@ -251,7 +254,7 @@ function drawSite(site) {
   }
   $('camera-ids').replaceChildren(...ids.sort().map((id) => new Option(id)));
   $('h-kind').append(...KNOWN_KINDS.map((k) => new Option(kindName(k), k)));
-  $('h-zone').append(...site.zones.features.map((f) => new Option(f.properties.name || f.properties.id, f.properties.id)));
+  $('h-zone').append(...zones.map((f) => new Option(f.properties.name || f.properties.id, f.properties.id)));
   $('site-exercise').hidden = !site.exercise;
 }
 
@@ -297,7 +300,7 @@ function drawIncident(inc) {
   if (!l.marker) {
     l.track = L.polyline(pts, { pane: 'tracks', weight: 3, interactive: false }).addTo(map);
     l.marker = L.circleMarker([inc.lat, inc.lon], { pane: 'incidents', radius: 10, weight: 2, fillOpacity: 1 })
-      .bindPopup('', { maxWidth: 360 }).on('click', () => select(inc.id, false)).addTo(map);
+      .bindPopup('', { maxWidth: 360, autoPanPaddingTopLeft: L.point(40, 120) }).on('click', () => select(inc.id, false)).addTo(map);
     l.marker.getElement().dataset.incident = inc.id;
   }
   l.track.setLatLngs(pts);
@@ -338,10 +341,9 @@ const bySeverityThenAge = (a, b) =>
 function rowHtml(inc) {
   const [rs, rtext] = reviewState(inc.review);
   return `<span class="badge sev-${esc(inc.severity)}">${esc(inc.severity).toUpperCase()}</span>`
-    + `<span class="kind">${esc(kindName(inc.kind))}${inc.direction ? ` <span class="dir">${esc(dirText(inc.direction))}</span>` : ''}`
-    + `${inc.exercise ? ' <span class="exercise">EXERCISE</span>' : ''}</span>`
+    + `<span class="kind">${esc(kindName(inc.kind))}${inc.direction ? ` <span class="dir">${esc(dirText(inc.direction))}</span>` : ''}</span>`
     + `<span class="age" data-age-from="${inc.first_ts}" title="Age since first seen">${age(Date.now() - inc.first_ts)}</span>`
-    + `<span class="what">${esc(whatText(inc))} · ${esc(zoneName(inc.zone))}</span>`
+    + `<span class="what">${inc.exercise ? '<span class="exercise">EXERCISE</span> ' : ''}${esc(whatText(inc))} · ${esc(zoneName(inc.zone))}</span>`
     + `<span class="review ${rs}">${esc(rtext)}</span>`;
 }
 
@@ -392,8 +394,8 @@ function select(id, pan) {
     for (const c of inc.cameras || []) if (cameras.has(c)) bounds.extend(cameras.get(c).latlng);
     map.flyToBounds(bounds.pad(0.3), { maxZoom: 13, duration: 0.6 });
   } else if (l && l.marker) {
+    map.once('moveend', () => l.marker.openPopup()); // after the flight, so the popup pans clear of the banner
     map.flyTo([inc.lat, inc.lon], Math.max(map.getZoom(), 12), { duration: 0.6 });
-    l.marker.openPopup();
   }
 }
 
@@ -453,7 +455,8 @@ const isAlarm = (inc) => inc.severity === 'critical' && !inc.review.acknowledged
 
 function handle(msg) {
   if (msg.type === 'alert' && msg.alert) handleAlert(msg.alert);
-  else if (msg.type === 'review') handleReview(msg);
+  // A review comes flat ({"type":"review","id",...}) or wrapped ({"type":"review","review":{...}}).
+  else if (msg.type === 'review') handleReview(msg.review && typeof msg.review === 'object' ? msg.review : msg);
 }
 
 function handleAlert(a) {
@@ -476,6 +479,10 @@ function handleAlert(a) {
     drawIncident(inc);
   }
   changed(a.id, HEALTH_KINDS.has(a.kind) || (old && HEALTH_KINDS.has(old.kind)));
+  // When this console first showed the incident as critical, and the message that made it so.
+  if (a.severity === 'critical' && a.state !== 'resolved' && !vc.criticalShown[a.id]) {
+    vc.criticalShown[a.id] = { at: Date.now(), emitted_ts: a.emitted_ts };
+  }
 }
 
 function addNote(r, note) {
@@ -806,7 +813,7 @@ $('signin-form').addEventListener('submit', async (e) => {
     $('signin-password').value = '';
     await start(r.user || user);
   } catch (err) {
-    $('signin-error').textContent = err.status === 401 ? (err.message || 'Wrong user name or password.') : `Cannot sign in: ${err.message}`;
+    $('signin-error').textContent = err.status >= 400 && err.status < 500 ? (err.message || 'Wrong user name or password.') : `Cannot sign in: ${err.message}`;
     $('signin-password').select();
   }
 });
