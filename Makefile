@@ -36,7 +36,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python: build
-	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos
+	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos Tests/console
 
 ## fuzz: every fuzz target (libFuzzer + AddressSanitizer: engine, parser, catchup, control, capture, config) for
 ## FUZZ_SECONDS each, in turn; the long run of one: scripts/fuzz.sh TARGET-long.

@@ -81,6 +81,30 @@ struct Console: Sendable {
             guard user(request) != nil else { return Self.signInFirst }
             return HTTPServer.json(.ok, board.incidentsJSON())
         }
+        router.get("/api/history") { request, _ -> Response in
+            guard user(request) != nil else { return Self.signInFirst }
+            guard let path = handle.current?.journalPath else {
+                return HTTPServer.json(.ok, #"{"incidents":[],"note":"vigild keeps no journal (state.dir is empty)"}"#)
+            }
+            let query = request.uri.queryParameters
+            func text(_ key: Substring) -> String { query[key].map(String.init) ?? "" }
+            func number(_ key: Substring) -> Int64? { Int64(text(key)) }
+            let nowMs = Self.nowMs()
+            let search = HistorySearch(
+                fromMs: number("from") ?? nowMs - 86_400_000, toMs: number("to") ?? nowMs,
+                kind: text("kind"), zone: text("zone"), camera: text("camera"))
+            guard search.fromMs <= search.toMs else { return HTTPServer.json(.badRequest, #"{"error":"from is after to"}"#) }
+            do {
+                let text = try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
+                    Console.journalQueue.async {
+                        do { done.resume(returning: try search.run(journal: path)) } catch { done.resume(throwing: error) }
+                    }
+                }
+                return HTTPServer.json(.ok, text)
+            } catch {
+                return HTTPServer.json(.serviceUnavailable, #"{"error":"# + jsonString("cannot read the journal: \(error)") + "}")
+            }
+        }
         router.post("/api/incidents/:id/:action") { request, context -> Response in
             guard let user = user(request) else { return Self.signInFirst }
             guard let id = context.parameters.get("id"), let action = context.parameters.get("action").flatMap(ReviewMessage.Action.init(rawValue:))
@@ -151,7 +175,8 @@ struct Console: Sendable {
 
     /// The review log's connection, opened on first use; it belongs to `journalQueue`.
     nonisolated(unsafe) private static var reviews: (path: String, log: ReviewLog)?
-    private static let journalQueue = DispatchQueue(label: "vigil.http.reviews")
+    /// Where the console reads and writes the journal (history, reviews): one at a time.
+    static let journalQueue = DispatchQueue(label: "vigil.http.journal")
 
     private static func reviewLog(path: String) throws -> ReviewLog {
         dispatchPrecondition(condition: .onQueue(journalQueue))

@@ -24,6 +24,7 @@ public final class JournalReader {
     private let db: SQLiteConnection
     private let rows: SQLiteStatement
     private let bounds: SQLiteStatement
+    private let emittedAt: SQLiteStatement
 
     /// Opens the journal at `path` (which the writer has created) for reading.
     public init(path: String) throws(JournalError) {
@@ -31,6 +32,7 @@ public final class JournalReader {
         rows = try db.prepare("SELECT seq, emitted_ms, topic, payload FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?")
         bounds = try db.prepare(
             "SELECT coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), coalesce((SELECT min(seq) FROM alerts), 0)")
+        emittedAt = try db.prepare("SELECT seq, emitted_ms FROM alerts WHERE seq >= ? ORDER BY seq LIMIT 1")
     }
 
     /// Up to `limit` alerts after `after` whose topic starts with `prefix` (every alert when it
@@ -66,5 +68,26 @@ public final class JournalReader {
         // rest, and this page covers it (a consumer must not be told to ask again for ever).
         if page.lastSeq == after && latest > after { page.lastSeq = latest }
         return page
+    }
+
+    /// The `seq` before the first alert held that was published at `ms` or later (so that
+    /// ``page(after:limit:prefix:)`` from it starts there): a binary search over `seq`, a few
+    /// index lookups, since alerts are published in `seq` order. (A wall clock stepped back
+    /// while alerts were journaled can make it start a little early or late around the step.)
+    public func seq(before ms: Int64) throws(JournalError) -> UInt64 {
+        let first = try page(after: 0, limit: 1)
+        guard first.oldestSeq > 0, let latest = Int64(exactly: first.latestSeq) else { return first.latestSeq }
+        var low = Int64(first.oldestSeq), high = latest + 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            emittedAt.bind(1, middle)
+            defer { emittedAt.reset() }
+            guard try emittedAt.step("find the alerts published from \(ms)") else {
+                high = middle
+                continue
+            }
+            if emittedAt.int64(1) >= ms { high = middle } else { low = emittedAt.int64(0) + 1 }
+        }
+        return UInt64(max(low - 1, 0))
     }
 }
