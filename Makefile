@@ -6,7 +6,7 @@ RELEASE := .build/release
 SPEED ?= 10
 FUZZ_SECONDS ?= 12
 
-.PHONY: setup test-setup build release demo test test-swift test-python fuzz bench bench-trials bench-nuisance clean
+.PHONY: install setup test-setup build release demo test test-swift test-python fuzz bench bench-trials bench-nuisance clean
 
 ## setup: install what the project needs from Debian and PyPI (idempotent; run as root or with sudo).
 setup:
@@ -87,6 +87,22 @@ bench-nuisance: release
 	$(RELEASE)/vigil-sim nuisance --days $(NUISANCE_DAYS) --seed $(NUISANCE_SEED) --endpoint $$1 --alerts $$2 --control $$3 \
 		--max-false-per-zone-month 1; status=$$?; \
 	kill $$pid; wait $$pid; rm -rf $$state; exit $$status
+
+## install: vigild, vigil and vigil-sim in $(PREFIX)/bin, the configuration in /etc/vigil (each file kept if there),
+## the systemd unit, the vigil user; then: systemctl enable --now vigild. DESTDIR for a staging folder (no user made).
+PREFIX ?= /usr/local
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/vigil $(DESTDIR)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/vigil
+	install -m 0755 $(RELEASE)/vigild $(RELEASE)/vigil $(RELEASE)/vigil-sim $(DESTDIR)$(PREFIX)/bin/
+	@for f in vigild.yaml zones.geojson cameras.geojson rules.yaml; do \
+		if [ -e $(DESTDIR)/etc/vigil/$$f ]; then echo "kept /etc/vigil/$$f"; else install -m 0640 Config/$$f $(DESTDIR)/etc/vigil/$$f; fi; done
+	@if [ ! -e $(DESTDIR)/etc/vigil/data ]; then cp -r Config/data $(DESTDIR)/etc/vigil/data; fi
+	install -m 0644 Config/systemd/vigild.service $(DESTDIR)/lib/systemd/system/vigild.service
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vigil/README.md
+	@if [ -z "$(DESTDIR)" ] && ! id vigil >/dev/null 2>&1; then \
+		useradd --system --home-dir /var/lib/vigil --no-create-home --shell /usr/sbin/nologin vigil && echo "made the system user vigil"; fi
+	@if [ -z "$(DESTDIR)" ]; then chgrp -R vigil /etc/vigil; fi
+	@echo "installed; start it with: systemctl daemon-reload && systemctl enable --now vigild"
 
 clean:
 	rm -rf .build .build-fuzz
