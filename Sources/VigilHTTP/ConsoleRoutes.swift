@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Synchronization
 import VigilConfig
 import VigilJournal
 import VigilWire
@@ -18,8 +19,8 @@ struct Console: Sendable {
     let sessions: Sessions
     let board: IncidentBoard
     let handle: DaemonHandle
-    /// `/api/site`, made once: the zones, cameras and places files as they are.
-    let site: String
+    /// `/api/site`: the zones, cameras and places files as they are (read again by a reload).
+    let site: SharedValue<String>
     let sessionSeconds: Int
     let logger: Logger
 
@@ -75,7 +76,7 @@ struct Console: Sendable {
         }
         router.get("/api/site") { request, _ -> Response in
             guard user(request) != nil else { return Self.signInFirst }
-            return HTTPServer.json(.ok, site)
+            return HTTPServer.json(.ok, site.current)
         }
         router.get("/api/incidents") { request, _ -> Response in
             guard user(request) != nil else { return Self.signInFirst }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import VigilConfig
 import VigilPipeline
+import VigilWire
 
 /// The daemon as the HTTP server sees it: absent while vigild resumes its journaled state,
 /// then the running daemon.
@@ -31,6 +32,8 @@ public struct HTTPServer: Sendable {
     public let application: any Service
     /// Where it listens.
     public let address: String
+    private let sessions: Sessions
+    private let site: SharedValue<String>
 
     /// Makes the server for `settings.http` (which must be enabled), reading the daemon from
     /// `handle`; `configurationFile` is what `/readyz` says was loaded.
@@ -58,16 +61,23 @@ public struct HTTPServer: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        Console(
-            sessions: Sessions(settings: settings), board: board, handle: handle,
-            site: Console.site(zones: site.zones, cameras: site.cameras, places: site.places, exercise: site.exercise),
-            sessionSeconds: Int(settings.sessionHours * 3_600), logger: logger
-        ).add(to: router, leafletFolder: settings.leafletFolder)
+        sessions = Sessions(settings: settings)
+        self.site = SharedValue(Console.site(zones: site.zones, cameras: site.cameras, places: site.places, exercise: site.exercise))
+        Console(sessions: sessions, board: board, handle: handle, site: self.site, sessionSeconds: Int(settings.sessionHours * 3_600), logger: logger)
+            .add(to: router, leafletFolder: settings.leafletFolder)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigild")
         var httpLogger = logger
         httpLogger[metadataKey: "component"] = "http"
         application = Application(
             router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: configuration, logger: httpLogger)
+    }
+
+    /// Puts a reloaded configuration's accounts and map in force (the bind, TLS and session
+    /// length take effect at the next start).
+    public func reload(settings: HTTPSettings, site: ConsoleSite) {
+        sessions.replaceAccounts(settings.accounts)
+        let text = Console.site(zones: site.zones, cameras: site.cameras, places: site.places, exercise: site.exercise)
+        self.site.set(text)
     }
 
     /// Why the server could not listen on `host:port` (tried with a socket of its own, closed at
@@ -125,19 +135,22 @@ public struct ConsoleSite: Sendable {
     }
 }
 
-/// `text` as a JSON string literal, quotes included.
+/// `text` as a JSON string literal, quotes included (VigilWire's escaper).
 func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
+    var out: [UInt8] = []
+    JSONString.append(text, to: &out)
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// A value shared between the server's handlers and whoever replaces it (a reload).
+final class SharedValue<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    init(_ value: Value) { self.value = Mutex(value) }
+
+    /// The value now.
+    var current: Value { value.withLock { $0 } }
+
+    /// Replaces the value.
+    func set(_ newValue: Value) { value.withLock { $0 = newValue } }
 }

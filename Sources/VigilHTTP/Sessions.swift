@@ -18,7 +18,7 @@ public final class Sessions: Sendable {
         var failures: [String: (count: Int, sinceMs: Int64)] = [:]
     }
 
-    private let accounts: [String: String]
+    private let accounts: Mutex<[String: String]>
     private let lifetimeMs: Int64
     private let state = Mutex(State())
     /// bcrypt takes ~0.2 s a check at cost 12: off the server's event loops.
@@ -26,8 +26,19 @@ public final class Sessions: Sendable {
 
     /// Sessions for `settings.accounts`, each lasting `settings.sessionHours`.
     public init(settings: HTTPSettings) {
-        accounts = Dictionary(settings.accounts.map { ($0.name, $0.passwordBcrypt) }, uniquingKeysWith: { first, _ in first })
+        accounts = Mutex(Self.table(settings.accounts))
         lifetimeMs = Int64(settings.sessionHours * 3_600_000)
+    }
+
+    /// Puts `accounts` in force (a reload): a removed account's sessions end at once.
+    func replaceAccounts(_ accounts: [HTTPSettings.Account]) {
+        let table = Self.table(accounts)
+        self.accounts.withLock { $0 = table }
+        state.withLock { state in state.sessions = state.sessions.filter { table[$0.value.user] != nil } }
+    }
+
+    private static func table(_ accounts: [HTTPSettings.Account]) -> [String: String] {
+        Dictionary(accounts.map { ($0.name, $0.passwordBcrypt) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Why a sign-in was refused.
@@ -42,7 +53,7 @@ public final class Sessions: Sendable {
             return failures.count >= 5
         }
         if throttled { return .failure(.throttled) }
-        let hash = accounts[user]
+        let hash = accounts.withLock { $0[user] }
         let ok: Bool = await withCheckedContinuation { done in
             checking.async {
                 // An unknown name costs the same check as a known one (against a hash of nothing
@@ -71,7 +82,7 @@ public final class Sessions: Sendable {
     func user(token: String?, nowMs: Int64) -> String? {
         guard let token else { return nil }
         return state.withLock { state in
-            guard let session = state.sessions[token], session.expiresMs > nowMs else { return nil }
+            guard let session = state.sessions[token], session.expiresMs > nowMs, accounts.withLock({ $0[session.user] != nil }) else { return nil }
             return session.user
         }
     }

@@ -5,6 +5,7 @@ import Synchronization
 import VigilConfig
 import VigilCore
 import VigilJournal
+import VigilWire
 import ZeroMQ
 
 /// vigild's pipeline, wired: ingest thread → processing queue → journal thread (journal, then
@@ -29,6 +30,8 @@ public final class Daemon: Sendable {
     private let run: RunStats?
     /// Set once ``start()`` has started every stage.
     private let started = Atomic<Bool>(false)
+    /// What the control socket's `reload` runs (set by the executable that knows the files).
+    private let reloader: ReloadBox
 
     /// Opens the journal and resumes the state it holds, creates every socket and binds every
     /// endpoint; throws naming the endpoint or file that failed, with everything it opened closed.
@@ -81,10 +84,13 @@ public final class Daemon: Sendable {
             box.stage = ingest
             let catchup = settings.catchupBind.isEmpty
                 ? nil : made.add(try CatchUpServer(context: context, endpoint: settings.catchupBind, security: security, journalPath: publisher.journal?.path, logger: logger))
+            let reloader = ReloadBox()
+            self.reloader = reloader
             let control = settings.controlBind.isEmpty
                 ? nil : made.add(
                     try ControlServer(context: context, endpoint: settings.controlBind, security: security, logger: logger) { command, user in
-                        Daemon.answer(
+                        if command == "reload" { return reloader.answer(operator: user) }
+                        return Daemon.answer(
                             command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap,
                             connections: connections,
                             run: run, settings: settings)
@@ -272,6 +278,24 @@ public final class Daemon: Sendable {
         publisher.observePublished(observer)
     }
 
+    /// Goes on with the cameras, zones and rules of `configuration`, read again while the daemon
+    /// runs: between two batches, the running state (targets, open incidents, clocks, camera
+    /// health) is carried into an engine made from it, and a whole snapshot is journaled at once.
+    /// Returns why not, changing nothing, when the state cannot be carried over (cameras or
+    /// border lines changed, zones or rules removed or reordered: see
+    /// `AlertEngine.reloadRefusal(into:)`); such a change takes a restart.
+    public func reloadEngine(_ configuration: VigilConfiguration) -> String? {
+        if let refusal = processing.reload(configuration.makeEngine()) { return refusal }
+        publisher.requestSnapshot()
+        return nil
+    }
+
+    /// Has the control socket's `reload` run `reload`, which reads the configuration again and
+    /// puts it in force, returning what it did (one line each) or why it refused.
+    public func onReload(_ reload: @escaping @Sendable (_ operator: String?) -> Result<[String], ReloadRefusal>) {
+        reloader.set(reload)
+    }
+
     /// Publishes `payload` on the alert socket under `topic`, outside the alert stream (no
     /// `seq`): operators' reviews (`review.<incident>`), which consumers of `alert.` never see.
     public func publish(topic: String, payload: [UInt8]) {
@@ -331,7 +355,7 @@ public final class Daemon: Sendable {
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, operator: user, maxDurationMs: settings.silenceMaxDurationMs, processing: processing)
         default:
-            return Array(#"{"ok":false,"error":"unknown command; expected stats, ping, silence add|list|remove"}"#.utf8)
+            return Array(#"{"ok":false,"error":"unknown command; expected stats, ping, reload, silence add|list|remove"}"#.utf8)
         }
     }
 
@@ -365,5 +389,40 @@ public struct ReadinessCheck: Sendable, Equatable {
         self.name = name
         self.ok = ok
         self.detail = detail
+    }
+}
+
+/// Why a reload was refused: a configuration with a mistake, or a change that takes a restart.
+public struct ReloadRefusal: Error, Sendable, CustomStringConvertible {
+    /// The reason, for the log and the operator.
+    public var description: String
+
+    /// A refusal.
+    public init(_ description: String) { self.description = description }
+}
+
+/// The control socket's `reload`: runs the reload the executable set, answers with what it did.
+final class ReloadBox: Sendable {
+    private let reload = Mutex<(@Sendable (String?) -> Result<[String], ReloadRefusal>)?>(nil)
+
+    func set(_ reload: @escaping @Sendable (String?) -> Result<[String], ReloadRefusal>) {
+        self.reload.withLock { $0 = reload }
+    }
+
+    func answer(operator user: String?) -> [UInt8] {
+        guard let reload = reload.withLock({ $0 }) else {
+            return Array(#"{"ok":false,"error":"this daemon does not reload (no configuration file)"}"#.utf8)
+        }
+        func quoted(_ text: String) -> String {
+            var out: [UInt8] = []
+            JSONString.append(text, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        switch reload(user) {
+        case .success(let notes):
+            return Array((#"{"ok":true,"notes":["# + notes.map(quoted).joined(separator: ",") + "]}").utf8)
+        case .failure(let refusal):
+            return Array((#"{"ok":false,"error":"# + quoted(refusal.description) + "}").utf8)
+        }
     }
 }

@@ -91,6 +91,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// Messages outside the alert stream (operators' reviews: no `seq`), to be published by the
     /// writer (the PUB socket is its own) on its next turn.
     private let extra = Mutex<[(topic: String, payload: [UInt8])]>([])
+    /// A whole snapshot is wanted now (``requestSnapshot()``).
+    private let snapshotWanted = Atomic<Bool>(false)
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
@@ -177,6 +179,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         wake.signal()
     }
 
+    /// Has the writer store a whole snapshot on its next turn (after a reload: the state journaled
+    /// so far belongs to the configuration before it).
+    func requestSnapshot() {
+        snapshotWanted.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
     /// Has the writer publish a message outside the alert stream (no `seq`) on its next turn.
     func publish(topic: String, payload: [UInt8]) {
         extra.withLock { $0.append((topic, payload)) }
@@ -208,7 +217,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             _ = wake.wait(timeout: .now() + .milliseconds(Int(tick)))
             let stop = thread.isStopping
             let nowMs = WallClock.nowMs()
-            commit(nowMs: nowMs, stateDue: nowMs - lastSnapshotMs >= snapshotMs, stopping: stop)
+            let wanted = snapshotWanted.exchange(false, ordering: .relaxed)
+            commit(nowMs: nowMs, stateDue: wanted || nowMs - lastSnapshotMs >= snapshotMs, stopping: stop)
             if stop && unjournaled.isEmpty { break }
             if stop {
                 // The journal refuses to write even with its reserve spent: these alerts have no

@@ -109,6 +109,21 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         if !processor.outbox.isEmpty { notify() }
     }
 
+    /// Goes on with `engine` (made from the configuration read again), between two batches;
+    /// returns why not, changing nothing, when the running state cannot be carried into it.
+    func reload(_ engine: AlertEngine) -> String? {
+        queue.sync {
+            do {
+                try processor.replaceEngine(with: engine, nowMs: WallClock.nowMs())
+            } catch {
+                return "\(error)"
+            }
+            stepsSeen = processor.steps
+            changed = true
+            return nil
+        }
+    }
+
     /// What the journal wants with the alerts it takes.
     struct StateWanted: Sendable {
         /// The alert state even without alerts (the last commit failed: the alerts it retries

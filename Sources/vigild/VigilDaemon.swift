@@ -124,7 +124,9 @@ struct VigilDaemon: AsyncParsableCommand {
         }
         let thisRun = run
         let consoles = http != nil
+        let reloader = Reloader(path: config, exercise: exercise, handle: handle, http: http, logger: logger)
         let launcher = DaemonLauncher(configuration: configuration, logger: logger, run: thisRun, handle: handle) { daemon in
+            daemon.onReload { user in reloader.reload(cause: "vigil reload by \(user ?? "an operator")") }
             if consoles {
                 // The console's open incidents: the journal's latest, then every alert as published.
                 if let path = daemon.journalPath { board.load(journal: path) }
@@ -138,24 +140,13 @@ struct VigilDaemon: AsyncParsableCommand {
                     metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
             }
         }
-        // SIGHUP re-reads the configuration and puts its key lists and camera rights in force (a
-        // file with a mistake is refused whole: the running lists stay).
-        let reloads = DispatchQueue(label: "vigil.reload")
+        // SIGHUP reads the configuration again and puts it in force (Reloader: a file with a
+        // mistake, or a change that takes a restart, is refused whole and the running one stays).
+        let reloads = DispatchQueue(label: "vigil.sighup")
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: reloads)
-        let path = config
         hangup.setEventHandler {
-            guard let daemon = handle.current else {
-                logger.warning("reload ignored: vigild is still resuming its state; send SIGHUP again once it is ready")
-                return
-            }
-            do {
-                let reloaded = try VigilConfiguration.load(path: path)
-                for note in daemon.reloadSecurity(reloaded.security) { logger.notice("reload: \(note)") }
-                logger.notice("reloaded the key lists and camera rights (SIGHUP); other settings take effect at the next start", metadata: ["config": "\(path)"])
-            } catch {
-                logger.error("reload refused, the running configuration stays: \(error)")
-            }
+            _ = reloader.reload(cause: "SIGHUP")
         }
         hangup.resume()
         defer { hangup.cancel() }

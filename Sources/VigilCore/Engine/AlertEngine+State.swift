@@ -74,8 +74,14 @@ extension AlertEngine {
     /// times on to `wallNowMs`. Throws, leaving the engine as it was, if the state was taken
     /// under another configuration or cannot be read.
     public mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64) throws(StateError) {
+        try restoreState(from: &r, takenWallMs: takenWallMs, wallNowMs: wallNowMs, expecting: stateFingerprint)
+    }
+
+    /// ``restoreState(from:takenWallMs:wallNowMs:)`` of a state whose fingerprint must be
+    /// `expected` (another configuration's, found compatible with this one by ``reloadRefusal(into:)``).
+    mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64, expecting expected: UInt64) throws(StateError) {
         let fingerprint = try r.uint64()
-        guard fingerprint == stateFingerprint else {
+        guard fingerprint == expected else {
             throw StateError("the state was taken under another configuration (cameras, zones or rules were added, removed, renamed or reordered)")
         }
         var restored = self
@@ -125,6 +131,46 @@ extension AlertEngine {
         let shift = max(0, wallNowMs - min(takenWallMs, wholeTakenWallMs))
         restored.tracker.resumeAll(gapMs: shift + settings.fusionTimeMs + Self.resumeSlackMs)
         self = restored
+    }
+
+    /// Why the state of this engine cannot be carried into `newer`, an engine made from a
+    /// configuration read again while the daemon runs; nil when it can.
+    ///
+    /// The state refers to cameras, zones, border lines, rules and alert kinds by their place in
+    /// the configuration's lists. It can be carried over when those places still mean the same:
+    /// the same cameras and border lines in the same order, and the zones, rules and kinds of
+    /// before still first, in the same order, with new ones after them. Everything else may
+    /// change: zone shapes, camera positions and views, rule conditions, thresholds, schedules.
+    public func reloadRefusal(into newer: AlertEngine) -> String? {
+        func starts<T: Equatable>(_ list: [T], _ prefix: [T]) -> Bool { list.count >= prefix.count && Array(list.prefix(prefix.count)) == prefix }
+        if cameras.cameras.map({ "\($0.id) \($0.sector)" }) != newer.cameras.cameras.map({ "\($0.id) \($0.sector)" }) {
+            return "cameras were added, removed, renamed, reordered or moved to another sector: restart vigild to apply that"
+        }
+        if zones.borderIndices != newer.zones.borderIndices {
+            return "border lines were added, removed or moved in zones.geojson: restart vigild to apply that"
+        }
+        if !starts(newer.zones.zones.map { "\($0.id) \($0.kind)" }, zones.zones.map { "\($0.id) \($0.kind)" }) {
+            return "zones were removed, renamed, reordered or given another kind (new zones go at the end of zones.geojson): restart vigild to apply that"
+        }
+        if !starts(newer.rules.map { "\($0.name) \($0.kind ?? "-")" }, rules.map { "\($0.name) \($0.kind ?? "-")" }) {
+            return "rules were removed, renamed, reordered or given another kind (new rules go at the end of rules.yaml): restart vigild to apply that"
+        }
+        if !starts(newer.ruleBook.kinds.names, ruleBook.kinds.names) {
+            return "the alert kinds the rules raise changed order (new kinds go in rules at the end of rules.yaml): restart vigild to apply that"
+        }
+        return nil
+    }
+
+    /// Takes the running state of `older` (the engine of the configuration before a reload) into
+    /// this engine, made from the configuration read again: targets, incidents, clocks and camera
+    /// health carry on, so no open incident is lost or raised again. Throws, leaving this engine
+    /// as it was, with ``reloadRefusal(into:)``'s reason when the state cannot be carried over.
+    public mutating func adoptState(of older: AlertEngine, wallNowMs: Int64) throws(StateError) {
+        if let refusal = older.reloadRefusal(into: self) { throw StateError(refusal) }
+        var w = StateWriter(capacity: 1_024 + older.stats.targetsActive * 400)
+        older.encodeState(to: &w)
+        var r = StateReader(w.bytes)
+        try restoreState(from: &r, takenWallMs: wallNowMs, wallNowMs: wallNowMs, expecting: older.stateFingerprint)
     }
 
     /// How much older than the restart's state a resumed target's last detection may be: the

@@ -41,6 +41,17 @@ public struct AlertProcessor: Sendable {
         self.outbox = outbox
     }
 
+    /// Goes on with `newer`, an engine made from the configuration read again, carrying the
+    /// running engine's state into it (``AlertEngine/adoptState(of:wallNowMs:)``); the silences,
+    /// the open incidents consumers see and the outbox stay. Throws, changing nothing, when the
+    /// state cannot be carried over.
+    public mutating func replaceEngine(with newer: AlertEngine, nowMs: Int64) throws(StateError) {
+        var adopted = newer
+        try adopted.adoptState(of: engine, wallNowMs: nowMs)
+        engine = adopted
+        steps &+= 1
+    }
+
     /// Processes one validated frame received at `nowMs`; what it caused is in the outbox.
     @discardableResult
     public mutating func process(_ frame: ValidatedFrame, nowMs: Int64) -> AlertEngine.Admission {
