@@ -117,6 +117,35 @@ import Testing
         #expect(other.stateFingerprint == fingerprint && other.stats.targetsActive == 0)
     }
 
+    /// A reload (issue 17): an engine of the same configuration plus a zone at the end takes the
+    /// running state mid-scene and goes on exactly as the engine that was never reloaded (the new
+    /// zone is nowhere near the scene); rules reordered, or a camera fewer, are refused.
+    @Test func aReloadedEngineWithAZoneAddedGoesOnExactlyAndAnIncompatibleOneIsRefused() throws {
+        var never = Self.engine()
+        let all = Self.run(&never, 0..<Self.frames.count)
+        // The reload falls at the first of these frames at which incidents are open.
+        var before = Self.engine(), split = 0
+        var alerts: [AlertMessage] = []
+        for candidate in stride(from: 201, to: Self.frames.count, by: 100) where before.stats.incidentsOpen == 0 {
+            alerts += Self.run(&before, split..<candidate)
+            split = candidate
+        }
+        try #require(before.stats.incidentsOpen > 0, "the reload falls while incidents are open")
+        let far = Zone(id: "restricted-far", name: "Far away", kind: .restricted, shape: .circle(center: GeoPoint(lat: 10, lon: 10), radius: 100))
+        var reloaded = AlertEngine(cameras: AlertEngineTests.cameras, zones: ZoneSet(zones: AlertEngineTests.zones.zones + [far]), rules: AlertEngineTests.rules)
+        #expect(before.reloadRefusal(into: reloaded) == nil)
+        try reloaded.adoptState(of: before, wallNowMs: Self.frames[split - 1].report.ts)
+        #expect(reloaded.stats.incidentsOpen == before.stats.incidentsOpen && reloaded.stats.targetsActive == before.stats.targetsActive)
+        alerts += Self.run(&reloaded, split..<Self.frames.count)
+        #expect(alerts == all)
+
+        var reordered = AlertEngine(cameras: AlertEngineTests.cameras, zones: AlertEngineTests.zones, rules: Array(AlertEngineTests.rules.reversed()))
+        #expect(throws: StateError.self) { try reordered.adoptState(of: before, wallNowMs: 0) }
+        #expect(reordered.stats.targetsActive == 0)
+        let fewer = AlertEngine(cameras: CameraRegistry(Array(AlertEngineTests.cameras.cameras.dropLast())), zones: AlertEngineTests.zones, rules: AlertEngineTests.rules)
+        #expect(before.reloadRefusal(into: fewer)?.contains("cameras") == true)
+    }
+
     @Test func aDamagedStateIsRefusedWhereverItIsCut() throws {
         var before = Self.engine()
         _ = Self.run(&before, 0..<900)
