@@ -20,9 +20,16 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Where the server listens: `host:port` (an IPv6 host in brackets). Default
     /// `127.0.0.1:7680`, this machine only; empty: no HTTP server.
     public var bind = "127.0.0.1:7680"
-    /// A bind other machines can reach is refused unless this is true: the server has no TLS yet,
-    /// and the console's passwords and session cookies would cross the network in the clear.
+    /// A bind other machines can reach without TLS is refused unless this is true: the console's
+    /// passwords and session cookies would cross the network in the clear.
     public var allowPlaintext = false
+    /// TLS: the certificate chain and its private key, PEM files (paths relative to vigild.yaml's
+    /// folder). Both or neither; with them the server speaks HTTPS only.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+
+    /// Whether the server speaks HTTPS.
+    public var isTLS: Bool { tlsCertificate != nil }
     /// The operators who may sign in to the console.
     public var accounts: [Account] = []
     /// A console session ends this long after sign-in. Default 12 h.
@@ -57,7 +64,15 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Reads `http:` of the root mapping.
     static func read(_ root: YAMLMapping) throws(ConfigError) -> HTTPSettings {
         var s = HTTPSettings()
-        let http = try root["http"].mapping(allowed: ["bind", "allow_plaintext", "accounts", "session_h", "leaflet_dir"])
+        let http = try root["http"].mapping(allowed: ["bind", "allow_plaintext", "accounts", "session_h", "leaflet_dir", "tls_certificate", "tls_key"])
+        if http.has("tls_certificate") != http.has("tls_key") {
+            throw http[http.has("tls_key") ? "tls_key" : "tls_certificate"].error(
+                "TLS needs both http.tls_certificate and http.tls_key (PEM files); expected both or neither")
+        }
+        if http.has("tls_certificate") {
+            s.tlsCertificate = try http.string("tls_certificate", default: "")
+            s.tlsKey = try http.string("tls_key", default: "")
+        }
         s.leafletFolder = try http.string("leaflet_dir", default: s.leafletFolder)
         s.bind = try http.string("bind", default: s.bind)
         if !s.bind.isEmpty && split(s.bind) == nil {

@@ -47,6 +47,15 @@ public struct VigilConfiguration: Sendable {
         var configuration = VigilConfiguration(settings: settings, cameras: cameras, zones: zones, rules: rules.rules, siteTime: rules.siteTime)
         configuration.security = try SecuritySettings.read(root, folder: folder)
         configuration.file = path
+        // The HTTP server's TLS files, beside vigild.yaml unless absolute; checked here, named by key.
+        for (key, name) in [("tls_certificate", settings.http.tlsCertificate), ("tls_key", settings.http.tlsKey)] {
+            guard let name else { continue }
+            let full = name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
+            guard FileManager.default.isReadableFile(atPath: full) else {
+                throw ConfigError(file: path, key: "http.\(key)", "cannot read \(full); expected a PEM file")
+            }
+            if key == "tls_certificate" { configuration.settings.http.tlsCertificate = full } else { configuration.settings.http.tlsKey = full }
+        }
         configuration.zonesPath = try resolve("zones", "zones.geojson")
         configuration.camerasPath = try resolve("cameras", "cameras.geojson")
         return configuration
@@ -63,13 +72,13 @@ public struct VigilConfiguration: Sendable {
     /// for each plaintext endpoint so allowed, to be logged at every start.
     public func checkEndpointSecurity() throws(ConfigError) -> [String] {
         var warnings: [String] = []
-        if !settings.http.isLoopback {
+        if !settings.http.isLoopback && !settings.http.isTLS {
             guard settings.http.allowPlaintext else {
                 throw ConfigError(
                     file: file.isEmpty ? "vigild.yaml" : file, key: "http.bind",
-                    "\(settings.http.bind) can be reached from other machines, and the HTTP server has no TLS: passwords and session cookies "
-                        + "would cross the network in the clear; expected a loopback address (127.0.0.1:7680, with a TLS proxy in front) "
-                        + "or http.allow_plaintext: true")
+                    "\(settings.http.bind) can be reached from other machines, and without TLS the console's passwords and session cookies "
+                        + "would cross the network in the clear; expected http.tls_certificate and http.tls_key, a loopback address "
+                        + "(127.0.0.1:7680), or http.allow_plaintext: true")
             }
             warnings.append("http.bind \(settings.http.bind) is plaintext HTTP reachable from other machines (http.allow_plaintext: true)")
         }

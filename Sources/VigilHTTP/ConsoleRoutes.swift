@@ -22,6 +22,8 @@ struct Console: Sendable {
     /// `/api/site`: the zones, cameras and places files as they are (read again by a reload).
     let site: SharedValue<String>
     let sessionSeconds: Int
+    /// Whether the cookie is marked `Secure` (the server speaks HTTPS).
+    let secureCookie: Bool
     let logger: Logger
 
     /// The site's map data from the configuration's files (each a GeoJSON FeatureCollection).
@@ -54,7 +56,8 @@ struct Console: Sendable {
             case .success(let token):
                 logger.notice("console sign-in", metadata: ["user": "\(login.user)"])
                 var response = HTTPServer.json(.ok, #"{"user":"# + jsonString(login.user) + "}")
-                response.headers[.setCookie] = "\(Sessions.cookie)=\(token); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(sessionSeconds)"
+                response.headers[.setCookie] =
+                    "\(Sessions.cookie)=\(token); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(sessionSeconds)\(secureCookie ? "; Secure" : "")"
                 return response
             case .failure(.throttled):
                 logger.warning("console sign-in refused: too many wrong passwords", metadata: ["user": "\(login.user)"])

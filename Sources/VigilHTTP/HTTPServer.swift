@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
@@ -36,11 +38,12 @@ public struct HTTPServer: Sendable {
     private let site: SharedValue<String>
 
     /// Makes the server for `settings.http` (which must be enabled), reading the daemon from
-    /// `handle`; `configurationFile` is what `/readyz` says was loaded.
+    /// `handle`; `configurationFile` is what `/readyz` says was loaded. Throws, naming the file
+    /// and what is wrong with it, when the TLS certificate or key cannot be used.
     public init(
         settings: HTTPSettings, configurationFile: String, handle: DaemonHandle, metrics: MetricsExporter, board: IncidentBoard, site: ConsoleSite,
         logger: Logger
-    ) {
+    ) throws(HTTPSetupError) {
         let (host, port) = settings.hostAndPort ?? ("127.0.0.1", 7680)
         address = "\(host):\(port)"
         let router = Router(context: BasicWebSocketRequestContext.self)
@@ -63,13 +66,30 @@ public struct HTTPServer: Sendable {
         }
         sessions = Sessions(settings: settings)
         self.site = SharedValue(Console.site(zones: site.zones, cameras: site.cameras, places: site.places, exercise: site.exercise))
-        Console(sessions: sessions, board: board, handle: handle, site: self.site, sessionSeconds: Int(settings.sessionHours * 3_600), logger: logger)
-            .add(to: router, leafletFolder: settings.leafletFolder)
+        Console(
+            sessions: sessions, board: board, handle: handle, site: self.site, sessionSeconds: Int(settings.sessionHours * 3_600),
+            secureCookie: settings.isTLS, logger: logger
+        ).add(to: router, leafletFolder: settings.leafletFolder)
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigild")
         var httpLogger = logger
         httpLogger[metadataKey: "component"] = "http"
-        application = Application(
-            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: configuration, logger: httpLogger)
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router)
+        if let certificatePath = settings.tlsCertificate, let keyPath = settings.tlsKey {
+            let chain: [NIOSSLCertificate]
+            let key: NIOSSLPrivateKey
+            do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
+                throw HTTPSetupError(key: "http.tls_certificate", "\(certificatePath) is not a PEM certificate chain: \(error)")
+            }
+            do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
+                throw HTTPSetupError(key: "http.tls_key", "\(keyPath) is not a PEM private key: \(error)")
+            }
+            guard !chain.isEmpty else { throw HTTPSetupError(key: "http.tls_certificate", "\(certificatePath) holds no certificate") }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            do { server = try .tls(server, tlsConfiguration: tls) } catch {
+                throw HTTPSetupError(key: "http.tls_certificate", "the certificate and key cannot serve TLS: \(error)")
+            }
+        }
+        application = Application(router: router, server: server, configuration: configuration, logger: httpLogger)
     }
 
     /// Puts a reloaded configuration's accounts and map in force (the bind, TLS and session
@@ -117,6 +137,21 @@ public struct HTTPServer: Sendable {
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
     }
+}
+
+/// Why the HTTP server cannot be made: a key of `http:` and what is wrong with it.
+public struct HTTPSetupError: Error, CustomStringConvertible {
+    /// The key, e.g. `http.tls_key`.
+    public var key: String
+    /// What is wrong.
+    public var message: String
+
+    init(key: String, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "\(key): \(message)" }
 }
 
 /// The files the console's map is drawn from.

@@ -118,9 +118,14 @@ struct VigilDaemon: AsyncParsableCommand {
             let site = ConsoleSite(
                 zones: configuration.zonesPath, cameras: configuration.camerasPath,
                 places: folder.appendingPathComponent("data/iraq-syria/places.geojson").path, exercise: configuration.settings.engine.exercise)
-            http = HTTPServer(
-                settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, board: board, site: site,
-                logger: logger)
+            do {
+                http = try HTTPServer(
+                    settings: configuration.settings.http, configurationFile: config, handle: handle, metrics: metrics, board: board, site: site,
+                    logger: logger)
+            } catch {
+                FileHandle.standardError.write(Data("vigild: configuration error: \(config): \(error)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG
+            }
         }
         let thisRun = run
         let consoles = http != nil

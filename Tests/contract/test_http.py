@@ -2,8 +2,10 @@
 the Prometheus text format, checked by promtool (Debian's prometheus package) and read back
 against `vigil stats` after a real crossing; an http.bind others can reach is refused, and a
 port already taken stops the start with its address."""
+import http.client
 import json
 import re
+import ssl
 import shutil
 import socket
 import subprocess
@@ -116,3 +118,44 @@ def test_an_http_port_in_use_stops_the_start_with_its_address(tmp_path):
         squatter.close()
     assert done.returncode == 69, done.stderr
     assert f"127.0.0.1:{port}" in done.stderr and "http.bind" in done.stderr
+
+
+def test_with_tls_the_server_speaks_https_only_and_its_cookie_is_secure(tmp_path):
+    """http.tls_certificate and http.tls_key (a self-signed pair made here by openssl): HTTPS with
+    that certificate, a Secure session cookie, and a bind other machines can reach is accepted
+    without http.allow_plaintext."""
+    import bcrypt
+    from conftest import Daemon, config_with
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    account = {"name": "alice", "password_bcrypt": bcrypt.hashpw(b"correct horse", bcrypt.gensalt(4)).decode()}
+    config = config_with(tmp_path, http={"tls_certificate": str(tmp_path / "cert.pem"), "tls_key": str(tmp_path / "key.pem"),
+                                         "accounts": [account]})
+    checked = subprocess.run([str(BIN / "vigil"), "config", "check", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    daemon = Daemon(tmp_path, config=config)
+    try:
+        trusted = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+        with urllib.request.urlopen(daemon.http.replace("http:", "https:") + "/healthz", context=trusted, timeout=5) as reply:
+            assert reply.status == 200 and json.loads(reply.read()) == {"status": "alive"}
+        login = urllib.request.Request(daemon.http.replace("http:", "https:") + "/api/login", method="POST",
+                                       data=json.dumps({"user": "alice", "password": "correct horse"}).encode(),
+                                       headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(login, context=trusted, timeout=10) as reply:
+            cookie = reply.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" in cookie, cookie
+        # Plain HTTP to the TLS port gets no answer it can read.
+        try:
+            get(daemon.http + "/healthz", timeout=3)
+            assert False, "plain HTTP was answered"
+        except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
+            pass
+    finally:
+        daemon.stop()
+        daemon.context.term()
+    (tmp_path / "vigild.yaml").write_text(config.read_text().replace("http:\n", f"http:\n  bind: \"0.0.0.0:{free_port()}\"\n"))
+    wide = subprocess.run([str(BIN / "vigil"), "config", "check", str(tmp_path / "vigild.yaml")], capture_output=True, text=True)
+    assert wide.returncode == 0, wide.stderr
+
