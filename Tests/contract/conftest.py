@@ -62,6 +62,17 @@ class Daemon:
         finally:
             req.close()
 
+    def peers(self):
+        """A consumer subscribed to `alert.` and a gateway, plaintext, connected (LINGER 0)."""
+        consumer = self.context.socket(zmq.SUB)
+        consumer.setsockopt(zmq.LINGER, 0)
+        consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
+        consumer.connect(self.alerts)
+        gateway = self.context.socket(zmq.PUB)
+        gateway.setsockopt(zmq.LINGER, 0)
+        gateway.connect(self.ingest)
+        return consumer, gateway
+
     def logs(self):
         self.log.flush()
         self.log.seek(0)

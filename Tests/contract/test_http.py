@@ -51,13 +51,7 @@ def test_health_readiness_and_metrics_after_a_crossing(daemon):
     assert daemon.ingest in ready["checks"]["ingest"]["detail"]
 
     cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
-    consumer = daemon.context.socket(zmq.SUB)
-    consumer.setsockopt(zmq.LINGER, 0)
-    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
-    consumer.connect(daemon.alerts)
-    gateway = daemon.context.socket(zmq.PUB)
-    gateway.setsockopt(zmq.LINGER, 0)
-    gateway.connect(daemon.ingest)
+    consumer, gateway = daemon.peers()
     time.sleep(0.5)
     frames = crossing(cameras, ["cam-rabia-16", "cam-rabia-17"])
     for frame in frames:

@@ -40,13 +40,7 @@ def test_a_zone_added_works_at_once_and_nothing_open_is_lost_or_raised_again(tmp
     config = site(tmp_path)
     daemon = Daemon(tmp_path, config=config)
     cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
-    consumer = daemon.context.socket(zmq.SUB)
-    consumer.setsockopt(zmq.LINGER, 0)
-    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
-    consumer.connect(daemon.alerts)
-    gateway = daemon.context.socket(zmq.PUB)
-    gateway.setsockopt(zmq.LINGER, 0)
-    gateway.connect(daemon.ingest)
+    consumer, gateway = daemon.peers()
     alerts = []
 
     def collect(seconds, until=lambda: False):
