@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 
-import zmq
 
 from conftest import BIN, ROOT, free_port
 from test_contract import load

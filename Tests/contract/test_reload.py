@@ -9,7 +9,6 @@ import signal
 import subprocess
 import time
 
-import zmq
 
 from conftest import BIN, ROOT, Daemon
 from test_contract import border_point, load, offset
