@@ -17,6 +17,7 @@ sleep 1
 if ! kill -0 $VIGILD 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
 
 echo "== vigild is running under scripts/supervise.sh (log: $LOG); alerts below, one line each, from: $BIN/vigil tail --format text" >&2
+echo "== the console: http://127.0.0.1:7680/ (sign in as operator, password vigil-demo); metrics: http://127.0.0.1:7680/metrics" >&2
 "$BIN/vigil" tail --format text --config Config/vigild.yaml &
 TAIL=$!
 sleep 0.5
@@ -28,3 +29,7 @@ done
 sleep 2
 echo "== daemon counters (vigil stats):" >&2
 "$BIN/vigil" stats >&2
+# At a terminal, vigild stays up for the console until Enter; run by a script, the demo ends here.
+if [ -t 0 ]; then
+  read -r -p "== press Enter to stop vigild (the console stays at http://127.0.0.1:7680/ until then) " _ || true
+fi
