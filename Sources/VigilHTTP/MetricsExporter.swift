@@ -59,6 +59,7 @@ public final class MetricsExporter: Sendable {
         counter("vigil_ingest_batches_total", "Batches handed to processing", m.ingest.batches)
         counter("vigil_ingest_stalls_total", "Waits of 100 ms for room in the processing queue", m.ingest.stalls)
         counter("vigil_ingest_dropped_queue_full_total", "Frame reports dropped: the processing queue was full (overflow: drop)", m.ingest.droppedQueueFull)
+        gauge("vigil_ingest_queue_batches", "Batches waiting in the queue from ingest to processing", Double(stats.ingest.queued))
         counter("vigil_frames_processed_total", "Frame reports processed by the engine", m.processed)
         for (reason, count) in m.rejected { counter("vigil_frames_rejected_total", "Frame reports refused, by reason", count, [("reason", reason)]) }
         // Engine.

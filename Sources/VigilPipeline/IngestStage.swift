@@ -55,7 +55,13 @@ final class IngestStage: PipelineStage {
     }
 
     /// The counters as of the last batch.
-    var stats: IngestStats { published.withLock { $0 } }
+    var stats: IngestStats {
+        var stats = published.withLock { $0 }
+        stats.queued = max(0, inFlight.load(ordering: .relaxed))
+        return stats
+    }
+    /// Batches handed to processing and not yet processed.
+    private let inFlight = Atomic<Int>(0)
 
     /// Puts `rights` in force from the next batch on: a gateway no longer listed is refused at
     /// once, whatever connection it holds.
@@ -64,7 +70,10 @@ final class IngestStage: PipelineStage {
     }
 
     /// Called by processing when it has finished a batch: frees its place in the queue.
-    func batchDone() { room.signal() }
+    func batchDone() {
+        inFlight.subtract(1, ordering: .relaxed)
+        room.signal()
+    }
 
     let name = "ingest"
 
@@ -162,6 +171,7 @@ final class IngestStage: PipelineStage {
                 return false
             }
         }
+        inFlight.add(1, ordering: .relaxed)
         deliver(frames, receivedNs)
         return true
     }

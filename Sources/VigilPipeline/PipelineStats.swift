@@ -14,6 +14,8 @@ public struct IngestStats: Sendable, Equatable {
     public var stalls: UInt64 = 0
     /// Frame reports dropped because the processing queue was full (policy `drop`).
     public var droppedQueueFull: UInt64 = 0
+    /// Batches in the queue to processing now (handed over, not yet processed).
+    public var queued: Int = 0
     /// With CURVE: per gateway (its key's name), frame reports let through and refused for a
     /// camera it may not report for.
     public var gateways: [String: GatewayStats] = [:]

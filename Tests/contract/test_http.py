@@ -73,6 +73,7 @@ def test_health_readiness_and_metrics_after_a_crossing(daemon):
 
     values = samples(text)
     assert values[("vigil_up", frozenset())] == 1
+    assert values[("vigil_ingest_queue_batches", frozenset())] >= 0
     assert values[("vigil_frames_processed_total", frozenset())] >= stats["processed"] >= len(frames)
     assert values[("vigil_ingest_received_total", frozenset())] >= stats["ingest"]["received"]
     raised = frozenset({("kind", "border_crossing"), ("state", "raised"), ("severity", "critical")})
