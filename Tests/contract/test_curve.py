@@ -240,7 +240,10 @@ def test_a_key_removed_by_a_reload_stops_its_gateway_at_once(tmp_path):
             '{"name": "gw-rabia", "key": "%s", "cameras": ["cam-rabia-*"]}, ' % made["gw-rabia"][0], ""))
         assert "gw-rabia" not in config.read_text().split("gateways")[1].split("consumers")[0]
         daemon.process.send_signal(signal.SIGHUP)
-        time.sleep(0.5)
+        # A reload makes an engine of the configuration too: a second or two in a debug build.
+        deadline = time.time() + 15
+        while time.time() < deadline and "reloaded the configuration" not in daemon.logs():
+            time.sleep(0.1)
         assert "reload: gateways: 1 keys; added [], removed [\"gw-rabia\"]" in daemon.logs(), daemon.logs()
         send(20)
         deadline = time.time() + 5
