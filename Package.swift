@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        // HDR histograms of latency, for the benchmarks only.
+        // HDR histograms of latency: the benchmarks, and vigil-sim's load runs.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
@@ -105,10 +105,13 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
-        // The simulator: scenarios on the real border, cameras, noise, load.
+        // The simulator: scenarios on the real border, cameras, noise, load (and its latency).
         .target(
             name: "VigilSimulation",
-            dependencies: ["VigilCore", "VigilConfig", "ZeroMQ", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "VigilCore", "VigilConfig", "ZeroMQ", .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             path: "Simulator/VigilSimulation"
         ),
         .executableTarget(

@@ -16,11 +16,13 @@ public struct RunSummary: Sendable, Equatable {
     public var score: Score?
     /// The score thresholds not met (with ``score``), for ``json``.
     public var scoreFailures: [String]
+    /// A load run's latency, frame sent → raised alert received (`nil` for other runs); added to ``json``.
+    public var latency: LatencySummary?
 
     /// Creates a summary.
     public init(
         sent: Int, detections: Int, hostile: Int, seconds: Double, groundTruth: GroundTruth = GroundTruth(events: []),
-        mapping: TimeMapping? = nil, score: Score? = nil, scoreFailures: [String] = []
+        mapping: TimeMapping? = nil, score: Score? = nil, scoreFailures: [String] = [], latency: LatencySummary? = nil
     ) {
         self.sent = sent
         self.detections = detections
@@ -30,6 +32,7 @@ public struct RunSummary: Sendable, Equatable {
         self.mapping = mapping
         self.score = score
         self.scoreFailures = scoreFailures
+        self.latency = latency
     }
 
     /// Messages a second achieved.
@@ -41,9 +44,11 @@ public struct RunSummary: Sendable, Equatable {
     }
 
     /// One JSON object, for the benchmark harness: `{"sent":1200,"detections":340,"seconds":12.0,"rate":100.0,"hostile":100}`,
-    /// with a `score` object (``Score/json(failures:)``) at the end when the run was scored.
+    /// with a `score` object (``Score/json(failures:)``) at the end when the run was scored, and a
+    /// `latency` object (``LatencySummary/json``) for a load run.
     public var json: String {
         let scoreJSON = score.map { #","score":\#($0.json(failures: scoreFailures))"# } ?? ""
-        return #"{"sent":\#(sent),"detections":\#(detections),"seconds":\#(Format.fixed(seconds, 6)),"rate":\#(Format.fixed(rate, 1)),"hostile":\#(hostile)\#(scoreJSON)}"#
+        let latencyJSON = latency.map { #","latency":\#($0.json)"# } ?? ""
+        return #"{"sent":\#(sent),"detections":\#(detections),"seconds":\#(Format.fixed(seconds, 6)),"rate":\#(Format.fixed(rate, 1)),"hostile":\#(hostile)\#(scoreJSON)\#(latencyJSON)}"#
     }
 }

@@ -25,9 +25,13 @@ public struct Runner {
         self.log = log
     }
 
+    /// Seconds between two ticks of a load run's ``LoadObserver``.
+    public static let tickInterval = 0.1
+
     /// Runs to the end of the scenario (or of the load) and returns what was sent, with the
-    /// ground truth of the frames sent and the run's time mapping.
-    public func run() throws(ZMQError) -> RunSummary {
+    /// ground truth of the frames sent and the run's time mapping. A load run tells `observer`
+    /// what it sends as it goes (other runs ignore it).
+    public func run(observer: (any LoadObserver)? = nil) throws(ZMQError) -> RunSummary {
         WallClock.sleep(seconds: Double(options.warmupMs) / 1000)
         var simulator = Simulator(scenario: scenario, world: world)
         let wallStartMs = WallClock.nowMs()
@@ -60,6 +64,8 @@ public struct Runner {
             .enumerated().sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset }.map(\.element)
         var nextEvent = 0
         var last = start
+        var nextTick = start
+        let observer = isLoad ? observer : nil
         var idle = IdleHeartbeats(
             cameras: world.cameras.filter { camera in !simulator.cameras.contains { $0.id == camera.id } },
             everyS: isLoad ? 0 : options.idleHeartbeatS, epochMs: mapping.epochMs, faults: scenario.faults, passS: simulator.duration)
@@ -73,6 +79,10 @@ public struct Runner {
             if isLoad {
                 if rate > 0 { WallClock.wait(until: start + Double(sent) / rate) }
                 last = WallClock.monotonic()
+                if let observer, last >= nextTick {
+                    observer.tick(sent: sent, elapsed: last - start, now: last)
+                    nextTick = last + Self.tickInterval
+                }
                 if last - start >= limitSeconds { break }
                 // Never ahead of the wall clock, whatever the bound on the span said.
                 let ahead = frame.report.ts - WallClock.nowMs()
@@ -85,6 +95,9 @@ public struct Runner {
                 }
             }
             FrameWriter.write(frame.report, into: &payload)
+            if let observer, !frame.report.detections.isEmpty {
+                observer.sent(ts: frame.report.ts, cameraIndex: frame.cameraIndex, at: WallClock.monotonic())
+            }
             try publisher.send(topic: frame.topic, payload: payload)
             sent += 1
             detections += frame.report.detections.count
@@ -102,6 +115,7 @@ public struct Runner {
             }
         }
         if !isLoad { last = WallClock.monotonic() }
+        observer?.tick(sent: sent, elapsed: last - start, now: WallClock.monotonic())
         while !isLoad && nextEvent < timeline.count {
             log(timeline[nextEvent].1)
             nextEvent += 1

@@ -15,7 +15,7 @@ struct DaemonLinkOptions: ParsableArguments {
     var warmupMs = 500
 
     /// `--alerts`: the daemon's alerts, received and scored.
-    @Option(help: ArgumentHelp("The daemon's alert endpoint to subscribe to (run: with --score).", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("The daemon's alert endpoint to subscribe to (run: with --score, and load runs for their latency).", valueName: "endpoint"))
     var alerts = "tcp://127.0.0.1:7602"
 
     func validate() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilConfig
 import VigilCore
 import VigilSimulation
@@ -20,6 +21,15 @@ struct RunCommand: ParsableCommand {
                                     messages
 
             Actor events go to standard error, the summary to standard output.
+
+            Load latency (load runs): subscribes to the daemon's alerts (--alerts) before the first
+            frame and times each raised alert from the moment the frame that raised it (its
+            last_ts, from one of its cameras) was handed to the socket to the moment the alert
+            arrived; after the last frame it keeps receiving for at most --settle-s, until 1 s
+            passes without an alert. The summary ends with count, min, p50, p90, p99, p99.9 and max
+            (ms, from an HDR histogram); --latency-hgrm writes the percentile distribution
+            (HdrHistogram's .hgrm), --latency-plot an SVG plot of latency by percentile. On a
+            terminal a progress line is redrawn on standard error while frames go out (--progress).
 
             Scoring (--score, real-time and --speed runs): subscribes to the daemon's alerts
             (--alerts) before the first frame, keeps receiving until --settle-s after the run, and
@@ -80,8 +90,20 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Score the daemon's alerts against the scenario's ground truth.")
     var score = false
 
-    @Option(help: ArgumentHelp("With --score: seconds to keep receiving alerts after the last frame.", valueName: "s"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to keep receiving alerts after the last frame: with --score all of them; in a load run at most these, until 1 s passes without an alert.",
+            valueName: "s"))
     var settleS = 5.0
+
+    @Option(help: ArgumentHelp("Load: show a progress line on standard error (auto: when it is a terminal).", valueName: "auto|always|never"))
+    var progress = ProgressMode.auto
+
+    @Option(help: ArgumentHelp("Load: write the latency's percentile distribution here (HdrHistogram .hgrm text, ms).", valueName: "file"))
+    var latencyHgrm: String?
+
+    @Option(help: ArgumentHelp("Load: write an SVG plot of the latency by percentile here.", valueName: "file.svg"))
+    var latencyPlot: String?
 
     @Option(help: ArgumentHelp("With --score: greatest distance from a true event (crossing point, zone entry) to its incident, metres.", valueName: "m"))
     var matchDistanceM = 300.0
@@ -116,11 +138,14 @@ struct RunCommand: ParsableCommand {
             if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be positive") }
             if let count, count <= 0 { throw ValidationError("--count must be positive") }
         }
+        if !load && (latencyHgrm != nil || latencyPlot != nil) {
+            throw ValidationError("--latency-hgrm and --latency-plot need a load run (--rate, --duration or --count)")
+        }
+        guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
         guard hostile >= 0 else { throw ValidationError("--hostile must be 0 or more") }
         guard idleHeartbeatS >= 0, idleHeartbeatS.isFinite else { throw ValidationError("--idle-heartbeat-s must be 0 or more") }
         if score {
             guard !load else { throw ValidationError("--score needs a real-time or --speed run, not a load run") }
-            guard settleS >= 0, settleS.isFinite else { throw ValidationError("--settle-s must be 0 or more") }
             guard matchDistanceM > 0, matchDistanceM.isFinite else { throw ValidationError("--match-distance-m must be positive") }
             guard matchTimeS >= 0, matchTimeS.isFinite else { throw ValidationError("--match-time-s must be 0 or more") }
             if let minDetected, !(0...1).contains(minDetected) { throw ValidationError("--min-detected must be between 0 and 1") }
@@ -141,21 +166,40 @@ struct RunCommand: ParsableCommand {
 
         var summary: RunSummary
         var received: [[UInt8]] = []
+        var latency: LoadLatency?
         do {
             let context = try ZMQContext()
             let security = try curve.security()
+            let simulator = Simulator(scenario: scenario, world: world)
             // Subscribed before the first frame: the runner's warm-up lets the subscription arrive.
             let recorder = score ? try AlertRecorder(context: context, connect: [link.alerts], security: security) : nil
             defer { recorder?.stop() }
+            let feed = isLoad ? try AlertFeed(context: context, connect: [link.alerts], security: security) : nil
+            defer { feed?.stop() }
+            let monitor = feed.map {
+                LoadMonitor(
+                    feed: $0, cameras: simulator.cameras.map(\.id),
+                    bar: progress.shows(standardErrorIsTerminal: StandardError.isTerminal) ? ProgressBar() : nil, count: count, duration: duration)
+            }
+            defer { monitor?.endSending() }  // a line feed after the progress line, even when the run fails
             let publisher = try Publisher(context: context, connect: connect, bind: binds, security: security)
             defer { publisher.close() }
-            let simulator = Simulator(scenario: scenario, world: world)
             let destination = (connect.map { "connected to \($0)" } + publisher.boundEndpoints.map { "bound to \($0)" }).joined(separator: ", ")
             StandardError.write(
                 "vigil-sim: \(scenario.name): \(simulator.cameras.count) cameras, \(scenario.actors.count) actors, "
                     + "\(Format.fixed(simulator.duration, 1)) s of scenario time, \(describe(pace, simulator.duration)); \(destination)")
             let runner = Runner(scenario: scenario, world: world, options: options, publisher: publisher) { StandardError.write($0) }
-            summary = try runner.run()
+            summary = try runner.run(observer: monitor)
+            if let monitor {
+                monitor.endSending()
+                if settleS > 0 {
+                    StandardError.write(
+                        "vigil-sim: receiving the daemon's last alerts on \(link.alerts) for up to \(Format.fixed(settleS, 1)) s (until 1 s passes without one)")
+                    monitor.settle(atMostSeconds: settleS, quietSeconds: 1)
+                }
+                summary.latency = monitor.latency.summary
+                latency = monitor.latency
+            }
             if let recorder {
                 StandardError.write("vigil-sim: waiting \(Format.fixed(settleS, 1)) s for the daemon's alerts on \(link.alerts)")
                 WallClock.sleep(seconds: settleS)
@@ -177,8 +221,44 @@ struct RunCommand: ParsableCommand {
             for failure in summary.scoreFailures { StandardError.write("vigil-sim: threshold not met: \(failure)") }
         }
         print("vigil-sim: \(scenario.name): \(summary.text)")
+        if let latency {
+            print(latency.summary.table)
+            if latency.summary.messages == 0 { StandardError.write("vigil-sim: no alerts received on \(link.alerts): no latency measured") }
+            try writeLatencyFiles(latency, summary: summary, scenarioName: scenario.name)
+        }
         if jsonSummary { print(summary.json) }
         if !summary.scoreFailures.isEmpty { throw ExitCode(3) }
+    }
+
+    /// Whether this is a load run.
+    private var isLoad: Bool { rate != nil || duration != nil || count != nil }
+
+    /// Writes --latency-hgrm and --latency-plot, when asked for.
+    private func writeLatencyFiles(_ latency: LoadLatency, summary: RunSummary, scenarioName: String) throws {
+        var files: [(path: String, text: String)] = []
+        if let latencyHgrm { files.append((latencyHgrm, latency.percentileDistribution)) }
+        if let latencyPlot {
+            let figures = latency.summary
+            let timed =
+                figures.count > 0
+                ? "\(LoadProgress.grouped(figures.count)) raised alerts timed: p50 \(Format.fixed(figures.p50Ms, 1)) ms, "
+                    + "p99 \(Format.fixed(figures.p99Ms, 1)) ms, max \(Format.fixed(figures.maxMs, 1)) ms"
+                : "no raised alert timed"
+            let subtitle =
+                "\(describe(pace, 0)): \(LoadProgress.grouped(summary.sent)) msg in \(Format.fixed(summary.seconds, 1)) s "
+                + "(\(LoadProgress.grouped(Int(summary.rate.rounded()))) msg/s)\n\(timed)"
+            let svg = LatencyPlot.svg(
+                points: latency.plotPoints, title: "vigil-sim \(scenarioName): latency, frame sent → raised alert received", subtitle: subtitle)
+            files.append((latencyPlot, svg))
+        }
+        for file in files {
+            do {
+                try file.text.write(toFile: file.path, atomically: true, encoding: .utf8)
+            } catch {
+                StandardError.write("vigil-sim: cannot write \(file.path): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
     }
 
     private var thresholds: ScoreThresholds {
@@ -189,7 +269,7 @@ struct RunCommand: ParsableCommand {
 
     private var pace: RunOptions.Pace {
         if let speed { return .accelerated(speed) }
-        if rate != nil || duration != nil || count != nil { return .load(rate: rate ?? 0, duration: duration, count: count) }
+        if isLoad { return .load(rate: rate ?? 0, duration: duration, count: count) }
         return .realTime
     }
 

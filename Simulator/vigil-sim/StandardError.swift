@@ -4,11 +4,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes lines to standard error (file descriptor 2), unbuffered.
+/// Writes to standard error (file descriptor 2), unbuffered.
 enum StandardError {
+    /// Writes `line` and a line feed.
     static func write(_ line: String) {
-        var text = line
-        text.append("\n")
+        writeRaw(line + "\n")
+    }
+
+    /// Writes `text` as it is (a progress line redrawn after a carriage return).
+    static func writeRaw(_ text: String) {
+        var text = text
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -21,5 +26,15 @@ enum StandardError {
                 offset += written
             }
         }
+    }
+
+    /// Whether standard error is a terminal.
+    static var isTerminal: Bool { isatty(2) == 1 }
+
+    /// The terminal's width in columns (80 when it cannot be read).
+    static var columns: Int {
+        var size = winsize()
+        let status = withUnsafeMutablePointer(to: &size) { ioctl(2, UInt(TIOCGWINSZ), $0) }
+        return status == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 }

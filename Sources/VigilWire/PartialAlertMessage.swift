@@ -27,11 +27,15 @@ public struct PartialAlertMessage: Sendable, Equatable {
     public var lastTs: Int64?
     /// Wall-clock time at which the daemon published this message, epoch ms (`emitted_ts`).
     public var emittedTs: Int64?
+    /// The cameras that have seen the incident (`cameras`: the strings of the array; nil when it
+    /// is not an array).
+    public var cameras: [String]?
 
     /// Creates a message (for tests and hand-made sequences).
     public init(
         seq: Int? = nil, id: String, state: String? = "raised", kind: String?, severity: String? = nil, objectClass: String?,
-        count: Int? = nil, direction: String? = nil, position: GeoPoint?, firstTs: Int64?, lastTs: Int64?, emittedTs: Int64?
+        count: Int? = nil, direction: String? = nil, position: GeoPoint?, firstTs: Int64?, lastTs: Int64?, emittedTs: Int64?,
+        cameras: [String]? = nil
     ) {
         self.seq = seq
         self.id = id
@@ -45,6 +49,7 @@ public struct PartialAlertMessage: Sendable, Equatable {
         self.firstTs = firstTs
         self.lastTs = lastTs
         self.emittedTs = emittedTs
+        self.cameras = cameras
     }
 
     /// Parses an alert payload (one JSON object); nil when it is not JSON or has no string `id`.
@@ -63,12 +68,16 @@ public struct PartialAlertMessage: Sendable, Equatable {
             }
             return Int64(number)
         }
+        let cameras: [String]? =
+            if case .array(let items)? = object["cameras"] {
+                items.compactMap { if case .string(let camera) = $0 { camera } else { nil } }
+            } else { nil }
         let position: GeoPoint? =
             if let lat = object["lat"]?.double, let lon = object["lon"]?.double { GeoPoint(lat: lat, lon: lon) } else { nil }
         return PartialAlertMessage(
             seq: integer("seq").map { Int($0) }, id: id, state: string("state"), kind: string("kind"), severity: string("severity"),
             objectClass: string("class"), count: integer("count").map { Int($0) }, direction: string("direction"), position: position,
-            firstTs: integer("first_ts"), lastTs: integer("last_ts"), emittedTs: integer("emitted_ts"))
+            firstTs: integer("first_ts"), lastTs: integer("last_ts"), emittedTs: integer("emitted_ts"), cameras: cameras)
     }
 }
 
