@@ -18,6 +18,8 @@ import VigilWire
 struct Console: Sendable {
     let sessions: Sessions
     let board: IncidentBoard
+    /// Where the console reads and writes the journal (history, reviews), off the event loops.
+    let journal = ConsoleJournal()
     let handle: DaemonHandle
     /// `/api/site`: the zones, cameras and places files as they are (read again by a reload).
     let site: SharedValue<String>
@@ -99,12 +101,7 @@ struct Console: Sendable {
                 kind: text("kind"), zone: text("zone"), camera: text("camera"))
             guard search.fromMs <= search.toMs else { return HTTPServer.json(.badRequest, #"{"error":"from is after to"}"#) }
             do {
-                let text = try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
-                    Console.journalQueue.async {
-                        do { done.resume(returning: try search.run(journal: path)) } catch { done.resume(throwing: error) }
-                    }
-                }
-                return HTTPServer.json(.ok, text)
+                return HTTPServer.json(.ok, try await journal.run { _ in try search.run(journal: path) })
             } catch {
                 return HTTPServer.json(.serviceUnavailable, #"{"error":"# + jsonString("cannot read the journal: \(error)") + "}")
             }
@@ -115,7 +112,7 @@ struct Console: Sendable {
             else {
                 return HTTPServer.json(.notFound, #"{"error":"expected /api/incidents/<id>/acknowledge|assign|note|close"}"#)
             }
-            guard board.isOpen(id) else { return HTTPServer.json(.notFound, #"{"error":"no open incident "# + jsonString(id).dropFirst() + "}") }
+            guard board.isOpen(id) else { return HTTPServer.json(.notFound, #"{"error":"# + jsonString("no open incident \(id)") + "}") }
             struct Body: Decodable {
                 var comment: String?
                 var to: String?
@@ -161,15 +158,8 @@ struct Console: Sendable {
     private func record(_ review: ReviewMessage) async throws {
         let payload = Array(review.json.utf8)
         if let path = handle.current?.journalPath {
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-                Console.journalQueue.async {
-                    do {
-                        try Console.reviewLog(path: path).append(.init(incident: review.id, ts: review.ts, payload: payload))
-                        done.resume()
-                    } catch {
-                        done.resume(throwing: error)
-                    }
-                }
+            try await journal.run { reviews in
+                try reviews(path).append(.init(incident: review.id, ts: review.ts, payload: payload))
             }
         }
         handle.current?.publish(topic: review.topic, payload: payload)
@@ -177,18 +167,6 @@ struct Console: Sendable {
         logger.notice("review", metadata: ["incident": "\(review.id)", "action": "\(review.action.rawValue)", "by": "\(review.by)"])
     }
 
-    /// The review log's connection, opened on first use; it belongs to `journalQueue`.
-    nonisolated(unsafe) private static var reviews: (path: String, log: ReviewLog)?
-    /// Where the console reads and writes the journal (history, reviews): one at a time.
-    static let journalQueue = DispatchQueue(label: "vigil.http.journal")
-
-    private static func reviewLog(path: String) throws -> ReviewLog {
-        dispatchPrecondition(condition: .onQueue(journalQueue))
-        if let reviews, reviews.path == path { return reviews.log }
-        let log = try ReviewLog(path: path)
-        reviews = (path, log)
-        return log
-    }
 
     private func user(_ request: Request) -> String? {
         sessions.user(token: Sessions.token(cookieHeader: request.headers[.cookie]), nowMs: Self.nowMs())
@@ -201,4 +179,31 @@ struct Console: Sendable {
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
+}
+
+/// The console's own use of the journal: history searches and the operators' reviews, one at a
+/// time on a queue of their own (SQLite blocks; the server's event loops must not), with the
+/// review log's connection opened on first use and kept.
+///
+/// `@unchecked Sendable`: `reviews` is touched only on `queue`.
+final class ConsoleJournal: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "vigil.http.journal")
+    private var reviews: (path: String, log: ReviewLog)?
+
+    /// Runs `work` on the queue; it gets the review log of a journal path.
+    func run<T: Sendable>(_ work: @escaping @Sendable (_ reviews: (String) throws -> ReviewLog) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, any Error>) in
+            queue.async { [self] in
+                do { done.resume(returning: try work(reviewLog)) } catch { done.resume(throwing: error) }
+            }
+        }
+    }
+
+    private func reviewLog(path: String) throws -> ReviewLog {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let reviews, reviews.path == path { return reviews.log }
+        let log = try ReviewLog(path: path)
+        reviews = (path, log)
+        return log
+    }
 }
