@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "VigilPipelineTests",
             dependencies: [
-                "VigilPipeline", "VigilCore", "VigilConfig", "ZeroMQ",
+                "VigilPipeline", "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "VigilSimulationTests", dependencies: ["VigilSimulation", "VigilCore", "VigilConfig"]),

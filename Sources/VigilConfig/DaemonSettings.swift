@@ -55,9 +55,9 @@ public struct DaemonSettings: Sendable, Equatable {
     /// `normal`: a commit survives a crash of vigild; `full`: also a power cut (fsync per commit).
     public var journalSynchronous: String = "normal"
     /// While frames are processed, the daemon's whole state (every target) is journaled this
-    /// often, encoded off the journal's thread and stored after the alerts of its turn; the alert
-    /// state goes with every alert. Default 1 s.
-    public var snapshotIntervalSeconds: Double = 1
+    /// often, encoded off the journal's thread and stored after the alerts of its turn; between,
+    /// the state log's patches (what changed) go with every alert and every 2 s. Default 300 s.
+    public var snapshotIntervalSeconds: Double = 300
     /// The control (REQ/REP) endpoint for `vigil stats`. Default `tcp://127.0.0.1:7603`; empty disables.
     public var controlBind: String = "tcp://127.0.0.1:7603"
     /// Rejections of one reason logged at most once per this many seconds (the rest are counted). Default 10.

@@ -37,6 +37,30 @@ public struct JournalSnapshot: Sendable, Equatable {
     }
 }
 
+/// One row of the state log: a whole state, or a patch of what changed since the row before
+/// (the daemon's encoding; the journal only orders and keeps them).
+public struct StateLogRow: Sendable, Equatable {
+    /// Its place in the log: rows are applied in this order, from the last whole one.
+    public var turn: Int64
+    /// Whether it is a whole state (every row before it is then obsolete).
+    public var whole: Bool
+    /// The last `seq` journaled when it was taken.
+    public var seq: UInt64
+    /// Wall time it was taken, epoch ms.
+    public var takenMs: Int64
+    /// The state or the patch.
+    public var bytes: [UInt8]
+
+    /// Creates a row.
+    public init(turn: Int64, whole: Bool, seq: UInt64, takenMs: Int64, bytes: [UInt8]) {
+        self.turn = turn
+        self.whole = whole
+        self.seq = seq
+        self.takenMs = takenMs
+        self.bytes = bytes
+    }
+}
+
 /// How long, and how much, the journal keeps.
 public struct JournalRetention: Sendable, Equatable {
     /// Alerts older than this (by `emittedMs`) are removed. Default 7 days.
@@ -77,7 +101,9 @@ public final class AlertJournal {
     /// The schema this code writes, in `PRAGMA user_version`. 2 added `totals`: the alerts held
     /// and their bytes, kept with every change so that opening never scans the alerts (0.4 s
     /// for a million); and `reviews`, the operators' actions on incidents (``ReviewLog``).
-    static let schemaVersion: Int64 = 2
+    /// 3 added `state_log`: the state as a whole now and then and patches between
+    /// (``StateLogRow``), in place of a state written whole with every alert.
+    static let schemaVersion: Int64 = 3
 
     /// The database file.
     public let path: String
@@ -97,6 +123,9 @@ public final class AlertJournal {
     private let oldest: SQLiteStatement
     private let deleteUpTo: SQLiteStatement
     private let saveTotals: SQLiteStatement
+    private let insertStateRow: SQLiteStatement
+    /// The newest row's place in the state log (0: none).
+    public private(set) var lastTurn: Int64 = 0
 
     /// Opens the journal at `path`, creating it if need be, and reads where it stands.
     /// With `checkpointsElsewhere`, commits never checkpoint: a ``JournalCheckpointer`` does.
@@ -127,6 +156,8 @@ public final class AlertJournal {
             CREATE TABLE IF NOT EXISTS reviews (
                 id INTEGER PRIMARY KEY, incident TEXT NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS reviews_by_incident ON reviews (incident);
+            CREATE TABLE IF NOT EXISTS state_log (
+                turn INTEGER PRIMARY KEY, whole INTEGER NOT NULL, seq INTEGER NOT NULL, taken_ms INTEGER NOT NULL, value BLOB NOT NULL);
             PRAGMA user_version = \(Self.schemaVersion);
             """)
             if try Self.scalar(db, "SELECT count(*) FROM totals WHERE name = 'alerts'") == 0 {
@@ -145,7 +176,11 @@ public final class AlertJournal {
         oldest = try db.prepare("SELECT seq, emitted_ms, length(topic) + length(payload) FROM alerts ORDER BY seq LIMIT 4096")
         deleteUpTo = try db.prepare("DELETE FROM alerts WHERE seq <= ?")
         saveTotals = try db.prepare("UPDATE totals SET count = ?, bytes = ? WHERE name = 'alerts'")
-        let newest = try Self.scalar(db, "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0))")
+        insertStateRow = try db.prepare("INSERT OR REPLACE INTO state_log (turn, whole, seq, taken_ms, value) VALUES (?, ?, ?, ?, ?)")
+        let newest = try Self.scalar(
+            db,
+            "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), coalesce((SELECT seq FROM state_log ORDER BY turn DESC LIMIT 1), 0))")
+        lastTurn = try Self.scalar(db, "SELECT coalesce(max(turn), 0) FROM state_log")
         lastSeq = UInt64(newest)
         try recount()
     }
@@ -154,8 +189,14 @@ public final class AlertJournal {
     /// the next) and, when given, the alert state and the whole state snapshot that know them,
     /// in one transaction. On failure nothing is stored and ``lastSeq`` stays: the same records
     /// can be appended again.
-    public func append(_ records: [JournalRecord], alertState: [UInt8]? = nil, snapshot: [UInt8]? = nil, nowMs: Int64) throws(JournalError) {
-        guard !records.isEmpty || snapshot != nil || alertState != nil else { return }
+    ///
+    /// `patches`, rows of the state log (each turn after ``lastTurn``), go into the same
+    /// transaction: the state that knows these alerts. With them the journal's last `seq` is
+    /// kept in the log, not written again on its own.
+    public func append(
+        _ records: [JournalRecord], alertState: [UInt8]? = nil, snapshot: [UInt8]? = nil, patches: [StateLogRow] = [], nowMs: Int64
+    ) throws(JournalError) {
+        guard !records.isEmpty || snapshot != nil || alertState != nil || !patches.isEmpty else { return }
         for (i, record) in records.enumerated() where record.seq != lastSeq + UInt64(i) + 1 {
             throw JournalError("append", "seq \(record.seq) does not continue the journal (expected \(lastSeq + UInt64(i) + 1))")
         }
@@ -171,13 +212,20 @@ public final class AlertJournal {
                 bytes += Int64(record.topic.utf8.count + record.payload.count)
             }
             let newest = records.last?.seq ?? lastSeq
-            try save("seq", seq: newest, takenMs: nowMs, value: nil)
+            for row in patches {
+                var stored = row
+                stored.seq = newest
+                try insert(stored)
+                if row.whole { try db.execute("DELETE FROM state_log WHERE turn < \(row.turn)") }
+            }
+            if patches.isEmpty { try save("seq", seq: newest, takenMs: nowMs, value: nil) }
             if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
             if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
             if !records.isEmpty { try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes) }
             try db.execute("COMMIT")
             if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
             lastSeq = newest
+            lastTurn = max(lastTurn, patches.map(\.turn).max() ?? 0)
             heldCount += Int64(records.count)
             heldBytes += bytes
         } catch {
@@ -198,6 +246,49 @@ public final class AlertJournal {
             try? db.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Stores a whole state (taken at its turn, encoded off the writer's thread while later
+    /// patches may have been stored) and removes the rows it makes obsolete: the log's rows
+    /// before it, and the state written whole with alerts by schema 2.
+    public func saveWholeState(_ row: StateLogRow) throws(JournalError) {
+        guard row.seq <= lastSeq else { throw JournalError("save the whole state", "seq \(row.seq) is past the journal's last, \(lastSeq)") }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            var whole = row
+            whole.whole = true
+            try insert(whole)
+            try db.execute("DELETE FROM state_log WHERE turn < \(row.turn); DELETE FROM state WHERE name IN ('snapshot', 'alert_state');")
+            try db.execute("COMMIT")
+            lastTurn = max(lastTurn, row.turn)
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The state log from its last whole state on, in order; empty when it has none (a new
+    /// journal, or one of schema 2: ``latestSnapshot()`` and ``latestAlertState()`` then).
+    public func stateLog() throws(JournalError) -> [StateLogRow] {
+        let query = try db.prepare(
+            "SELECT turn, whole, seq, taken_ms, value FROM state_log WHERE turn >= (SELECT max(turn) FROM state_log WHERE whole = 1) ORDER BY turn")
+        defer { query.reset() }
+        var rows: [StateLogRow] = []
+        while try query.step("read the state log") {
+            rows.append(
+                StateLogRow(
+                    turn: query.int64(0), whole: query.int64(1) != 0, seq: UInt64(bitPattern: query.int64(2)), takenMs: query.int64(3), bytes: query.blob(4)))
+        }
+        return rows
+    }
+
+    private func insert(_ row: StateLogRow) throws(JournalError) {
+        insertStateRow.bind(1, row.turn)
+        insertStateRow.bind(2, row.whole ? 1 : 0)
+        insertStateRow.bind(3, Int64(bitPattern: row.seq))
+        insertStateRow.bind(4, row.takenMs)
+        insertStateRow.bind(5, row.bytes)
+        try insertStateRow.run("store the state log's turn \(row.turn)")
     }
 
     private func save(_ name: String, seq: UInt64, takenMs: Int64, value: [UInt8]?) throws(JournalError) {

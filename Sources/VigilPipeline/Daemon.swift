@@ -65,7 +65,8 @@ public final class Daemon: Sendable {
             if let store, !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store.path)"]) }
             let (state, closing) = Daemon.resume(
                 DaemonState(engine: configuration.makeEngine(), gate: AlertGate(silences: silences), visibleOpen: [:]),
-                from: publisher.restored, alertState: publisher.restoredAlertState, lastSeq: publisher.journal?.lastSeq ?? 0, logger: logger)
+                from: publisher.restored, alertState: publisher.restoredAlertState, log: publisher.restoredLog, lastSeq: publisher.journal?.lastSeq ?? 0,
+                logger: logger)
             let processing = made.add(
                 ProcessingStage(
                     state: state, outbox: closing, keepsState: publisher.journal != nil, silenceStore: store, logger: logger,
@@ -116,15 +117,30 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// The state to start from: `fresh` with the journal's state applied: the whole snapshot, or
-    /// when the alert state stored with later alerts is newer, that alert state completed by the
-    /// snapshot's targets of no incident (``AlertEngine/StateTargets``). When the engine's part
-    /// cannot be resumed (the configuration changed, or the state is damaged), the engine starts
-    /// fresh and every incident consumers saw open is resolved with the last message they saw of
-    /// it, so none is left open for them.
+    /// The state to start from: `fresh` with the journal's state applied: what the state log
+    /// adds up to (``StateLogReplay``: its last whole state and the patches after it); in a
+    /// journal of schema 2, the whole snapshot, or when the alert state stored with later alerts
+    /// is newer, that alert state completed by the snapshot's targets of no incident
+    /// (``AlertEngine/StateTargets``). When the engine's part cannot be resumed (the
+    /// configuration changed, or the state is damaged), the engine starts fresh and every
+    /// incident consumers saw open is resolved with the last message they saw of it, so none is
+    /// left open for them.
     static func resume(
-        _ fresh: DaemonState, from snapshot: JournalSnapshot?, alertState: JournalSnapshot? = nil, lastSeq: UInt64, logger: Logger
+        _ fresh: DaemonState, from snapshot: JournalSnapshot?, alertState: JournalSnapshot? = nil, log: [StateLogRow] = [], lastSeq: UInt64,
+        logger: Logger
     ) -> (DaemonState, closing: [AlertMessage]) {
+        if let last = log.last {
+            var replay = StateLogReplay()
+            do throws(StateError) {
+                for row in log { try replay.apply(row.bytes) }
+                let assembled = try replay.assembled()
+                logger.info("state log replayed", metadata: ["rows": "\(log.count)", "bytes": "\(log.reduce(0) { $0 + $1.bytes.count })"])
+                return resume(fresh, from: JournalSnapshot(seq: last.seq, takenMs: assembled.takenWallMs, bytes: assembled.bytes), lastSeq: lastSeq, logger: logger)
+            } catch {
+                logger.error("the journal's state log cannot be read; starting afresh (incidents open before are not resolved)", metadata: ["error": "\(error)"])
+                return (fresh, [])
+            }
+        }
         // The newer of the two: the snapshot is stored after the alerts of its turn, so at equal
         // seq it is the later one.
         let alertStateIsNewer = alertState.map { partial in
@@ -152,7 +168,7 @@ public final class Daemon: Sendable {
                     try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs)
                 }
             } else {
-                try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs)
+                try state.engine.restoreState(from: &engine, takenWallMs: decoded.takenWallMs, wallNowMs: nowMs, resumeFromWallMs: decoded.resumeFromWallMs)
             }
             var gate = StateReader(decoded.gate)
             try state.gate.restoreState(from: &gate)

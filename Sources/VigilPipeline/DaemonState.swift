@@ -12,13 +12,15 @@ struct DaemonState: Sendable {
     var visibleOpen: [String: AlertMessage]
 }
 
-/// The snapshot's bytes: a magic number and version, the wall time it was taken, then the
-/// engine, the gate and the visible incidents each as a separate blob, so that an engine state
-/// refused (taken under another configuration) still leaves the incidents consumers have open,
-/// to be resolved.
+/// The snapshot's bytes: a magic number and version, the wall time it was taken (the cameras'
+/// wall times move on from it at a restart) and the wall time its targets are as new as, then
+/// the engine, the gate and the visible incidents each as a separate blob, so that an engine
+/// state refused (taken under another configuration) still leaves the incidents consumers have
+/// open, to be resolved. Version 2 (one wall time) is still read: a journal written before.
 enum DaemonStateCodec {
     /// "VIGILST" and the format's version.
-    static let magic: UInt64 = 0x5649_4749_4c53_5402
+    static let magic: UInt64 = 0x5649_4749_4c53_5403
+    static let magicVersion2: UInt64 = 0x5649_4749_4c53_5402
 
     /// The state's bytes, with every target (a snapshot) or only those of incidents (an alert
     /// state, see ``AlertEngine/StateTargets``).
@@ -27,18 +29,25 @@ enum DaemonStateCodec {
         state.engine.encodeState(to: &engine, targets: targets)
         var gate = StateWriter(capacity: 256)
         state.gate.encodeState(to: &gate)
-        var w = StateWriter(capacity: engine.bytes.count + gate.bytes.count + state.visibleOpen.count * 256 + 64)
+        return encode(engine: engine.bytes, gate: gate.bytes, visibleOpen: Array(state.visibleOpen.values), takenWallMs: wallNowMs, resumeFromWallMs: wallNowMs)
+    }
+
+    /// The bytes of a state given as its parts (the engine's and the gate's already encoded).
+    static func encode(engine: [UInt8], gate: [UInt8], visibleOpen: [AlertMessage], takenWallMs: Int64, resumeFromWallMs: Int64) -> [UInt8] {
+        var w = StateWriter(capacity: engine.count + gate.count + visibleOpen.count * 256 + 64)
         w.put(magic)
-        w.put(wallNowMs)
-        w.put(bytes: engine.bytes)
-        w.put(bytes: gate.bytes)
-        w.put(state.visibleOpen.values.sorted { ($0.firstTs, $0.id) < ($1.firstTs, $1.id) }) { w, event in event.encode(to: &w) }
+        w.put(takenWallMs)
+        w.put(resumeFromWallMs)
+        w.put(bytes: engine)
+        w.put(bytes: gate)
+        w.put(visibleOpen.sorted { ($0.firstTs, $0.id) < ($1.firstTs, $1.id) }) { w, event in event.encode(to: &w) }
         return w.bytes
     }
 
     /// The parts of a snapshot, not yet applied.
     struct Decoded {
         var takenWallMs: Int64
+        var resumeFromWallMs: Int64
         var engine: [UInt8]
         var gate: [UInt8]
         var visibleOpen: [AlertMessage]
@@ -47,9 +56,10 @@ enum DaemonStateCodec {
     static func decode(_ bytes: [UInt8]) throws(StateError) -> Decoded {
         var r = StateReader(bytes)
         let magic = try r.uint64()
-        guard magic == Self.magic else { throw StateError("the snapshot is not in this Vigil's format (\(String(magic, radix: 16)))") }
+        guard magic == Self.magic || magic == magicVersion2 else { throw StateError("the snapshot is not in this Vigil's format (\(String(magic, radix: 16)))") }
+        let taken = try r.int64()
         let decoded = Decoded(
-            takenWallMs: try r.int64(), engine: try r.rawBytes(), gate: try r.rawBytes(),
+            takenWallMs: taken, resumeFromWallMs: magic == Self.magic ? try r.int64() : taken, engine: try r.rawBytes(), gate: try r.rawBytes(),
             visibleOpen: try r.array { r throws(StateError) in try AlertMessage(from: &r) })
         guard r.isAtEnd else { throw StateError("the snapshot has bytes after its end") }
         return decoded

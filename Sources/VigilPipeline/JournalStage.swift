@@ -8,21 +8,21 @@ import VigilJournal
 import ZeroMQ
 
 /// What the journal takes from processing at each commit: the alerts due since the last one,
-/// the alert state right after them (encoded), and when asked for, the whole state.
+/// the state log's patch right after them, and when asked for, the whole state.
 struct Handoff: Sendable {
     var events: [AlertMessage]
-    /// With alerts: the daemon's state right after them but for the targets that belong to no
-    /// incident (``AlertEngine/StateTargets/bound``), encoded by ``DaemonStateCodec``.
-    var alertState: [UInt8]?
+    /// With alerts (or when asked for): what changed in the state since the last patch
+    /// (``StateLogBuilder``), to be stored with the alerts.
+    var patch: StatePatch?
     /// When a snapshot is due or the daemon stops: the whole state right after the alerts.
     var state: DaemonState?
     /// When the frames that made the first of these alerts were received (monotonic ns); nil for
     /// alerts no frame made (an incident resolved by the clock, a camera gone silent).
     var receivedNs: UInt64?
 
-    init(events: [AlertMessage], alertState: [UInt8]? = nil, state: DaemonState? = nil) {
+    init(events: [AlertMessage], patch: StatePatch? = nil, state: DaemonState? = nil) {
         self.events = events
-        self.alertState = alertState
+        self.patch = patch
         self.state = state
     }
 }
@@ -31,13 +31,19 @@ struct Handoff: Sendable {
 /// interval; applies the journal's retention.
 ///
 /// **The order that makes the stream durable.** One writer thread, in a loop:
-/// 1. It takes, on the processing queue, every alert due since its last turn and a copy of the
-///    engine and the silences' state right after them (a copy of values: processing goes on).
+/// 1. It takes, on the processing queue, every alert due since its last turn and the state
+///    log's patch right after them: the records of the state that changed in what a restart
+///    needs (``StateLogBuilder``: the alerts' incidents and their targets, a few hundred bytes).
 /// 2. It numbers the alerts (`seq`, gap-free, continuing the journal), encodes them, and stores
-///    them with the encoded state in one SQLite transaction.
+///    them with the patch in one SQLite transaction.
 /// 3. Only then it publishes them. A `seq` that a consumer has seen is always in the journal,
 ///    and the journaled state always knows every journaled alert: after a crash, the daemon
 ///    resumes from a state that matches what consumers saw.
+///
+/// Off the alerts' path: every ``StateLogBuilder/tickMs`` a patch of every target that changed
+/// (in a transaction of its own when no alert comes with it), and every `snapshot_interval_s`
+/// the whole state, from a copy taken with the alerts of a turn, encoded on a queue of its
+/// own, and stored after later alerts went out; it makes the log's rows before it obsolete.
 ///
 /// Group commit: whatever piles up during one commit goes into the next, so the journal never
 /// limits throughput, and a commit costs each alert a share of one transaction. A commit that
@@ -57,6 +63,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     let restored: JournalSnapshot?
     /// The alert state found in the journal when it was opened (it may be newer than the snapshot).
     let restoredAlertState: JournalSnapshot?
+    /// The state log found in the journal when it was opened (from its last whole state on):
+    /// when not empty, it is the state, and the two above are a journal of schema 2's.
+    let restoredLog: [StateLogRow]
     private let settings: DaemonSettings
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
@@ -68,6 +77,12 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var unjournaled: [AlertMessage] = []
     private var lastHeartbeatMs: Int64 = 0
     private var lastSnapshotMs: Int64 = 0
+    private var lastPatchTickMs: Int64 = .min / 2
+    /// The state log's place of this turn's patch (even; a whole state taken in the same turn
+    /// goes after it, one more).
+    private var turn: Int64 = 0
+    /// A patch could not be stored: the next is whole.
+    private var patchFailed = false
     private var lastRetentionMs: Int64 = 0
     private var lastFailureLogMs: Int64 = .min / 2
     /// The last whole snapshot could not be stored: the next turn asks for one again.
@@ -103,6 +118,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             journal = nil
             restored = nil
             restoredAlertState = nil
+            restoredLog = []
             checkpointer = nil
         } else {
             let path = URL(fileURLWithPath: settings.stateDirectory).appendingPathComponent("journal.sqlite").path
@@ -118,6 +134,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 self.journal = journal
                 restored = try journal.latestSnapshot()
                 restoredAlertState = try journal.latestAlertState()
+                restoredLog = try journal.stateLog()
                 var reserve = JournalReserve(directory: settings.stateDirectory)
                 if let problem = reserve.make(nowMs: WallClock.nowMs()) {
                     logger.warning("cannot keep the journal's reserve on its disk", metadata: ["path": "\(reserve.path)", "error": "\(problem)"])
@@ -128,6 +145,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             }
         }
         counters.lastSeq = journal?.lastSeq ?? 0
+        turn = ((journal?.lastTurn ?? 0) / 2 + 1) * 2
         // LINGER: on shutdown, give subscribers a second to take what was published last.
         var plan = SocketPlan(.pub)
         plan.lingerMs = 1_000
@@ -254,15 +272,22 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         publishCounters()
     }
 
-    /// One turn: take what is due, journal it with its alert state, publish it; then, when due,
-    /// store a whole snapshot (after the alerts went out: never on their path).
+    /// One turn: take what is due, journal it with its patch of the state, publish it; then,
+    /// when due, store a whole snapshot (after the alerts went out: never on their path).
     private func commit(nowMs: Int64, stateDue: Bool, stopping: Bool) {
         guard let take else { return }
-        // Retried alerts need a state that knows them: the one taken with them was not stored.
+        let tick = nowMs - lastPatchTickMs >= StateLogBuilder.tickMs
+        // Retried alerts need a patch that knows them: the one taken with them was not stored.
         let wanted = ProcessingStage.StateWanted(
-            alertState: !unjournaled.isEmpty,
+            patch: tick ? .all : unjournaled.isEmpty ? nil : .alerts, forgetPatches: patchFailed,
             whole: stopping ? .always : encoding ? nil : snapshotFailed ? .always : stateDue ? .ifChanged : nil)
         let handoff = take(wanted)
+        patchFailed = false
+        if tick { lastPatchTickMs = nowMs }
+        turn += 2
+        let patch = handoff.patch.flatMap { patch in
+            patch.isEmpty ? nil : StateLogRow(turn: turn, whole: patch.whole, seq: 0, takenMs: nowMs, bytes: patch.encoded())
+        }
         let events = unjournaled + handoff.events
         if !events.isEmpty {
             let first = counters.lastSeq + 1
@@ -274,19 +299,21 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             }
             if let journal {
                 let started = WallClock.monotonicNs()
+                let patches = patch.map { [$0] } ?? []
                 do {
                     do {
-                        try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                        try journal.append(records, patches: patches, nowMs: nowMs)
                     } catch where reserve?.release(nowMs: nowMs) == true {
                         // A full disk (or any failure, while the reserve lasts): give the journal
                         // the reserve's room and try again at once.
                         logger.critical(
                             "the journal's disk is full: its reserve is released so that alerts go on; free space on it",
                             metadata: ["error": "\(error)", "reserve": "\(JournalReserve.bytes >> 20) MiB", "path": "\(journal.path)"])
-                        try journal.append(records, alertState: handoff.alertState, nowMs: nowMs)
+                        try journal.append(records, patches: patches, nowMs: nowMs)
                     }
                 } catch {
                     unjournaled = events
+                    patchFailed = true
                     counters.failures += 1
                     if nowMs - lastFailureLogMs >= 10_000 {
                         lastFailureLogMs = nowMs
@@ -296,7 +323,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
                 PipelineMetrics.commit.recordNanoseconds(Int64(clamping: elapsedNs))
-                if let alertState = handoff.alertState { counters.alertStateBytes = alertState.count }
+                if let patch { counters.alertStateBytes = patch.bytes.count }
                 counters.commits += 1
                 counters.commitNsTotal += elapsedNs
                 counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
@@ -309,18 +336,33 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 let latency = Int64(clamping: WallClock.monotonicNs() &- receivedNs)
                 for _ in handoff.events { PipelineMetrics.alert.recordNanoseconds(latency) }
             }
+        } else if let journal, let patch {
+            // Targets that moved on, with no alert: a transaction of their own.
+            do {
+                try journal.append([], patches: [patch], nowMs: nowMs)
+                counters.patches += 1
+                counters.patchBytes += UInt64(patch.bytes.count)
+            } catch {
+                patchFailed = true
+                counters.failures += 1
+                if nowMs - lastFailureLogMs >= 10_000 {
+                    lastFailureLogMs = nowMs
+                    logger.error("journal state patch failed; the next is whole", metadata: ["error": "\(error)"])
+                }
+            }
         }
         guard let journal else { return }
         if let state = handoff.state {
-            // Knows every alert journaled up to now, and no later one.
+            // Knows every alert journaled up to now, and no later one; goes after this turn's patch.
             let seq = counters.lastSeq
+            let wholeTurn = turn + 1
             if stopping {
-                store(EncodedSnapshot(bytes: DaemonStateCodec.encode(state, wallNowMs: nowMs), seq: seq, takenMs: nowMs), in: journal, nowMs: nowMs)
+                store(EncodedSnapshot(bytes: StatePatch(whole: state, wallNowMs: nowMs).encoded(), seq: seq, takenMs: nowMs, turn: wholeTurn), in: journal, nowMs: nowMs)
             } else {
                 encoding = true
                 snapshotQueue.async { [self] in
-                    let bytes = DaemonStateCodec.encode(state, wallNowMs: nowMs)
-                    encoded.withLock { $0 = EncodedSnapshot(bytes: bytes, seq: seq, takenMs: nowMs) }
+                    let bytes = StatePatch(whole: state, wallNowMs: nowMs).encoded()
+                    encoded.withLock { $0 = EncodedSnapshot(bytes: bytes, seq: seq, takenMs: nowMs, turn: wholeTurn) }
                     wake.signal()
                 }
             }
@@ -337,13 +379,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// Stores a whole snapshot in a transaction of its own.
     private func store(_ snapshot: EncodedSnapshot, in journal: AlertJournal, nowMs: Int64) {
         do {
-            try journal.saveSnapshot(snapshot.bytes, seq: snapshot.seq, takenMs: snapshot.takenMs)
+            try journal.saveWholeState(StateLogRow(turn: snapshot.turn, whole: true, seq: snapshot.seq, takenMs: snapshot.takenMs, bytes: snapshot.bytes))
             snapshotFailed = false
             lastSnapshotMs = snapshot.takenMs
             counters.snapshots += 1
             counters.snapshotBytes = snapshot.bytes.count
         } catch {
-            // The alert state stored with the last alerts still resumes them; the next turn asks again.
+            // The patches stored with the alerts still resume them; the next turn asks again.
             snapshotFailed = true
             counters.failures += 1
             if nowMs - lastFailureLogMs >= 10_000 {
@@ -396,11 +438,12 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     }
 }
 
-/// A whole state snapshot encoded, and the last `seq` it knows.
+/// A whole state snapshot encoded, the last `seq` it knows, and its place in the state log.
 struct EncodedSnapshot: Sendable {
     var bytes: [UInt8]
     var seq: UInt64
     var takenMs: Int64
+    var turn: Int64
 }
 
 /// Counters of the journal stage.
@@ -422,8 +465,11 @@ public struct JournalStats: Sendable, Equatable {
     /// Whole state snapshots journaled, and the size of the last.
     public var snapshots: UInt64 = 0
     public var snapshotBytes: Int = 0
-    /// The size of the last alert state journaled with alerts.
+    /// The size of the last patch of the state journaled with alerts.
     public var alertStateBytes: Int = 0
+    /// Patches of the state journaled without alerts (targets that moved on), and their bytes.
+    public var patches: UInt64 = 0
+    public var patchBytes: UInt64 = 0
     /// Alert messages published, by kind, state and severity (for the metrics).
     public var publishedBy: [AlertCount: UInt64] = [:]
     /// Heartbeats published.

@@ -24,6 +24,8 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
     /// ``AlertProcessor/steps`` as of the last look.
     private var changed = false
     private var stepsSeen: UInt64 = 0
+    /// What the journal's state log holds of the state, to patch it.
+    private var stateLog = StateLogBuilder()
     /// When the oldest batch whose processing put alerts in the outbox since the journal last
     /// took it was received (monotonic ns): where the alerts' latency starts.
     private var outboxSinceNs: UInt64?
@@ -126,9 +128,11 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
 
     /// What the journal wants with the alerts it takes.
     struct StateWanted: Sendable {
-        /// The alert state even without alerts (the last commit failed: the alerts it retries
-        /// need a state that knows them).
-        var alertState = false
+        /// A patch of the state log even without alerts, comparing these records (with alerts,
+        /// at least ``StateLogBuilder/Scope/alerts``).
+        var patch: StateLogBuilder.Scope?
+        /// The last patch could not be stored: the next is whole.
+        var forgetPatches = false
         /// A copy of the whole state: `.ifChanged` (a snapshot is due), `.always` (the daemon
         /// is stopping), or `nil`.
         var whole: Whole?
@@ -138,10 +142,10 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
         }
     }
 
-    /// Hands the journal the alerts due; with them (or when `wanted.alertState`), the alert
-    /// state right after them, encoded here (``DaemonStateCodec``, ``AlertEngine/StateTargets/bound``:
-    /// tens of targets, not hundreds, and no copy of the engine); and as `wanted.whole` says, a
-    /// copy of the whole state. Runs on the queue, between batches.
+    /// Hands the journal the alerts due; with them (or when `wanted.patch` says), the state log's
+    /// patch right after them (``StateLogBuilder``: the records that changed, not a copy of the
+    /// state); and as `wanted.whole` says, a copy of the whole state. Runs on the queue, between
+    /// batches.
     func take(_ wanted: StateWanted) -> Handoff {
         queue.sync {
             let events = processor.takeOutbox()
@@ -150,8 +154,9 @@ final class ProcessingStage: PipelineStage, @unchecked Sendable {
             outboxSinceNs = nil
             guard keepsState else { return handoff }
             func current() -> DaemonState { DaemonState(engine: processor.engine, gate: processor.gate, visibleOpen: processor.visibleOpen) }
-            if !events.isEmpty || wanted.alertState {
-                handoff.alertState = DaemonStateCodec.encode(current(), wallNowMs: WallClock.nowMs(), targets: .bound)
+            if wanted.forgetPatches { stateLog.forget() }
+            if let scope = wanted.patch ?? (events.isEmpty ? nil : StateLogBuilder.Scope.alerts) {
+                handoff.patch = stateLog.patch(of: current(), scope: scope, wallNowMs: WallClock.nowMs())
             }
             if let whole = wanted.whole, whole == .always || changed {
                 changed = false

@@ -191,4 +191,34 @@ import VigilJournal
             "\(error)".contains("schema version 99") && "\(error)".contains(path)
         }
     }
+
+    /// The state log (schema 3): patches go into the alerts' transaction and carry their seq; a
+    /// whole state, stored later at an earlier turn, makes the rows before it obsolete but not
+    /// the patches stored meanwhile after it; reopening finds the log from its last whole state
+    /// and the next turn; the newest seq survives retention removing every alert.
+    @Test func theStateLogKeepsItsOrderAcrossAWholeStateStoredLate() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path, retention: JournalRetention(maxAgeMs: 1_000))
+        func row(_ turn: Int64, whole: Bool = false) -> StateLogRow {
+            StateLogRow(turn: turn, whole: whole, seq: 0, takenMs: turn * 10, bytes: [UInt8(turn)])
+        }
+        try journal.append(Self.records(1...2), patches: [row(2, whole: true)], nowMs: 10)
+        try journal.append([], patches: [row(4)], nowMs: 11)
+        try journal.append(Self.records(3...3), patches: [row(6)], nowMs: 12)
+        #expect(try journal.stateLog().map(\.turn) == [2, 4, 6])
+        #expect(try journal.stateLog().map(\.seq) == [2, 2, 3])
+        // A whole state taken at turn 5 (after the patch of turn 4), encoded while turn 6 was stored.
+        try journal.saveWholeState(StateLogRow(turn: 5, whole: true, seq: 2, takenMs: 50, bytes: [55]))
+        #expect(try journal.stateLog().map(\.turn) == [5, 6])
+        #expect(try journal.stateLog().first?.whole == true && journal.stateLog().first?.bytes == [55])
+        #expect(throws: JournalError.self) { try journal.saveWholeState(StateLogRow(turn: 7, whole: true, seq: 9, takenMs: 0, bytes: [])) }
+        try journal.applyRetention(nowMs: 1_000_000)
+        #expect(journal.heldCount == 0)
+        let reopened = try AlertJournal(path: path)
+        #expect(reopened.lastSeq == 3 && reopened.lastTurn == 6)
+        #expect(try reopened.stateLog().map(\.turn) == [5, 6])
+        #expect(try JournalReader(path: path).page(after: 0, limit: 10).latestSeq == 3)
+        try reopened.append(Self.records(4...4), patches: [row(8)], nowMs: 13)
+        #expect(try reopened.stateLog().map(\.turn) == [5, 6, 8])
+    }
 }

@@ -73,13 +73,18 @@ extension AlertEngine {
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
     /// times on to `wallNowMs`. Throws, leaving the engine as it was, if the state was taken
     /// under another configuration or cannot be read.
-    public mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64) throws(StateError) {
-        try restoreState(from: &r, takenWallMs: takenWallMs, wallNowMs: wallNowMs, expecting: stateFingerprint)
+    /// With `resumeFromWallMs` (a state assembled from records of different ages, the targets'
+    /// newest at that time), targets may be re-found within the time since then rather than
+    /// since `takenWallMs`, the age of the head whose wall times are moved on.
+    public mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64, resumeFromWallMs: Int64? = nil) throws(StateError) {
+        try restoreState(from: &r, takenWallMs: takenWallMs, wallNowMs: wallNowMs, expecting: stateFingerprint, resumeFromWallMs: resumeFromWallMs)
     }
 
     /// ``restoreState(from:takenWallMs:wallNowMs:)`` of a state whose fingerprint must be
     /// `expected` (another configuration's, found compatible with this one by ``reloadRefusal(into:)``).
-    mutating func restoreState(from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64, expecting expected: UInt64) throws(StateError) {
+    mutating func restoreState(
+        from r: inout StateReader, takenWallMs: Int64, wallNowMs: Int64, expecting expected: UInt64, resumeFromWallMs: Int64? = nil
+    ) throws(StateError) {
         let fingerprint = try r.uint64()
         guard fingerprint == expected else {
             throw StateError("the state was taken under another configuration (cameras, zones or rules were added, removed, renamed or reordered)")
@@ -102,7 +107,8 @@ extension AlertEngine {
         }
         // Every target may be re-found under a new track (`resumedTarget(for:ts:)`) within the
         // downtime, the state's age (a snapshot interval or so) and the fusion time.
-        restored.tracker.resumeAll(gapMs: shift + settings.fusionTimeMs + Self.resumeSlackMs)
+        let resumeShift = resumeFromWallMs.map { max(0, wallNowMs - $0) } ?? shift
+        restored.tracker.resumeAll(gapMs: resumeShift + settings.fusionTimeMs + Self.resumeSlackMs)
         for camera in restored.health.indices {
             if let key = restored.health[camera].incident, restored.incidents[key]?.isAboutTargets != false {
                 throw StateError("a camera's offline incident \(key) is not among the health incidents")

@@ -37,6 +37,9 @@ struct IncidentBook {
         return incident
     }
 
+    /// The keys of every open incident, in no particular order.
+    var keys: Dictionary<UInt64, Incident>.Keys { open.keys }
+
     /// The keys of the open incidents about cameras, in order.
     var cameraKeys: [UInt64] { open.filter { !$0.value.isAboutTargets }.keys.sorted() }
 

@@ -49,6 +49,11 @@ public struct StateWriter {
         for value in values { write(&self, value) }
     }
 
+    /// Bytes as they are, without a length: a record another writer wrote, spliced in.
+    public mutating func append(raw value: [UInt8]) {
+        bytes.append(contentsOf: value)
+    }
+
     /// Raw bytes with their length.
     public mutating func put(bytes value: [UInt8]) {
         put(value.count)
