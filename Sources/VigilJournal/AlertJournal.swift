@@ -118,6 +118,9 @@ public final class AlertJournal {
     public let retention: JournalRetention
 
     private let db: SQLiteConnection
+    /// The pages in the write-ahead log after the last commit, for a ``JournalCheckpointer``
+    /// (kept only with `checkpointsElsewhere`).
+    public let logFrames = WALFrames()
     private let insert: SQLiteStatement
     private let saveState: SQLiteStatement
     private let oldest: SQLiteStatement
@@ -138,7 +141,10 @@ public final class AlertJournal {
         // journal_size_limit: after each checkpoint the write-ahead log is cut back to 4 MiB; it
         // otherwise keeps the size of its largest burst for ever.
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = \(synchronous.rawValue.uppercased()); PRAGMA journal_size_limit = 4194304;")
-        if checkpointsElsewhere { try db.execute("PRAGMA wal_autocheckpoint = 0;") }
+        if checkpointsElsewhere {
+            try db.execute("PRAGMA wal_autocheckpoint = 0;")
+            logFrames.watch(db)
+        }
         let version = try Self.scalar(db, "PRAGMA user_version")
         guard version <= Self.schemaVersion else {
             throw JournalError("open \(path)", "the journal has schema version \(version); this vigild reads up to \(Self.schemaVersion): it was written by a newer Vigil")

@@ -96,7 +96,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private let encoded = Mutex<EncodedSnapshot?>(nil)
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
-    /// The journal's checkpoints, every second on a queue of their own (never inside a commit).
+    /// The journal's checkpoints, on a queue of their own (never inside a commit), looked at
+    /// every second: every 10 s, or at once when the log holds 4 MB.
     private let checkpointer: JournalCheckpointer?
     private let checkpointQueue = DispatchQueue(label: "vigil.journal.checkpoint", qos: .utility)
     private var checkpointTimer: DispatchSourceTimer?
@@ -129,7 +130,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 let journal = try AlertJournal(
                     path: path, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal,
                     checkpointsElsewhere: true)
-                checkpointer = try JournalCheckpointer(path: path)
+                checkpointer = try JournalCheckpointer(path: path, journal: journal)
                 try journal.applyRetention(nowMs: WallClock.nowMs())
                 self.journal = journal
                 restored = try journal.latestSnapshot()
@@ -184,7 +185,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             timer.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(100))
             let logger = logger
             timer.setEventHandler {
-                do { try checkpointer.checkpoint() } catch { logger.error("journal checkpoint failed", metadata: ["error": "\(error)"]) }
+                let nowMs = WallClock.monotonicNs() / 1_000_000
+                guard checkpointer.isDue(nowMs: Int64(nowMs)) else { return }
+                do { try checkpointer.checkpoint(nowMs: Int64(nowMs)) } catch { logger.error("journal checkpoint failed", metadata: ["error": "\(error)"]) }
             }
             timer.resume()
             checkpointTimer = timer
