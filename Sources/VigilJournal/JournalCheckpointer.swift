@@ -30,6 +30,10 @@ public final class JournalCheckpointer {
     /// writer, tells how many pages its log holds after each commit.
     public init(path: String, journal: AlertJournal? = nil) throws(JournalError) {
         db = try SQLiteConnection(path: path)
+        // A connection knows the database is in WAL mode only once it has read it: until then a
+        // checkpoint does nothing and says so only by a log of -1 frames (which the checkpoints
+        // of issue 16 took for success, leaving the log to grow for ever).
+        try db.execute("PRAGMA journal_mode = WAL;")
         logFrames = journal?.logFrames
     }
 
@@ -48,6 +52,7 @@ public final class JournalCheckpointer {
         var log: Int32 = 0, copied: Int32 = 0
         let rc = sqlite3_wal_checkpoint_v2(db.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
         guard rc == SQLITE_OK || rc == SQLITE_BUSY else { throw JournalError("checkpoint", code: rc, db.errorMessage) }
+        guard log >= 0 else { throw JournalError("checkpoint", "the journal is not in WAL mode on the checkpointer's connection") }
         return Int(copied)
     }
 }

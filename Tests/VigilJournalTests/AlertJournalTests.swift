@@ -221,4 +221,21 @@ import VigilJournal
         try reopened.append(Self.records(4...4), patches: [row(8)], nowMs: 13)
         #expect(try reopened.stateLog().map(\.turn) == [5, 6, 8])
     }
+    /// The checkpointer copies the writer's log into the database on its own connection, when
+    /// due: the log's pages come from the writer's WAL hook.
+    @Test func theCheckpointerCopiesTheLogWhenDue() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path, checkpointsElsewhere: true)
+        let checkpointer = try JournalCheckpointer(path: path, journal: journal)
+        #expect(checkpointer.isDue(nowMs: 0))
+        try journal.append(Self.records(1...50), patches: [StateLogRow(turn: 2, whole: true, seq: 0, takenMs: 0, bytes: [1])], nowMs: 0)
+        #expect(journal.logFrames.count > 0)
+        let copied = try checkpointer.checkpoint(nowMs: 0)
+        #expect(copied > 0 && copied == journal.logFrames.count, "copied \(copied) of \(journal.logFrames.count)")
+        #expect(!checkpointer.isDue(nowMs: JournalCheckpointer.intervalMs - 1))
+        #expect(checkpointer.isDue(nowMs: JournalCheckpointer.intervalMs))
+        // After a whole checkpoint the writer starts the log again from its beginning.
+        try journal.append(Self.records(51...51), nowMs: 0)
+        #expect(journal.logFrames.count < copied)
+    }
 }
