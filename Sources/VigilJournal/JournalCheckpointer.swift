@@ -9,7 +9,7 @@ import Synchronization
 /// that carried one were its p99 (7–12 ms against a mean of 0.7 ms). The writer opens the
 /// journal with `checkpointsElsewhere` (no automatic checkpoint) and this connection, on its own
 /// thread, runs a PASSIVE checkpoint (it never blocks the writer or the readers) when
-/// ``isDue(nowMs:)``: every 10 s, or as soon as the log holds 1,000 pages (4 MB). Each
+/// ``isDue(nowMs:)``: every minute, or as soon as the log holds 4,096 pages (4 MiB). Each
 /// checkpoint writes every page the log changed once, however many commits changed it: at tens
 /// of alerts a minute, the same few pages (the tails of the alerts and of the state log, the
 /// totals) make most commits, and checkpoints every second wrote them back nearly once per
@@ -22,9 +22,9 @@ public final class JournalCheckpointer {
     private let logFrames: WALFrames?
     private var lastMs: Int64 = .min / 2
     /// The longest time between two checkpoints.
-    public static let intervalMs: Int64 = 10_000
-    /// The most pages the log holds before a checkpoint is due at once.
-    public static let maxLogFrames = 1_000
+    public static let intervalMs: Int64 = 60_000
+    /// The most pages the log holds before a checkpoint is due at once (4 MiB of 1 KiB pages).
+    public static let maxLogFrames = 4_096
 
     /// Opens a connection to the journal at `path` (which the writer has created); `journal`, its
     /// writer, tells how many pages its log holds after each commit.

@@ -97,7 +97,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
     /// The journal's checkpoints, on a queue of their own (never inside a commit), looked at
-    /// every second: every 10 s, or at once when the log holds 4 MB.
+    /// every second: every minute, or at once when the log holds 4 MiB.
     private let checkpointer: JournalCheckpointer?
     private let checkpointQueue = DispatchQueue(label: "vigil.journal.checkpoint", qos: .utility)
     private var checkpointTimer: DispatchSourceTimer?
