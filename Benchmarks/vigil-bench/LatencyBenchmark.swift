@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Histogram
+import Synchronization
 import VigilConfig
 import VigilCore
 import ZeroMQ
@@ -43,6 +44,8 @@ struct LatencyBenchmark: ParsableCommand {
     var hgrm: String?
     @Option(help: "First of the loopback ports used.")
     var basePort = 27_801
+    @Option(help: "Seconds into a trial's frames before vigild's disk writes are counted (its new targets, each journaled once, are not the steady state).")
+    var warmup = 0.0
     @Flag(help: "Run vigild without its journal (`--state-dir \"\"`), to see what the journal costs.")
     var noJournal = false
 
@@ -215,7 +218,15 @@ struct LatencyBenchmark: ParsableCommand {
         let pub = try publisher(to: ingest, messages: load.messages.count, context: context)
         defer { pub.close() }
         Thread.sleep(forTimeInterval: 0.5)
-        let writtenBefore = CPUBenchmark.writtenBytes(of: process.processIdentifier), started = now()
+        // The disk count starts `warmup` seconds into the frames, read on a timer while they go.
+        let pid = process.processIdentifier
+        let counted = Mutex<(bytes: Double, ns: UInt64)>((CPUBenchmark.writtenBytes(of: pid), now()))
+        if warmup > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + warmup) {
+                let sample = (CPUBenchmark.writtenBytes(of: pid), now())
+                counted.withLock { $0 = sample }
+            }
+        }
         let sentNs = try pace(load, rate: rate, to: pub)
         // Processed counts every frame; then the stream must go quiet (the last alerts journaled).
         let req = try ZMQSocket(context: context, type: .req)
@@ -229,8 +240,9 @@ struct LatencyBenchmark: ParsableCommand {
         }
         waitFor(consumer, count: .max, quiet: 0.5)
         var trial = Trial(sent: load.messages.count)
-        trial.writtenBytes = CPUBenchmark.writtenBytes(of: process.processIdentifier) - writtenBefore
-        trial.seconds = Double(now() - started) / 1e9
+        let from = counted.withLock { $0 }
+        trial.writtenBytes = CPUBenchmark.writtenBytes(of: pid) - from.bytes
+        trial.seconds = Double(now() - from.ns) / 1e9
         let journal = stats["journal"] as? [String: Any] ?? [:]
         trial.commits = journal["commits"] as? Int ?? 0
         trial.commitMsMean = journal["commit_ms_mean"] as? Double ?? 0

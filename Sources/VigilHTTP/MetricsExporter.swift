@@ -110,7 +110,9 @@ public final class MetricsExporter: Sendable {
         gauge("vigil_journal_held_bytes", "Bytes of alerts held in the journal", Double(j.heldBytes))
         gauge("vigil_journal_oldest_seq", "The oldest seq the journal holds (0: none)", Double(j.oldestSeq))
         gauge("vigil_journal_snapshot_bytes", "Size of the last whole state snapshot", Double(j.snapshotBytes))
-        gauge("vigil_journal_alert_state_bytes", "Size of the last alert state journaled with alerts", Double(j.alertStateBytes))
+        gauge("vigil_journal_alert_state_bytes", "Size of the last patch of the state journaled with alerts", Double(j.alertStateBytes))
+        counter("vigil_journal_patches_total", "Patches of the state journaled on their own (targets that changed)", j.patches)
+        counter("vigil_journal_patch_bytes_total", "Bytes of the patches of the state journaled on their own", j.patchBytes)
         // Catch-up, silences.
         counter("vigil_catchup_requests_total", "Catch-up requests", m.catchup.requests)
         counter("vigil_catchup_refused_total", "Catch-up requests refused", m.catchup.refused)

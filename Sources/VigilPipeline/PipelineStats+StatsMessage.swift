@@ -58,7 +58,7 @@ extension PipelineStats {
             (\.oldestSeq, stats.oldestSeq), (\.latestSeq, stats.lastSeq), (\.held, UInt64(clamping: stats.held)),
             (\.heldBytes, UInt64(clamping: stats.heldBytes)), (\.commits, stats.commits), (\.failures, stats.failures),
             (\.pending, UInt64(clamping: stats.pending)), (\.snapshots, stats.snapshots), (\.snapshotBytes, UInt64(clamping: stats.snapshotBytes)),
-            (\.alertStateBytes, UInt64(clamping: stats.alertStateBytes)),
+            (\.alertStateBytes, UInt64(clamping: stats.alertStateBytes)), (\.patches, stats.patches), (\.patchBytes, stats.patchBytes),
         ]
         for (path, value) in counters { journal[keyPath: path] = value }
         journal.commitMsMean = stats.commits == 0 ? 0 : Double(stats.commitNsTotal / stats.commits) / 1e6

@@ -105,7 +105,7 @@ extension StatsMessage {
         [
             ("oldest_seq", \.oldestSeq), ("latest_seq", \.latestSeq), ("held", \.held), ("held_bytes", \.heldBytes), ("commits", \.commits),
             ("failures", \.failures), ("pending", \.pending), ("snapshots", \.snapshots), ("snapshot_bytes", \.snapshotBytes),
-            ("alert_state_bytes", \.alertStateBytes),
+            ("alert_state_bytes", \.alertStateBytes), ("patches", \.patches), ("patch_bytes", \.patchBytes),
         ]
     }
 

@@ -59,9 +59,12 @@ public struct StatsMessage: Sendable, Equatable {
         public var oldestSeq: UInt64 = 0, latestSeq: UInt64 = 0, held: UInt64 = 0, heldBytes: UInt64 = 0
         /// Transactions committed and failed, alerts waiting for one, state snapshots and their bytes.
         public var commits: UInt64 = 0, failures: UInt64 = 0, pending: UInt64 = 0, snapshots: UInt64 = 0, snapshotBytes: UInt64 = 0
-        /// The size of the last alert state journaled with alerts (the state a restart needs to
-        /// tell its incidents' targets), bytes.
+        /// The size of the last patch of the state journaled with alerts (what changed of the
+        /// incidents and their targets), bytes.
         public var alertStateBytes: UInt64 = 0
+        /// Patches of the state journaled on their own (targets that changed, every 2 s), and
+        /// their bytes in all.
+        public var patches: UInt64 = 0, patchBytes: UInt64 = 0
         /// The mean and longest commit, milliseconds.
         public var commitMsMean: Double = 0, commitMsMax: Double = 0
         /// Zero counters.

@@ -45,13 +45,15 @@ import Testing
     }
 
     /// The bytes the daemon wrote before, with the counters added since (issue 15:
-    /// `catchup.replies_dropped`; issue 16: `journal.alert_state_bytes`) in their sorted places.
+    /// `catchup.replies_dropped`; issue 16: `journal.alert_state_bytes`, `journal.patches`,
+    /// `journal.patch_bytes`) in their sorted places.
     @Test func writesTheBytesTheDaemonWroteBefore() {
         var stats = StatsMessage()
         stats.publish.heartbeats = 1
         stats.daemon = RunStats(pid: 17_883, startedMs: 1_796_595_727_169)
         let added = Self.captured.replacingOccurrences(of: #""refused":0,"requests":0"#, with: #""refused":0,"replies_dropped":0,"requests":0"#)
             .replacingOccurrences(of: #""journal":{"commit_ms_max""#, with: #""journal":{"alert_state_bytes":0,"commit_ms_max""#)
+            .replacingOccurrences(of: #""oldest_seq":0,"pending":0,"snapshot_bytes""#, with: #""oldest_seq":0,"patch_bytes":0,"patches":0,"pending":0,"snapshot_bytes""#)
         #expect(added != Self.captured)
         #expect(String(decoding: stats.encoded(), as: UTF8.self) == added)
     }
