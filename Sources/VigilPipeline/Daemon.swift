@@ -127,15 +127,30 @@ public final class Daemon: Sendable {
     /// left open for them.
     static func resume(
         _ fresh: DaemonState, from snapshot: JournalSnapshot?, alertState: JournalSnapshot? = nil, log: [StateLogRow] = [], lastSeq: UInt64,
-        logger: Logger
+        logger: Logger, origin: String? = nil
     ) -> (DaemonState, closing: [AlertMessage]) {
-        if let last = log.last {
+        if !log.isEmpty {
+            // Rows are applied in order: a row that cannot be read ends the replay with the state
+            // as of the row before it, older but whole.
             var replay = StateLogReplay()
+            var applied = 0
+            for row in log {
+                do throws(StateError) {
+                    try replay.apply(row.bytes)
+                    applied += 1
+                } catch {
+                    logger.error(
+                        "a row of the journal's state log cannot be read; resuming the state as of the row before it",
+                        metadata: ["turn": "\(row.turn)", "rows.skipped": "\(log.count - applied)", "error": "\(error)"])
+                    break
+                }
+            }
             do throws(StateError) {
-                for row in log { try replay.apply(row.bytes) }
                 let assembled = try replay.assembled()
-                logger.info("state log replayed", metadata: ["rows": "\(log.count)", "bytes": "\(log.reduce(0) { $0 + $1.bytes.count })"])
-                return resume(fresh, from: JournalSnapshot(seq: last.seq, takenMs: assembled.takenWallMs, bytes: assembled.bytes), lastSeq: lastSeq, logger: logger)
+                return resume(
+                    fresh, from: JournalSnapshot(seq: log[max(applied - 1, 0)].seq, takenMs: assembled.takenWallMs, bytes: assembled.bytes),
+                    lastSeq: lastSeq, logger: logger,
+                    origin: "state log (a whole state and \(applied - 1) patches, \(log.prefix(applied).reduce(0) { $0 + $1.bytes.count }) bytes)")
             } catch {
                 logger.error("the journal's state log cannot be read; starting afresh (incidents open before are not resolved)", metadata: ["error": "\(error)"])
                 return (fresh, [])
@@ -180,7 +195,7 @@ public final class Daemon: Sendable {
                 metadata: [
                     "seq": "\(lastSeq)", "incidents.open": "\(stats.incidentsOpen + stats.healthIncidentsOpen)",
                     "targets": "\(stats.targetsActive)", "taken_ms_ago": "\(nowMs - decoded.takenWallMs)",
-                    "from": "\(alertStateIsNewer ? "alert state and snapshot" : "snapshot")",
+                    "from": "\(origin ?? (alertStateIsNewer ? "alert state and snapshot" : "snapshot"))",
                 ])
             return (state, [])
         } catch {
