@@ -138,5 +138,22 @@ import VigilJournal
             #expect(Set(resolved) == Set(raised) && resolved.count == raised.count, "split \(split): resolved \(resolved)")
         }
     }
+    /// A row that cannot be read (a damaged disk) ends the replay: the state resumed is the one
+    /// as of the row before it, not a fresh engine.
+    @Test func aDamagedRowResumesTheStateAsOfTheRowBeforeIt() throws {
+        let frames = Self.frames(seconds: 80, startMs: 1_800_000_000_000)
+        let (_, _, log, alerts) = try Self.run(frames: frames, split: 120)
+        try #require(alerts.contains { $0.state == .raised } && log.count > 3)
+        var rows = log.enumerated().map { StateLogRow(turn: Int64($0.offset * 2), whole: $0.offset == 0, seq: 1, takenMs: 0, bytes: $0.element) }
+        var prefix = StateLogReplay()
+        for row in rows.dropLast() { try prefix.apply(row.bytes) }
+        let expected = try DaemonStateCodec.decode(prefix.assembled().bytes)
+        rows[rows.count - 1].bytes.removeLast(3)
+        let (fresh, _) = try Self.processor()
+        let resumed = Daemon.resume(
+            DaemonState(engine: fresh.engine, gate: fresh.gate, visibleOpen: [:]), from: nil, log: rows, lastSeq: 1, logger: Logger(label: "test"))
+        #expect(resumed.closing.isEmpty)
+        #expect(Set(resumed.0.visibleOpen.keys) == Set(expected.visibleOpen.map(\.id)) && !resumed.0.visibleOpen.isEmpty)
+        #expect(resumed.0.engine.stats.targetsActive > 0)
+    }
 }
-
