@@ -147,10 +147,16 @@ extension Target {
         for track in tracks { hash.mix(UInt64(UInt32(bitPattern: track.camera)) << 32 | UInt64(track.track)) }
         for side in borderSides { hash.mix(UInt64(side.map { $0.side == .left ? 1 : 2 } ?? 0)) }
         if let crossing { hash.mix(UInt64(crossing.border) << 2 | UInt64(crossing.from == .left ? 2 : 0) | UInt64(crossing.to == .left ? 1 : 0)) }
-        for zone in zoneStreaks.keys.sorted() {
-            hash.mix(UInt64(zone))
-            hash.mix(signed: zoneStreaks[zone]?.since ?? 0)
+        // In no particular order (a dictionary's), so each zone's own hash is summed: no sort,
+        // no allocation, for a key computed for every target every 2 s.
+        var zones: UInt64 = 0
+        for (zone, streak) in zoneStreaks {
+            var one = MaterialHash()
+            one.mix(UInt64(zone))
+            one.mix(signed: streak.since)
+            zones &+= one.value
         }
+        hash.mix(zones)
         return hash.value
     }
 }
