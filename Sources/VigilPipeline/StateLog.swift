@@ -106,6 +106,11 @@ struct StatePatch: Sendable {
 struct StateLogBuilder {
     /// How often the targets of no incident are compared, and their changes written.
     static let tickMs: Int64 = 2_000
+    /// The most targets of no incident a patch writes: the rest wait for the next tick, so that
+    /// hundreds of targets appearing at once (vigild started on a busy border) never make one
+    /// commit of hundreds of KB that the next alert would wait behind (1 ms and more, measured:
+    /// the p99 at 20,000 frames/s went from 1.4 to 2.5 ms until patches were capped).
+    static let maxFreeTargetsPerPatch = 64
 
     /// Which records a patch compares.
     enum Scope: Sendable {
@@ -151,8 +156,14 @@ struct StateLogBuilder {
             self.headKey = headKey
         }
         var seen: Set<UInt64> = []
+        var free = 0
         engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, isBound, encode in
             seen.insert(serial)
+            // A target of no incident (nor of one when last written) past the cap waits, unwritten.
+            if !isBound && !bound.contains(serial) && targets[serial] != key {
+                free += 1
+                if free > Self.maxFreeTargetsPerPatch { return }
+            }
             if targets[serial] != key {
                 targets[serial] = key
                 patch.targets.append((serial, encode()))
