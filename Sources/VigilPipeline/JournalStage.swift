@@ -317,11 +317,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 } catch {
                     unjournaled = events
                     patchFailed = true
-                    counters.failures += 1
-                    if nowMs - lastFailureLogMs >= 10_000 {
-                        lastFailureLogMs = nowMs
-                        logger.error("journal commit failed; the alerts wait, unpublished", metadata: ["alerts": "\(events.count)", "error": "\(error)"])
-                    }
+                    failed("journal commit failed; the alerts wait, unpublished", error, nowMs: nowMs, metadata: ["alerts": "\(events.count)"])
                     return
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
@@ -347,11 +343,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 counters.patchBytes += UInt64(patch.bytes.count)
             } catch {
                 patchFailed = true
-                counters.failures += 1
-                if nowMs - lastFailureLogMs >= 10_000 {
-                    lastFailureLogMs = nowMs
-                    logger.error("journal state patch failed; the next is whole", metadata: ["error": "\(error)"])
-                }
+                failed("journal state patch failed; the next is whole", error, nowMs: nowMs)
             }
         }
         guard let journal else { return }
@@ -390,12 +382,16 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         } catch {
             // The patches stored with the alerts still resume them; the next turn asks again.
             snapshotFailed = true
-            counters.failures += 1
-            if nowMs - lastFailureLogMs >= 10_000 {
-                lastFailureLogMs = nowMs
-                logger.error("journal snapshot failed", metadata: ["error": "\(error)"])
-            }
+            failed("journal snapshot failed", error, nowMs: nowMs)
         }
+    }
+
+    /// Counts a failed write, and logs it at most every 10 s (a full disk fails every turn).
+    private func failed(_ message: Logger.Message, _ error: any Error, nowMs: Int64, metadata: Logger.Metadata = [:]) {
+        counters.failures += 1
+        guard nowMs - lastFailureLogMs >= 10_000 else { return }
+        lastFailureLogMs = nowMs
+        logger.error(message, metadata: metadata.merging(["error": "\(error)"]) { $1 })
     }
 
     private func send(_ record: JournalRecord, event: AlertMessage) {
