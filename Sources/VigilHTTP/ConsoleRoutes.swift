@@ -167,7 +167,6 @@ struct Console: Sendable {
         logger.notice("review", metadata: ["incident": "\(review.id)", "action": "\(review.action.rawValue)", "by": "\(review.by)"])
     }
 
-
     private func user(_ request: Request) -> String? {
         sessions.user(token: Sessions.token(cookieHeader: request.headers[.cookie]), nowMs: Self.nowMs())
     }

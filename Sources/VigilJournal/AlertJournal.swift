@@ -105,6 +105,12 @@ public final class AlertJournal {
     /// (``StateLogRow``), in place of a state written whole with every alert.
     static let schemaVersion: Int64 = 3
 
+    /// The newest `seq` journaled, as SQL: the newest alert's, or (every alert removed by
+    /// retention) the one the state last knew, in the state log (schema 3) or the `seq` row
+    /// (schema 2). The writer reads it on opening, ``JournalReader`` for every page.
+    static let newestSeq = "max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), "
+        + "coalesce((SELECT seq FROM state_log ORDER BY turn DESC LIMIT 1), 0))"
+
     /// The page size of a new journal.
     public static let pageSize = 1_024
 
@@ -191,9 +197,7 @@ public final class AlertJournal {
         deleteUpTo = try db.prepare("DELETE FROM alerts WHERE seq <= ?")
         saveTotals = try db.prepare("UPDATE totals SET count = ?, bytes = ? WHERE name = 'alerts'")
         insertStateRow = try db.prepare("INSERT OR REPLACE INTO state_log (turn, whole, seq, taken_ms, value) VALUES (?, ?, ?, ?, ?)")
-        let newest = try Self.scalar(
-            db,
-            "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), coalesce((SELECT seq FROM state_log ORDER BY turn DESC LIMIT 1), 0))")
+        let newest = try Self.scalar(db, "SELECT \(Self.newestSeq)")
         lastTurn = try Self.scalar(db, "SELECT coalesce(max(turn), 0) FROM state_log")
         lastSeq = UInt64(newest)
         try recount()
@@ -230,7 +234,6 @@ public final class AlertJournal {
                 var stored = row
                 stored.seq = newest
                 try insert(stored)
-                if row.whole { try db.execute("DELETE FROM state_log WHERE turn < \(row.turn)") }
             }
             if patches.isEmpty { try save("seq", seq: newest, takenMs: nowMs, value: nil) }
             if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
@@ -272,7 +275,7 @@ public final class AlertJournal {
             var whole = row
             whole.whole = true
             try insert(whole)
-            try db.execute("DELETE FROM state_log WHERE turn < \(row.turn); DELETE FROM state WHERE name IN ('snapshot', 'alert_state');")
+            try db.execute("DELETE FROM state WHERE name IN ('snapshot', 'alert_state');")
             try db.execute("COMMIT")
             lastTurn = max(lastTurn, row.turn)
         } catch {
@@ -296,6 +299,7 @@ public final class AlertJournal {
         return rows
     }
 
+    /// Stores `row`, inside the caller's transaction; a whole state removes the rows before it.
     private func insert(_ row: StateLogRow) throws(JournalError) {
         insertStateRow.bind(1, row.turn)
         insertStateRow.bind(2, row.whole ? 1 : 0)
@@ -303,6 +307,7 @@ public final class AlertJournal {
         insertStateRow.bind(4, row.takenMs)
         insertStateRow.bind(5, row.bytes)
         try insertStateRow.run("store the state log's turn \(row.turn)")
+        if row.whole { try db.execute("DELETE FROM state_log WHERE turn < \(row.turn)") }
     }
 
     private func save(_ name: String, seq: UInt64, takenMs: Int64, value: [UInt8]?) throws(JournalError) {

@@ -30,11 +30,7 @@ public final class JournalReader {
     public init(path: String) throws(JournalError) {
         db = try SQLiteConnection(path: path, readOnly: true)
         rows = try db.prepare("SELECT seq, emitted_ms, topic, payload FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?")
-        // The newest seq: the newest alert's, or (every alert removed by retention) the one the
-        // state last knew, in the state log (schema 3) or the `seq` row (schema 2).
-        bounds = try db.prepare(
-            "SELECT max(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT seq FROM state WHERE name = 'seq'), 0), "
-                + "coalesce((SELECT seq FROM state_log ORDER BY turn DESC LIMIT 1), 0)), coalesce((SELECT min(seq) FROM alerts), 0)")
+        bounds = try db.prepare("SELECT \(AlertJournal.newestSeq), coalesce((SELECT min(seq) FROM alerts), 0)")
         emittedAt = try db.prepare("SELECT seq, emitted_ms FROM alerts WHERE seq >= ? ORDER BY seq LIMIT 1")
     }
 

@@ -22,17 +22,8 @@ enum DaemonStateCodec {
     static let magic: UInt64 = 0x5649_4749_4c53_5403
     static let magicVersion2: UInt64 = 0x5649_4749_4c53_5402
 
-    /// The state's bytes, with every target (a snapshot) or only those of incidents (an alert
-    /// state, see ``AlertEngine/StateTargets``).
-    static func encode(_ state: DaemonState, wallNowMs: Int64, targets: AlertEngine.StateTargets = .all) -> [UInt8] {
-        var engine = StateWriter(capacity: 1_024 + (targets == .all ? state.engine.stats.targetsActive : state.engine.stats.incidentsOpen * 2) * 400)
-        state.engine.encodeState(to: &engine, targets: targets)
-        var gate = StateWriter(capacity: 256)
-        state.gate.encodeState(to: &gate)
-        return encode(engine: engine.bytes, gate: gate.bytes, visibleOpen: Array(state.visibleOpen.values), takenWallMs: wallNowMs, resumeFromWallMs: wallNowMs)
-    }
-
-    /// The bytes of a state given as its parts (the engine's and the gate's already encoded).
+    /// The bytes of a state given as its parts (the engine's and the gate's already encoded): the
+    /// state log's sum (``StateLogReplay``). A journal of schema 2 holds version 2 of them.
     static func encode(engine: [UInt8], gate: [UInt8], visibleOpen: [AlertMessage], takenWallMs: Int64, resumeFromWallMs: Int64) -> [UInt8] {
         var w = StateWriter(capacity: engine.count + gate.count + visibleOpen.count * 256 + 64)
         w.put(magic)

@@ -93,7 +93,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// which an alert arriving meanwhile would otherwise wait for.
     private let snapshotQueue = DispatchQueue(label: "vigil.journal.snapshot", qos: .utility)
     /// An encoded snapshot, for the writer to store on its next turn.
-    private let encoded = Mutex<EncodedSnapshot?>(nil)
+    private let encoded = Mutex<StateLogRow?>(nil)
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
     /// The journal's checkpoints, on a queue of their own (never inside a commit), looked at
@@ -349,19 +349,21 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         guard let journal else { return }
         if let state = handoff.state {
             // Knows every alert journaled up to now, and no later one; goes after this turn's patch.
-            let seq = counters.lastSeq
-            let wholeTurn = turn + 1
+            let seq = counters.lastSeq, wholeTurn = turn + 1
+            let encode = { @Sendable in
+                StateLogRow(turn: wholeTurn, whole: true, seq: seq, takenMs: nowMs, bytes: StatePatch(whole: state, wallNowMs: nowMs).encoded())
+            }
             if stopping {
-                store(EncodedSnapshot(bytes: StatePatch(whole: state, wallNowMs: nowMs).encoded(), seq: seq, takenMs: nowMs, turn: wholeTurn), in: journal, nowMs: nowMs)
+                store(encode(), in: journal, nowMs: nowMs)
             } else {
                 encoding = true
                 snapshotQueue.async { [self] in
-                    let bytes = StatePatch(whole: state, wallNowMs: nowMs).encoded()
-                    encoded.withLock { $0 = EncodedSnapshot(bytes: bytes, seq: seq, takenMs: nowMs, turn: wholeTurn) }
+                    let row = encode()
+                    encoded.withLock { $0 = row }
                     wake.signal()
                 }
             }
-        } else if let snapshot = encoded.withLock({ value -> EncodedSnapshot? in
+        } else if let snapshot = encoded.withLock({ value -> StateLogRow? in
             defer { value = nil }
             return value
         }) {
@@ -371,10 +373,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         }
     }
 
-    /// Stores a whole snapshot in a transaction of its own.
-    private func store(_ snapshot: EncodedSnapshot, in journal: AlertJournal, nowMs: Int64) {
+    /// Stores a whole snapshot (its place in the log is the turn it was taken in, one after that
+    /// turn's patch) in a transaction of its own.
+    private func store(_ snapshot: StateLogRow, in journal: AlertJournal, nowMs: Int64) {
         do {
-            try journal.saveWholeState(StateLogRow(turn: snapshot.turn, whole: true, seq: snapshot.seq, takenMs: snapshot.takenMs, bytes: snapshot.bytes))
+            try journal.saveWholeState(snapshot)
             snapshotFailed = false
             lastSnapshotMs = snapshot.takenMs
             counters.snapshots += 1
@@ -435,14 +438,6 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         snapshot.pending = unjournaled.count
         published.withLock { $0 = snapshot }
     }
-}
-
-/// A whole state snapshot encoded, the last `seq` it knows, and its place in the state log.
-struct EncodedSnapshot: Sendable {
-    var bytes: [UInt8]
-    var seq: UInt64
-    var takenMs: Int64
-    var turn: Int64
 }
 
 /// Counters of the journal stage.

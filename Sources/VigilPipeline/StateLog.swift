@@ -37,19 +37,11 @@ struct StatePatch: Sendable {
             && visible.isEmpty && visibleRemoved.isEmpty && gate == nil
     }
 
-    /// The whole state of `state`, taken at `wallNowMs`.
+    /// The whole state of `state`, taken at `wallNowMs`: the first patch of a builder that has
+    /// written nothing.
     init(whole state: DaemonState, wallNowMs: Int64) {
-        takenWallMs = wallNowMs
-        whole = true
-        counters = state.engine.encodeStateCounters()
-        let head = state.engine.encodeStateHead()
-        self.head = (wallNowMs, head.front, head.back)
-        state.engine.visitStateTargets(boundOnly: false) { serial, _, _, encode in targets.append((serial, encode())) }
-        state.engine.visitStateIncidents { key, aboutTargets, _, encode in incidents.append((key, aboutTargets, encode())) }
-        visible = Array(state.visibleOpen.values)
-        var gate = StateWriter(capacity: 256)
-        state.gate.encodeState(to: &gate)
-        self.gate = gate.bytes
+        var builder = StateLogBuilder()
+        self = builder.patch(of: state, scope: .all, wallNowMs: wallNowMs)
     }
 
     func encoded() -> [UInt8] {
@@ -132,18 +124,21 @@ struct StateLogBuilder {
     private var visible: [String: AlertMessage] = [:]
     private var gate: [UInt8]?
     /// Nothing written yet, or what was written may be lost: the next patch is whole.
-    private var needsWhole = true
+    private var needsWhole: Bool
+
+    init(needsWhole: Bool = true) {
+        self.needsWhole = needsWhole
+    }
 
     /// The next patch: whole the first time (and after ``forget()``), else what changed in
     /// `scope` since the last.
     mutating func patch(of state: DaemonState, scope: Scope, wallNowMs: Int64) -> StatePatch {
-        if needsWhole {
-            let patch = StatePatch(whole: state, wallNowMs: wallNowMs)
-            remember(patch, state: state)
-            needsWhole = false
-            return patch
-        }
+        // Whole: what was written is forgotten, so every record differs and is written, uncapped.
+        let whole = needsWhole
+        if whole { self = StateLogBuilder(needsWhole: false) }
+        let scope = whole ? .all : scope
         var patch = StatePatch(takenWallMs: wallNowMs)
+        patch.whole = whole
         let engine = state.engine
         let counters = engine.encodeStateCounters()
         if counters != self.counters {
@@ -161,7 +156,7 @@ struct StateLogBuilder {
         engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, isBound, encode in
             seen.insert(serial)
             // A target of no incident (nor of one when last written) past the cap waits, unwritten.
-            if !isBound && !bound.contains(serial) && targets[serial] != key {
+            if !whole && !isBound && !bound.contains(serial) && targets[serial] != key {
                 free += 1
                 if free > Self.maxFreeTargetsPerPatch { return }
             }
@@ -209,21 +204,6 @@ struct StateLogBuilder {
     /// Forgets what was written: a patch could not be stored, so the next one is whole.
     mutating func forget() {
         needsWhole = true
-    }
-
-    private mutating func remember(_ patch: StatePatch, state: DaemonState) {
-        counters = patch.counters
-        headKey = state.engine.stateHeadKey(wallNowMs: patch.takenWallMs)
-        targets = [:]
-        bound = []
-        state.engine.visitStateTargets(boundOnly: false) { serial, key, isBound, _ in
-            targets[serial] = key
-            if isBound { bound.insert(serial) }
-        }
-        incidents = [:]
-        state.engine.visitStateIncidents { key, _, materialKey, _ in incidents[key] = materialKey }
-        visible = state.visibleOpen
-        gate = patch.gate
     }
 }
 

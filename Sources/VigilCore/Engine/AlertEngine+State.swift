@@ -59,13 +59,29 @@ extension AlertEngine {
     /// Writes the engine's state (see the type's notes), with every target or only those that
     /// belong to an incident.
     public func encodeState(to w: inout StateWriter, targets: StateTargets = .all) {
+        encodeStateCounters(to: &w)
+        encodeStateHeadFront(to: &w)
+        tracker.encodeTargets(to: &w, boundOnly: targets == .bound)
+        incidents.encodeIncidents(to: &w)
+        encodeStateHeadBack(to: &w)
+    }
+
+    /// The state's first part: the configuration's fingerprint, the next target serial, the
+    /// next incident key.
+    func encodeStateCounters(to w: inout StateWriter) {
         w.put(stateFingerprint)
         tracker.encodeSerial(to: &w)
         incidents.encodeKey(to: &w)
+    }
+
+    /// What goes between the counters and the targets: event time, the cameras' health.
+    func encodeStateHeadFront(to w: inout StateWriter) {
         eventTime.encodeState(to: &w)
         health.encodeState(to: &w)
-        tracker.encodeTargets(to: &w, boundOnly: targets == .bound)
-        incidents.encodeIncidents(to: &w)
+    }
+
+    /// What goes after the incidents: the open gaps, the clock corrections.
+    func encodeStateHeadBack(to w: inout StateWriter) {
         health.encodeGaps(to: &w)
         eventTime.encodeCorrections(to: &w)
     }

@@ -23,9 +23,7 @@ extension AlertEngine {
     /// The configuration's fingerprint, the next target serial and the next incident key.
     public func encodeStateCounters() -> [UInt8] {
         var w = StateWriter(capacity: 24)
-        w.put(stateFingerprint)
-        tracker.encodeSerial(to: &w)
-        incidents.encodeKey(to: &w)
+        encodeStateCounters(to: &w)
         return w.bytes
     }
 
@@ -33,11 +31,9 @@ extension AlertEngine {
     /// the cameras' health), `back` after the incidents (the open gaps, the clock corrections).
     public func encodeStateHead() -> (front: [UInt8], back: [UInt8]) {
         var front = StateWriter(capacity: 64 + health.indices.count * 40)
-        eventTime.encodeState(to: &front)
-        health.encodeState(to: &front)
+        encodeStateHeadFront(to: &front)
         var back = StateWriter(capacity: 16 + health.gapKeys.count * 8 + health.indices.count * 8)
-        health.encodeGaps(to: &back)
-        eventTime.encodeCorrections(to: &back)
+        encodeStateHeadBack(to: &back)
         return (front.bytes, back.bytes)
     }
 
@@ -60,7 +56,7 @@ extension AlertEngine {
             hash.mix(UInt64(status.exercise ? 1 : 0))
             hash.mix(status.incident ?? .max)
         }
-        hash.mix(silence(wallNowMs - eventTime.idle(wallNowMs: wallNowMs)))
+        hash.mix(silence(eventTime.lastReportWallMs))
         hash.mix(UInt64(health.startWallMs == nil ? 0 : 1))
         hash.mix(UInt64(health.gapKeys.count))
         for key in health.gapKeys { hash.mix(key) }
@@ -82,9 +78,6 @@ extension AlertEngine {
             }
         }
     }
-
-    /// Whether target `serial` is alive.
-    public func hasTarget(_ serial: UInt64) -> Bool { tracker.targets.contains(serial) }
 
     /// Calls `body` with every open incident: its key, whether it is about targets, its
     /// material key, and a function that encodes it.

@@ -11,7 +11,7 @@ struct EventTime {
     /// How far each camera's clock is off, and its correction.
     private(set) var offsets: ClockOffsets
     /// Wall time at which a report was last accepted, for idle advance.
-    private var lastReportWallMs: Int64 = 0
+    private(set) var lastReportWallMs: Int64 = 0
     /// Event time of the last scan for expired targets.
     private var lastExpiry: Int64?
 
