@@ -182,6 +182,50 @@ import Testing
         #expect(alerts.filter { $0.kind == "camera_offline" }.map(\.cameras) == [["cam-0", "cam-1", "cam-2"]], "\(alerts.map(\.kind))")
     }
 
+    /// `harness`'s engine, its state taken at `taken` s and resumed at `back` s.
+    static func restarted(_ harness: CameraHealthTests.Harness, takenAt taken: Double, backAt back: Double) throws -> CameraHealthTests.Harness {
+        var w = StateWriter()
+        harness.engine.encodeState(to: &w)
+        var resumed = CameraHealthTests.Harness()
+        resumed.seq = harness.seq
+        var reader = StateReader(w.bytes)
+        try resumed.engine.restoreState(
+            from: &reader, takenWallMs: CameraHealthTests.t0 + Int64(taken * 1_000), wallNowMs: CameraHealthTests.t0 + Int64(back * 1_000))
+        return resumed
+    }
+
+    @Test func camerasThatFellSilentApartStayApartAcrossRestarts() throws {
+        // cam-0 falls silent at 10 s; the daemon is down from 12 s to 30 s and from 32 s to 40 s;
+        // cam-1 falls silent at 31 s, 21 s after cam-0. The downtimes do not count towards the
+        // 30 s offline timeout (cam-0 is offline at 66 s, cam-1 at 69 s), but moved on by them
+        // cam-0's silence would seem to have begun at 36 s and cam-1's at 39 s: within the 5 s
+        // window, though they did not fall silent together.
+        var first = CameraHealthTests.Harness()
+        first.run(from: 0, to: 10, live: [0, 1, 2])
+        first.run(from: 10, to: 12, live: [1, 2])
+        var second = try Self.restarted(first, takenAt: 12, backAt: 30)
+        second.run(from: 30, to: 32, live: [1, 2])
+        var third = try Self.restarted(second, takenAt: 32, backAt: 40)
+        third.run(from: 40, to: 65, live: [2])
+        #expect(third.alerts.isEmpty, "\(third.alerts.map(\.kind))")
+        third.run(from: 65, to: 75, live: [2])
+        let offline = third.alerts.filter { $0.kind == "camera_offline" }
+        #expect(offline.map(\.state) == [.raised, .raised], "\(offline.map { ($0.state, $0.cameras) })")
+        #expect(offline.map(\.cameras) == [["cam-0"], ["cam-1"]])
+
+        // Fallen silent together (cam-1 at 11 s, a second after cam-0) and offline on either
+        // side of a restart: one incident.
+        var before = CameraHealthTests.Harness()
+        before.run(from: 0, to: 10, live: [0, 1, 2])
+        before.run(from: 10, to: 12, live: [1, 2])
+        before.run(from: 12, to: 41, live: [2])
+        #expect(before.alerts.filter { $0.kind == "camera_offline" }.map(\.cameras) == [["cam-0"]])
+        var after = try Self.restarted(before, takenAt: 41, backAt: 45)
+        after.run(from: 45, to: 50, live: [2])
+        #expect(after.alerts.filter { $0.kind == "camera_offline" }.map(\.state) == [.updated], "\(after.alerts.map { ($0.state, $0.cameras) })")
+        #expect(after.alerts.first { $0.kind == "camera_offline" }?.cameras == ["cam-0", "cam-1"])
+    }
+
     @Test func theGateKeepsTheIncidentsItHoldsBack() throws {
         let event = AlertMessage(
             id: "al-1", state: .raised, kind: "intrusion", severity: .high, objectClass: .person, count: 2, sector: "S01", zone: "strip",

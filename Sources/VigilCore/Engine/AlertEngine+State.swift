@@ -80,10 +80,12 @@ extension AlertEngine {
         health.encodeState(to: &w)
     }
 
-    /// What goes after the incidents: the open gaps, the clock corrections.
+    /// What goes after the incidents: the open gaps, the clock corrections, the downtime each
+    /// camera's silence was forgiven (last: a state written before it was kept ends before it).
     func encodeStateHeadBack(to w: inout StateWriter) {
         health.encodeGaps(to: &w)
         eventTime.encodeCorrections(to: &w)
+        health.encodeForgiven(to: &w)
     }
 
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
@@ -115,6 +117,7 @@ extension AlertEngine {
         try restored.incidents.restoreIncidents(from: &r, engine: self)
         try restored.health.restoreGaps(from: &r)
         try restored.eventTime.restoreCorrections(from: &r, maxMs: settings.maxFutureSkewMs)
+        try restored.health.restoreForgiven(from: &r)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
         for target in restored.tracker.targets.values {
             if let key = target.incident, restored.incidents[key]?.isAboutTargets != true {

@@ -18,7 +18,8 @@
 ///
 /// **No alert storms.** When a gateway or its link dies, every camera behind it falls silent at
 /// once. Cameras whose silence began within ``EngineSettings/offlineGroupWindowMs`` of each
-/// other (and whose offline rule and severity agree) are one `camera_offline` incident that
+/// other in real wall time (``CameraHealth/silenceBegan(camera:)``: the daemon's downtime between
+/// them, not counted towards the offline timeout, does not bring them together), and whose offline rule and severity agree, are one `camera_offline` incident that
 /// lists them, the way Alertmanager groups alerts by labels: raised once with all the cameras
 /// found silent together, updated when another joins it, resolved when the last of them is back.
 /// A camera that fails alone is its own incident. The border they leave uncovered is in the
@@ -65,14 +66,13 @@ extension AlertEngine {
         var silent: [(camera: Int, rule: Int, severity: Severity, zone: Int, since: Int64)] = []
         let offline = health.offline
         for camera in offline.indices where !offline[camera] {
-            let since = health.silentSince(camera: camera)
-            guard wallNowMs - since >= settings.offlineAfterMs else { continue }
+            guard wallNowMs - health.silentSince(camera: camera) >= settings.offlineAfterMs else { continue }
             health.goneOffline(camera: camera)
             counters.camerasOffline += 1
             let zone = coverage.borderZone(of: camera) ?? zones.borderIndices.first ?? 0
             guard let (rule, severity) = ruleBook.healthRule(.cameraOffline, cameras: [Int32(camera)], zone: zone, ts: lastHeardTs(of: camera), counters: &counters)
             else { continue }
-            silent.append((camera, rule, severity, zone, since))
+            silent.append((camera, rule, severity, zone, health.silenceBegan(camera: camera)))
         }
         let changed = counters.camerasOffline != offlineBefore
         // Each joins an open incident of cameras that fell silent with it, or one raised now with
@@ -82,7 +82,7 @@ extension AlertEngine {
             let camera = found.camera
             let near = incidents.cameraKeys.first { key in
                 guard settings.offlineGroupWindowMs > 0, let incident = incidents[key], incident.stretch == nil, incident.rule == found.rule,
-                    incident.severity == found.severity, let since = health.silentSince(of: incident.cameras)
+                    incident.severity == found.severity, let since = health.silenceBegan(of: incident.cameras)
                 else { return false }
                 return abs(found.since - since) <= settings.offlineGroupWindowMs
             }

@@ -2,10 +2,17 @@
 /// into `camera_offline` and `coverage_gap` incidents).
 ///
 /// Owns: per camera, when it was last heard (any report, wall time) and when its last report was
-/// accepted, whether it is offline now, its open `camera_offline` incident, and whether its
-/// latest report was marked `exercise` (simulated, or a drill); the wall time of the engine's
-/// first call (a camera never heard from counts from it); the time of the last look for cameras
-/// gone silent; the keys of the open gap incidents, in order.
+/// accepted, whether it is offline now, its open `camera_offline` incident, whether its latest
+/// report was marked `exercise` (simulated, or a drill), and how much of the daemon's downtime
+/// its silence has been forgiven; the wall time of the engine's first call (a camera never heard
+/// from counts from it); the time of the last look for cameras gone silent; the keys of the open
+/// gap incidents, in order.
+///
+/// Two clocks of silence: a restart moves the cameras' heard times on by the daemon's downtime,
+/// so that the downtime does not count towards the offline timeout (``silentSince(camera:)``);
+/// when a camera's silence *began*, which decides which cameras fell silent together, is the
+/// real wall time of its last report (``silenceBegan(camera:)``), the same after any number of
+/// restarts.
 struct CameraHealth {
     /// One camera's health.
     struct Status {
@@ -24,10 +31,14 @@ struct CameraHealth {
     private var lastCheckMs: Int64 = .min / 2
     /// The keys of the open gap incidents, in order.
     private(set) var gapKeys: [UInt64] = []
+    /// Per camera, how much downtime its heard time (or the start, for a camera never heard) was
+    /// moved on by since it was last heard: the real time of its last report is that much earlier.
+    private(set) var forgivenMs: [Int64]
 
     init(cameraCount: Int) {
         statuses = Array(repeating: Status(), count: cameraCount)
         acceptedWallMs = Array(repeating: 0, count: cameraCount)
+        forgivenMs = Array(repeating: 0, count: cameraCount)
     }
 
     /// Camera `camera`'s health.
@@ -62,6 +73,7 @@ struct CameraHealth {
     /// offline incident's key, which it no longer holds.
     mutating func heard(camera: Int, wallNowMs: Int64) -> (wasOffline: Bool, incident: UInt64?) {
         statuses[camera].heardWallMs = wallNowMs
+        forgivenMs[camera] = 0
         guard statuses[camera].offline else { return (false, nil) }
         statuses[camera].offline = false
         defer { statuses[camera].incident = nil }
@@ -76,10 +88,16 @@ struct CameraHealth {
         return true
     }
 
-    /// Since when (wall time) live camera `camera` has been silent: its last report, or the
-    /// engine's start.
+    /// Since when (wall time) live camera `camera` has been silent, for the offline timeout: its
+    /// last report, or the engine's start, moved on by the daemon's downtime since.
     func silentSince(camera: Int) -> Int64 {
         statuses[camera].heardWallMs ?? startWallMs!
+    }
+
+    /// When camera `camera`'s silence began, in real wall time: its last report (or the
+    /// engine's start), downtime included.
+    func silenceBegan(camera: Int) -> Int64 {
+        (statuses[camera].heardWallMs ?? startWallMs ?? 0) - forgivenMs[camera]
     }
 
     /// Marks `camera` offline.
@@ -92,12 +110,12 @@ struct CameraHealth {
         statuses[camera].incident = key
     }
 
-    /// When the silence of `cameras` began (wall time): the earliest last report of those still
-    /// offline; `nil` when all are back.
-    func silentSince(of cameras: [Int32]) -> Int64? {
+    /// When the silence of `cameras` began (real wall time, ``silenceBegan(camera:)``): the
+    /// earliest of those still offline; `nil` when all are back.
+    func silenceBegan(of cameras: [Int32]) -> Int64? {
         var earliest: Int64?
         for camera in cameras where statuses[Int(camera)].offline {
-            let since = statuses[Int(camera)].heardWallMs ?? startWallMs ?? 0
+            let since = silenceBegan(camera: Int(camera))
             earliest = min(earliest ?? since, since)
         }
         return earliest
@@ -141,6 +159,7 @@ struct CameraHealth {
         }
         guard statuses.count == count else { throw StateError("the state has the health of \(statuses.count) cameras, the configuration \(count)") }
         self.statuses = statuses
+        forgivenMs = Array(repeating: shift, count: count)
     }
 
     /// Writes the open gaps' keys.
@@ -149,5 +168,20 @@ struct CameraHealth {
     /// Reads what ``encodeGaps(to:)`` wrote.
     mutating func restoreGaps(from r: inout StateReader) throws(StateError) {
         gapKeys = try r.array { r throws(StateError) in try r.uint64() }
+    }
+
+    /// Writes the downtime each camera's silence has been forgiven.
+    func encodeForgiven(to w: inout StateWriter) { w.put(forgivenMs) { $0.put($1) } }
+
+    /// Reads what ``encodeForgiven(to:)`` wrote, adding it to the shift ``restoreState(from:shift:)``
+    /// applied. A state written before it was kept has none (each camera's real silence is then
+    /// taken to have begun at its heard time as restored).
+    mutating func restoreForgiven(from r: inout StateReader) throws(StateError) {
+        guard !r.isAtEnd else { return }
+        let stored = try r.array { r throws(StateError) in try r.int64() }
+        guard stored.count == forgivenMs.count, stored.allSatisfy({ $0 >= 0 }) else {
+            throw StateError("the state's forgiven downtimes are not one per camera, none negative")
+        }
+        for camera in forgivenMs.indices { forgivenMs[camera] &+= stored[camera] }
     }
 }

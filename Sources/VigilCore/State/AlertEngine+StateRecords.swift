@@ -11,7 +11,8 @@
 /// standing still, or walking within its cell, keeps its key: the journal does not write it
 /// again. An incident's key covers all of it but its last position, and its last time to 5 s.
 /// The head's key covers how long each camera has been silent (to the second), whether it is
-/// offline, in an exercise and its incident, the gaps and the clock corrections; its wall times
+/// offline, in an exercise and its incident, the downtime forgiven it, the gaps and the clock
+/// corrections; its wall times
 /// are restored relative to when the head was written (the daemon's downtime is not the
 /// cameras' silence, but the silence before it counts).
 extension AlertEngine {
@@ -32,7 +33,7 @@ extension AlertEngine {
     public func encodeStateHead() -> (front: [UInt8], back: [UInt8]) {
         var front = StateWriter(capacity: 64 + health.indices.count * 40)
         encodeStateHeadFront(to: &front)
-        var back = StateWriter(capacity: 16 + health.gapKeys.count * 8 + health.indices.count * 8)
+        var back = StateWriter(capacity: 16 + health.gapKeys.count * 8 + health.indices.count * 16)
         encodeStateHeadBack(to: &back)
         return (front.bytes, back.bytes)
     }
@@ -55,6 +56,7 @@ extension AlertEngine {
             hash.mix(UInt64(status.offline ? 1 : 0))
             hash.mix(UInt64(status.exercise ? 1 : 0))
             hash.mix(status.incident ?? .max)
+            hash.mix(UInt64(bitPattern: health.forgivenMs[camera]))
         }
         hash.mix(silence(eventTime.lastReportWallMs))
         hash.mix(UInt64(health.startWallMs == nil ? 0 : 1))
