@@ -77,7 +77,7 @@ struct SnapshotCostBenchmark {
             for _ in 0..<9 {
                 var keys: UInt64 = 0
                 let start = DispatchTime.now().uptimeNanoseconds
-                engine.visitStateTargets(boundOnly: false) { _, key, _, _ in keys ^= key }
+                engine.visitStateTargets(boundOnly: false) { _, key, _, _, _ in keys ^= key }
                 scans.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
                 withExtendedLifetime(keys) {}
             }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import VigilCore
 
 /// The daemon's state, journaled incrementally: a whole state now and then (minutes apart),
@@ -117,7 +122,8 @@ struct StateLogBuilder {
 
     private var counters: [UInt8]?
     private var headKey: UInt64?
-    private var targets: [UInt64: UInt64] = [:]
+    /// Per target, what was last written of it.
+    private var targets: [UInt64: WrittenTarget] = [:]
     /// The targets last written as belonging to an incident.
     private var bound: Set<UInt64> = []
     private var incidents: [UInt64: UInt64] = [:]
@@ -153,15 +159,17 @@ struct StateLogBuilder {
         }
         var seen: Set<UInt64> = []
         var free = 0
-        engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, isBound, encode in
+        let moveM = engine.stateMoveM
+        engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, position, isBound, encode in
             seen.insert(serial)
+            let changed = targets[serial].map { $0.key != key || $0.isFar(from: position) } ?? true
             // A target of no incident (nor of one when last written) past the cap waits, unwritten.
-            if !whole && !isBound && !bound.contains(serial) && targets[serial] != key {
+            if !whole && !isBound && !bound.contains(serial) && changed {
                 free += 1
                 if free > Self.maxFreeTargetsPerPatch { return }
             }
-            if targets[serial] != key {
-                targets[serial] = key
+            if changed {
+                targets[serial] = WrittenTarget(key: key, at: position, moveM: moveM)
                 patch.targets.append((serial, encode()))
             }
             if isBound { bound.insert(serial) } else { bound.remove(serial) }
@@ -199,6 +207,29 @@ struct StateLogBuilder {
             self.gate = gate.bytes
         }
         return patch
+    }
+
+    /// What was last written of a target: its material key, and the box around its position that
+    /// it may move in before it is written again (``AlertEngine/stateMoveM`` each way).
+    private struct WrittenTarget {
+        var key: UInt64
+        var lat: Double
+        var lon: Double
+        var maxDLat: Double
+        var maxDLon: Double
+
+        init(key: UInt64, at position: GeoPoint, moveM: Double) {
+            self.key = key
+            lat = position.lat
+            lon = position.lon
+            maxDLat = moveM / 110_574
+            maxDLon = moveM / (111_320 * max(cos(position.lat * .pi / 180), 0.01))
+        }
+
+        /// Whether `position` is outside the box.
+        func isFar(from position: GeoPoint) -> Bool {
+            abs(position.lat - lat) >= maxDLat || abs(position.lon - lon) >= maxDLon
+        }
     }
 
     /// Forgets what was written: a patch could not be stored, so the next one is whole.

@@ -97,10 +97,16 @@ import VigilJournal
             resumed.visitStateIncidents { key, _, material, _ in resumedIncidents[key] = material }
             #expect(liveIncidents == resumedIncidents, "split \(split)")
             var liveTargets: [UInt64: UInt64] = [:], resumedTargets: [UInt64: UInt64] = [:]
-            live.engine.visitStateTargets(boundOnly: false) { serial, key, _, _ in liveTargets[serial] = key }
-            resumed.visitStateTargets(boundOnly: false) { serial, key, _, _ in resumedTargets[serial] = key }
+            var livePositions: [UInt64: GeoPoint] = [:], resumedPositions: [UInt64: GeoPoint] = [:]
+            live.engine.visitStateTargets(boundOnly: false) { serial, key, position, _, _ in (liveTargets[serial], livePositions[serial]) = (key, position) }
+            resumed.visitStateTargets(boundOnly: false) { serial, key, position, _, _ in (resumedTargets[serial], resumedPositions[serial]) = (key, position) }
             #expect(liveTargets == resumedTargets, "split \(split)")
             #expect(!liveTargets.isEmpty)
+            // Each where it was last seen, give or take the move the log lets pass unwritten.
+            for (serial, position) in livePositions {
+                let distance = resumedPositions[serial].map { $0.distance(to: position) } ?? .infinity
+                #expect(distance < live.engine.stateMoveM * 2.squareRoot(), "split \(split): target \(serial) resumed \(distance) m away")
+            }
         }
     }
 

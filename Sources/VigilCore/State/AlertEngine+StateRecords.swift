@@ -6,10 +6,10 @@
 ///
 /// Each record but the counters comes with a *material key*: a hash of what a restart needs of
 /// it, not of what every frame moves. A target's key covers its tracks, cameras, border sides,
-/// crossing, zones entered, incident, class and rule flags, and its cell of the fusion grid
-/// (60 m by default); for a target of an incident, also its last detection to 5 s. A target
-/// standing still, or walking within its cell, keeps its key: the journal does not write it
-/// again. An incident's key covers all of it but its last position, and its last time to 5 s.
+/// crossing, zones entered, incident, class and rule flags; for a target of an incident, also
+/// its last detection to 5 s. Its position is written again when it has moved ``stateMoveM``
+/// (30 m by default) from where it was last written: a target standing still, or grazing, is not
+/// written again. An incident's key covers all of it but its last position, and its last time to 5 s.
 /// The head's key covers how long each camera has been silent (to the second), whether it is
 /// offline, in an exercise and its incident, the downtime forgiven it, the gaps and the clock
 /// corrections; its wall times
@@ -66,14 +66,23 @@ extension AlertEngine {
         return hash.value
     }
 
+    /// How far a target moves, north–south or east–west, before the state log writes it again
+    /// (its position is not in its material key): half the fusion distance, 30 m by default. A
+    /// target resumed from the log is then within 42 m of where it was last seen, inside the
+    /// fusion distance it is re-found within; and one standing on a line of the fusion grid is
+    /// not written again for every metre of wander across it, as it was when its grid cell was
+    /// in its key.
+    public var stateMoveM: Double { settings.fusionDistanceM / 2 }
+
     /// Calls `body` with every target (or, with `boundOnly`, every target of an incident and
-    /// every target in `alsoSerials`): its serial, its material key, whether it belongs to an
-    /// incident, and a function that encodes it.
+    /// every target in `alsoSerials`): its serial, its material key, its position, whether it
+    /// belongs to an incident, and a function that encodes it.
     public func visitStateTargets(
-        boundOnly: Bool, alsoSerials: Set<UInt64> = [], _ body: (_ serial: UInt64, _ key: UInt64, _ bound: Bool, _ encode: () -> [UInt8]) -> Void
+        boundOnly: Bool, alsoSerials: Set<UInt64> = [],
+        _ body: (_ serial: UInt64, _ key: UInt64, _ position: GeoPoint, _ bound: Bool, _ encode: () -> [UInt8]) -> Void
     ) {
         for target in tracker.targets.values where !boundOnly || target.incident != nil || alsoSerials.contains(target.serial) {
-            body(target.serial, target.materialKey, target.incident != nil) {
+            body(target.serial, target.materialKey, target.position, target.incident != nil) {
                 var w = StateWriter(capacity: 512)
                 target.encode(to: &w)
                 return w.bytes
@@ -133,7 +142,6 @@ extension Target {
     /// What a restart needs of this target (see ``AlertEngine``'s state records).
     var materialKey: UInt64 {
         var hash = MaterialHash()
-        hash.mix(signed: cell)
         hash.mix(incident ?? .max)
         if incident != nil { hash.mix(signed: lastTs / AlertEngine.materialTimeStepMs) }
         for byte in objectClass.rawValue.utf8 { hash.mix(UInt64(byte)) }
