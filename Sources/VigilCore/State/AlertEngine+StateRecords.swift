@@ -71,7 +71,8 @@ extension AlertEngine {
     /// target resumed from the log is then within 42 m of where it was last seen, inside the
     /// fusion distance it is re-found within; and one standing on a line of the fusion grid is
     /// not written again for every metre of wander across it, as it was when its grid cell was
-    /// in its key.
+    /// in its key (12 to 16 of the 525 grazing animals of `vigil-bench latency --period 100000`
+    /// at every 2 s tick, 5 to 7 KB).
     public var stateMoveM: Double { settings.fusionDistanceM / 2 }
 
     /// Calls `body` with every target (or, with `boundOnly`, every target of an incident and
