@@ -351,7 +351,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             // Knows every alert journaled up to now, and no later one; goes after this turn's patch.
             let seq = counters.lastSeq, wholeTurn = turn + 1
             let encode = { @Sendable in
-                StateLogRow(turn: wholeTurn, whole: true, seq: seq, takenMs: nowMs, bytes: StatePatch(whole: state, wallNowMs: nowMs).encoded())
+                StateLogRow(turn: wholeTurn, whole: true, seq: seq, takenMs: nowMs, bytes: StatePatch.encodedWhole(state, wallNowMs: nowMs))
             }
             if stopping {
                 store(encode(), in: journal, nowMs: nowMs)

@@ -49,8 +49,21 @@ struct StatePatch: Sendable {
         self = builder.patch(of: state, scope: .all, wallNowMs: wallNowMs)
     }
 
-    func encoded() -> [UInt8] {
-        var w = StateWriter(capacity: 256 + targets.reduce(0) { $0 + $1.bytes.count + 8 } + incidents.reduce(0) { $0 + $1.bytes.count + 16 } + visible.count * 512)
+    /// The bytes of `StatePatch(whole: state, wallNowMs: wallNowMs).encoded()`, each target
+    /// written straight into them rather than into an array of its own first (see
+    /// ``AlertEngine/encodeStateTargetRecords(to:)``).
+    static func encodedWhole(_ state: DaemonState, wallNowMs: Int64) -> [UInt8] {
+        var builder = StateLogBuilder()
+        let patch = builder.patch(of: state, scope: .all, wallNowMs: wallNowMs, withTargets: false)
+        return patch.encoded(
+            capacity: state.engine.stats.targetsActive * 512, targets: { state.engine.encodeStateTargetRecords(to: &$0) })
+    }
+
+    /// The patch's bytes; `targets`, when given, writes the list of targets in place of this
+    /// patch's (with room for `capacity` more bytes).
+    func encoded(capacity: Int = 0, targets writeTargets: ((inout StateWriter) -> Void)? = nil) -> [UInt8] {
+        var w = StateWriter(
+            capacity: 256 + capacity + targets.reduce(0) { $0 + $1.bytes.count + 8 } + incidents.reduce(0) { $0 + $1.bytes.count + 16 } + visible.count * 512)
         w.put(Self.magic)
         w.put(whole)
         w.put(takenWallMs)
@@ -60,9 +73,13 @@ struct StatePatch: Sendable {
             w.put(bytes: head.front)
             w.put(bytes: head.back)
         }
-        w.put(targets) { w, target in
-            w.put(target.serial)
-            w.put(bytes: target.bytes)
+        if let writeTargets {
+            writeTargets(&w)
+        } else {
+            w.put(targets) { w, target in
+                w.put(target.serial)
+                w.put(bytes: target.bytes)
+            }
         }
         w.put(targetsRemoved) { $0.put($1) }
         w.put(incidents) { w, incident in
@@ -138,7 +155,10 @@ struct StateLogBuilder {
 
     /// The next patch: whole the first time (and after ``forget()``), else what changed in
     /// `scope` since the last.
-    mutating func patch(of state: DaemonState, scope: Scope, wallNowMs: Int64) -> StatePatch {
+    ///
+    /// Without `withTargets` it leaves the targets out (what it writes of them is not
+    /// remembered either), for ``StatePatch/encodedWhole(_:wallNowMs:)`` to write them.
+    mutating func patch(of state: DaemonState, scope: Scope, wallNowMs: Int64, withTargets: Bool = true) -> StatePatch {
         // Whole: what was written is forgotten, so every record differs and is written, uncapped.
         let whole = needsWhole
         if whole { self = StateLogBuilder(needsWhole: false) }
@@ -157,28 +177,30 @@ struct StateLogBuilder {
             patch.head = (wallNowMs, head.front, head.back)
             self.headKey = headKey
         }
-        var seen: Set<UInt64> = []
-        var free = 0
-        let moveM = engine.stateMoveM
-        engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, position, isBound, encode in
-            seen.insert(serial)
-            let changed = targets[serial].map { $0.key != key || $0.isFar(from: position) } ?? true
-            // A target of no incident (nor of one when last written) past the cap waits, unwritten.
-            if !whole && !isBound && !bound.contains(serial) && changed {
-                free += 1
-                if free > Self.maxFreeTargetsPerPatch { return }
+        if withTargets {
+            var seen: Set<UInt64> = []
+            var free = 0
+            let moveM = engine.stateMoveM
+            engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, position, isBound, encode in
+                seen.insert(serial)
+                let changed = targets[serial].map { $0.key != key || $0.isFar(from: position) } ?? true
+                // A target of no incident (nor of one when last written) past the cap waits, unwritten.
+                if !whole && !isBound && !bound.contains(serial) && changed {
+                    free += 1
+                    if free > Self.maxFreeTargetsPerPatch { return }
+                }
+                if changed {
+                    targets[serial] = WrittenTarget(key: key, at: position, moveM: moveM)
+                    patch.targets.append((serial, encode()))
+                }
+                if isBound { bound.insert(serial) } else { bound.remove(serial) }
             }
-            if changed {
-                targets[serial] = WrittenTarget(key: key, at: position, moveM: moveM)
-                patch.targets.append((serial, encode()))
+            let gone = scope == .all ? targets.keys.filter { !seen.contains($0) } : bound.filter { !seen.contains($0) }
+            for serial in gone {
+                targets[serial] = nil
+                bound.remove(serial)
+                patch.targetsRemoved.append(serial)
             }
-            if isBound { bound.insert(serial) } else { bound.remove(serial) }
-        }
-        let gone = scope == .all ? targets.keys.filter { !seen.contains($0) } : bound.filter { !seen.contains($0) }
-        for serial in gone {
-            targets[serial] = nil
-            bound.remove(serial)
-            patch.targetsRemoved.append(serial)
         }
         var open: Set<UInt64> = []
         engine.visitStateIncidents { key, aboutTargets, materialKey, encode in

@@ -110,6 +110,14 @@ import VigilJournal
         }
     }
 
+    @Test func aWholeStateWrittenTargetByTargetIsTheWholePatch() throws {
+        let frames = Self.frames(seconds: 60, startMs: 1_800_000_000_000)
+        let (live, _, _, _) = try Self.run(frames: frames, split: frames.count)
+        let state = Self.state(live)
+        try #require(state.engine.stats.targetsActive > 0)
+        #expect(StatePatch.encodedWhole(state, wallNowMs: 7) == StatePatch(whole: state, wallNowMs: 7).encoded())
+    }
+
     @Test func aProcessorResumedFromTheLogAtAnyPointRaisesEveryCrossingOnceAndResolvesIt() throws {
         let frames = Self.frames(seconds: 200, startMs: 1_800_000_000_000)
         let (_, _, _, uninterrupted) = try Self.run(frames: frames, split: frames.count)

@@ -59,6 +59,18 @@ public struct StateWriter {
         put(value.count)
         bytes.append(contentsOf: value)
     }
+
+    /// What `write` writes, with its length first: the bytes ``put(bytes:)`` writes of a record
+    /// written by another writer, without that writer's array.
+    public mutating func put(sized write: (inout StateWriter) -> Void) {
+        let at = bytes.count
+        put(0)
+        write(&self)
+        let length = UInt64(bytes.count - at - 8).littleEndian
+        withUnsafeBytes(of: length) { length in
+            for i in 0..<8 { bytes[at + i] = length[i] }
+        }
+    }
 }
 
 /// Reads what a ``StateWriter`` wrote, in the same order; throws at the first byte that is
