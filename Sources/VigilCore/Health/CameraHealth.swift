@@ -97,7 +97,8 @@ struct CameraHealth {
     /// When camera `camera`'s silence began, in real wall time: its last report (or the
     /// engine's start), downtime included.
     func silenceBegan(camera: Int) -> Int64 {
-        (statuses[camera].heardWallMs ?? startWallMs ?? 0) - forgivenMs[camera]
+        let heard = statuses[camera].heardWallMs ?? startWallMs ?? 0
+        return heard.subtractingReportingOverflow(forgivenMs[camera]).overflow ? .min : heard - forgivenMs[camera]
     }
 
     /// Marks `camera` offline.
@@ -182,6 +183,9 @@ struct CameraHealth {
         guard stored.count == forgivenMs.count, stored.allSatisfy({ $0 >= 0 }) else {
             throw StateError("the state's forgiven downtimes are not one per camera, none negative")
         }
-        for camera in forgivenMs.indices { forgivenMs[camera] &+= stored[camera] }
+        for camera in forgivenMs.indices {
+            let (sum, overflow) = forgivenMs[camera].addingReportingOverflow(stored[camera])
+            forgivenMs[camera] = overflow ? .max : sum
+        }
     }
 }
