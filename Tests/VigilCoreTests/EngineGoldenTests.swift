@@ -80,9 +80,9 @@ import Testing
         for (a, e) in zip(actual, expected) { #expect(a == e, "the state at \(e.prefix(12))") }
     }
 
-    @Test func aStateRestoredFromTheFixturesEncodesToTheSameBytes() throws {
-        let statesURL = Self.fixtures.appendingPathComponent("engine-golden.states.hex")
-        for line in try String(contentsOf: statesURL, encoding: .utf8).split(separator: "\n") {
+    /// The states of a fixture file, each with its line's label.
+    static func states(_ name: String) throws -> [(label: Substring, bytes: [UInt8])] {
+        try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map { line in
             let hex = Array(line.split(separator: " ").last!.utf8)
             var bytes: [UInt8] = []
             var i = 0
@@ -90,10 +90,29 @@ import Testing
                 bytes.append(UInt8(String(decoding: hex[i...i + 1], as: UTF8.self), radix: 16)!)
                 i += 2
             }
+            return (line.prefix(12), bytes)
+        }
+    }
+
+    @Test func aStateRestoredFromTheFixturesEncodesToTheSameBytes() throws {
+        for (label, bytes) in try Self.states("engine-golden.states.hex") {
             var engine = Self.engine()
             var reader = StateReader(bytes)
             try engine.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0)
-            #expect(Self.snapshot(engine) == bytes, "\(line.prefix(12))")
+            #expect(Self.snapshot(engine) == bytes, "\(label)")
+        }
+    }
+
+    /// The same scene's states as the build before the cameras' forgiven downtime was kept
+    /// (f5afab5) wrote them: a daemon upgraded resumes them, with no downtime forgiven.
+    @Test func aStateOfTheBuildBeforeIsResumed() throws {
+        var zeros = StateWriter()
+        zeros.put([Int64](repeating: 0, count: AlertEngineTests.cameras.cameras.count)) { $0.put($1) }
+        for (label, bytes) in try Self.states("engine-golden.states-before-forgiven.hex") {
+            var engine = Self.engine()
+            var reader = StateReader(bytes)
+            try engine.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0)
+            #expect(Self.snapshot(engine) == bytes + zeros.bytes, "\(label)")
         }
     }
 }
