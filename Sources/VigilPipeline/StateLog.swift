@@ -180,10 +180,10 @@ struct StateLogBuilder {
         if withTargets {
             var seen: Set<UInt64> = []
             var free = 0
-            let moveM = engine.stateMoveM
+            let moveM = engine.stateMoveM, maxDLat = moveM / 110_574
             engine.visitStateTargets(boundOnly: scope == .alerts, alsoSerials: bound) { serial, key, position, isBound, encode in
                 seen.insert(serial)
-                let changed = targets[serial].map { $0.key != key || $0.isFar(from: position) } ?? true
+                let changed = targets[serial].map { $0.key != key || $0.isFar(from: position, maxDLat: maxDLat) } ?? true
                 // A target of no incident (nor of one when last written) past the cap waits, unwritten.
                 if !whole && !isBound && !bound.contains(serial) && changed {
                     free += 1
@@ -231,25 +231,24 @@ struct StateLogBuilder {
         return patch
     }
 
-    /// What was last written of a target: its material key, and the box around its position that
-    /// it may move in before it is written again (``AlertEngine/stateMoveM`` each way).
+    /// What was last written of a target: its material key, and where it was, with the width in
+    /// longitude of the box it may move in before it is written again (``AlertEngine/stateMoveM``
+    /// each way; the box's height in latitude is the same for every target).
     private struct WrittenTarget {
         var key: UInt64
         var lat: Double
         var lon: Double
-        var maxDLat: Double
         var maxDLon: Double
 
         init(key: UInt64, at position: GeoPoint, moveM: Double) {
             self.key = key
             lat = position.lat
             lon = position.lon
-            maxDLat = moveM / 110_574
             maxDLon = moveM / (111_320 * max(cos(position.lat * .pi / 180), 0.01))
         }
 
-        /// Whether `position` is outside the box.
-        func isFar(from position: GeoPoint) -> Bool {
+        /// Whether `position` is outside the box (`maxDLat` high each way).
+        func isFar(from position: GeoPoint, maxDLat: Double) -> Bool {
             abs(position.lat - lat) >= maxDLat || abs(position.lon - lon) >= maxDLon
         }
     }
