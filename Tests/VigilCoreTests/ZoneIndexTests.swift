@@ -98,10 +98,7 @@ import Testing
         var grids: [CellGrid] = []
         for index in [set.index, set.maskIndex] {
             grids.append(index.grid)
-            for test in index.tests where test.kind == .split {
-                let n = Int(test.end)
-                grids.append(CellGrid(x0: test.x, y0: test.y, width: 1 / test.a, height: 1 / test.b, columns: n, rows: n))
-            }
+            grids.append(contentsOf: index.subgrids())
         }
         var points: [GeoPoint] = []
         for _ in 0..<count {

@@ -41,6 +41,22 @@ enum Orientation {
         return exactSign(ax, ay, bx, by, cx, cy)
     }
 
+    /// `(a − c) × (b − c)` rounded (`orient(a, b, c)`, whose sign is that of ``sign(_:_:_:_:_:_:)``
+    /// for `a, b, c` in any cyclic order), and its clearance: positive exactly when the filter of
+    /// ``sign(_:_:_:_:_:_:)`` proves the rounded value's sign right (then it is not zero either).
+    /// Without branches, for loops that decide many orientations and settle the rare doubtful
+    /// ones otherwise.
+    @inline(__always)
+    static func filtered(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ cx: Double, _ cy: Double) -> (value: Double, clearance: Double) {
+        let detLeft = (ax - cx) * (by - cy)
+        let detRight = (ay - cy) * (bx - cx)
+        let det = detLeft - detRight
+        // Stage A's bound on the error of `det`, for products of either sign (where their signs
+        // differ there is no cancellation and the sign is right anyway). `x − y > 0` exactly
+        // when `x > y` in IEEE arithmetic.
+        return (det, abs(det) - errorBound * (abs(detLeft) + abs(detRight)))
+    }
+
     /// The sign of `(b − a) × (c − a)` computed exactly: the six products of
     /// `bx·cy − bx·ay − ax·cy − by·cx + by·ax + ay·cx`, each split into two doubles, summed into
     /// a non-overlapping expansion whose largest component gives the sign.

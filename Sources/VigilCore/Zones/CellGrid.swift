@@ -27,13 +27,33 @@ struct CellGrid: Sendable {
 
     var cellCount: Int { columns * rows }
 
+    /// The side, in cells, of the tiles by which ``slot(_:_:)`` numbers cells.
+    static let tileSide = 16
+    /// Tiles in a row of tiles.
+    var tileColumns: Int { (columns + Self.tileSide - 1) / Self.tileSide }
+    /// The number of slots: the grid padded to whole tiles.
+    var slotCount: Int { tileColumns * ((rows + Self.tileSide - 1) / Self.tileSide) * Self.tileSide * Self.tileSide }
+
+    /// The number of cell `(column, row)` when cells are numbered tile by tile (16 × 16 cells,
+    /// row by row within a tile, tiles row by row): ``ZoneIndex`` keeps its per-cell arrays in
+    /// this order, so that the cells around a point, hence its neighbours' data, are near each
+    /// other in memory (a 4 KB page of ``ZoneIndex/cellStart`` covers 64 × 16 cells rather than
+    /// 1,024 cells of one row or two).
+    @inline(__always)
+    func slot(_ column: Int, _ row: Int) -> Int {
+        let side = Self.tileSide, tile = (row / side) &* tileColumns &+ column / side
+        return (tile &* side &+ row % side) &* side &+ column % side
+    }
+
     /// `floor((value − origin) · inverse)` clamped to `0..<count` (NaN gives 0): the column or
     /// row of a coordinate. The same function at build time and at query time.
     @inline(__always)
     static func index(_ value: Double, _ origin: Double, _ inverse: Double, _ count: Int) -> Int {
-        let i = ((value - origin) * inverse).rounded(.down)
-        if !(i > 0) { return 0 }
-        return i >= Double(count - 1) ? count - 1 : Int(i)
+        let t = (value - origin) * inverse
+        // Below 1 the floor is at most 0, and from 1 on it is the truncation: no call to `floor`
+        // (a library call on x86-64 without SSE 4.1, twice a query).
+        if !(t >= 1) { return 0 }
+        return t >= Double(count - 1) ? count - 1 : Int(t)
     }
 
     /// The column of longitude `x`, clamped to the grid (NaN gives 0).

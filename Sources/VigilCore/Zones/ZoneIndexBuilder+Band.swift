@@ -10,8 +10,7 @@ extension ZoneIndexBuilder {
     /// split so that the band's interior is mostly answered without the exact test.
     mutating func addBand(zone: Int, _ band: Band) {
         bands.append(band)
-        let exact = ZoneIndex.CellTest(first: UInt32(bands.count - 1), kind: .band)
-        let shared = append(exact)
+        let exact = ZoneIndex.Node(kind: ZoneIndex.Node.band, payload: bands.count - 1)
         let points = band.line.points
         var boxes: [Box] = []
         var union = Box(x0: .infinity, y0: .infinity, x1: -.infinity, y1: -.infinity)
@@ -41,22 +40,19 @@ extension ZoneIndexBuilder {
                 next += 1
             }
             let column = c0 + local % columns, row = r0 + local / columns
-            let cell = row * grid.columns + column
-            let test = bandTest(band, box: grid.box(column, row), segments: segments, exact: exact, depth: 0)
-            switch test.kind {
-            case .inside: emit(cell: cell, .inside(zone))
-            case .outside: continue
-            case .band: emit(cell: cell, .test(zone, shared))
-            default: emit(cell: cell, .test(zone, append(test)))
-            }
+            let cell = grid.slot(column, row)
+            let start = data.count
+            let node = bandNode(band, box: grid.box(column, row), segments: segments, exact: exact, depth: 0)
+            if node.kind != ZoneIndex.Node.outside { emit(cell: cell, zone: zone, node, dataFrom: start) }
         }
     }
 
-    /// The test of a cell (`box`) near the given segments of the band's line.
-    mutating func bandTest(_ band: Band, box: Box, segments: [UInt32], exact: ZoneIndex.CellTest, depth: Int) -> ZoneIndex.CellTest {
+    /// The node of a cell (`box`) near the given segments of the band's line; its data (a split's)
+    /// are appended to ``data``, as for ``polygonNode(_:_:box:centre:parity:edges:depth:)``.
+    mutating func bandNode(_ band: Band, box: Box, segments: [UInt32], exact: ZoneIndex.Node, depth: Int) -> ZoneIndex.Node {
         switch Self.classify(band, box.grown(by: margin), segments) {
-        case true?: return ZoneIndex.CellTest(kind: .inside)
-        case false?: return ZoneIndex.CellTest(kind: .outside)
+        case true?: return ZoneIndex.Node(kind: ZoneIndex.Node.inside)
+        case false?: return ZoneIndex.Node(kind: ZoneIndex.Node.outside)
         case nil: break
         }
         let middle = GeoPoint(lat: (box.y0 + box.y1) / 2, lon: (box.x0 + box.x1) / 2)
@@ -65,16 +61,15 @@ extension ZoneIndexBuilder {
         let n = Self.bandSplit
         let sub = CellGrid(
             x0: box.x0, y0: box.y0, width: (box.x1 - box.x0) / Double(n), height: (box.y1 - box.y0) / Double(n), columns: n, rows: n)
-        let firstTest = tests.count
-        tests.append(contentsOf: repeatElement(ZoneIndex.CellTest(kind: .outside), count: n * n))
-        subcells += n * n
+        let nodes = appendSplitHeader(sub)
         for row in 0..<n {
             for column in 0..<n {
-                let test = bandTest(band, box: sub.box(column, row), segments: segments, exact: exact, depth: depth + 1)
-                tests[firstTest + row * n + column] = test
+                let slot = nodes + row * n + column, start = data.count
+                let node = bandNode(band, box: sub.box(column, row), segments: segments, exact: exact, depth: depth + 1)
+                data[slot] = UInt64(node.pointing(to: start, from: slot).raw)
             }
         }
-        return ZoneIndex.CellTest(x: sub.x0, y: sub.y0, a: sub.inverseWidth, b: sub.inverseHeight, first: UInt32(firstTest), end: UInt32(n), kind: .split)
+        return ZoneIndex.Node(kind: ZoneIndex.Node.split)
     }
 
     /// Whether every point of `box` is in the band (`true`), none is (`false`), or either may be

@@ -35,17 +35,14 @@ extension ZoneIndexBuilder {
                 next += 1
             }
             let column = c0 + local % columns, row = r0 + local / columns
-            let cell = row * grid.columns + column
+            let cell = grid.slot(column, row)
             if cellList.isEmpty {
-                if parity[local] { emit(cell: cell, .inside(zone)) }
+                if parity[local] { emit(cell: cell, zone: zone, ZoneIndex.Node(kind: ZoneIndex.Node.inside)) }
                 continue
             }
-            let test = polygonTest(xs, ys, box: grid.box(column, row), centre: grid.center(column, row), parity: parity[local], edges: cellList, depth: 0)
-            if test.kind == .leaf {  // its reference point is the cell's centre: no need to store it
-                emit(cell: cell, .leaf(zone, chunk: test.first, runs: test.end, parity: test.parity))
-            } else {
-                emit(cell: cell, .test(zone, append(test)))
-            }
+            let start = data.count
+            let node = polygonNode(xs, ys, box: grid.box(column, row), centre: grid.center(column, row), parity: parity[local], edges: cellList, depth: 0)
+            emit(cell: cell, zone: zone, node, dataFrom: start)
         }
     }
 
@@ -96,36 +93,33 @@ extension ZoneIndexBuilder {
         return low
     }
 
-    /// The test for a cell (`box`, reference point `centre` of known `parity`) met by `edges`:
-    /// a polygon test, or a sub-grid when the edges are many.
-    mutating func polygonTest(
+    /// The node for a cell (`box`, centre `centre` of known `parity`) met by `edges`: a leaf, or
+    /// a split when the edges are many. Its data are appended to ``data``; the returned node's
+    /// offset is to be set where it is placed (``ZoneIndex/Node/pointing(to:from:)``).
+    mutating func polygonNode(
         _ xs: [Double], _ ys: [Double], box: Box, centre: (x: Double, y: Double), parity: Bool, edges: [UInt32], depth: Int
-    ) -> ZoneIndex.CellTest {
+    ) -> ZoneIndex.Node {
         let side = box.x1 - box.x0
         if edges.count <= Self.leafEdges || depth >= Self.maxDepth || side < 1_000 * margin {
-            // A chunk: each run of consecutive edges as its count and its vertices.
-            let first = chunks.count
-            var runCount = 0, i = 0
+            // Each run of consecutive edges as its count and its vertices.
+            var i = 0
             while i < edges.count {
                 var j = i + 1
                 while j < edges.count && edges[j] == edges[j - 1] + 1 { j += 1 }
-                chunks.append(Double(j - i))
+                data.append(UInt64(j - i) | (j == edges.count ? ZoneIndex.lastRun : 0))
                 for v in Int(edges[i])...(Int(edges[j - 1]) + 1) {
-                    chunks.append(xs[v])
-                    chunks.append(ys[v])
+                    data.append(xs[v].bitPattern)
+                    data.append(ys[v].bitPattern)
                 }
                 edgeReferences += j - i
-                runCount += 1
                 i = j
             }
-            return ZoneIndex.CellTest(x: centre.x, y: centre.y, first: UInt32(first), end: UInt32(runCount), kind: .leaf, parity: parity)
+            return ZoneIndex.Node(kind: ZoneIndex.Node.leaf, parity: parity)
         }
         let m = min(max((Double(edges.count) / Double(Self.leafEdges)).rounded(.up), 2), 8)
         let n = Int(m)
         let sub = CellGrid(x0: box.x0, y0: box.y0, width: (box.x1 - box.x0) / m, height: (box.y1 - box.y0) / m, columns: n, rows: n)
-        let firstTest = tests.count
-        tests.append(contentsOf: repeatElement(ZoneIndex.CellTest(kind: .outside), count: n * n))
-        subcells += n * n
+        let nodes = appendSplitHeader(sub)
         var lists = [[UInt32]](repeating: [], count: n * n)
         for edge in edges {
             let k = Int(edge)
@@ -144,15 +138,16 @@ extension ZoneIndexBuilder {
                         inside.toggle()
                     }
                 }
-                let slot = firstTest + row * n + column
+                let slot = nodes + row * n + column
                 if lists[row * n + column].isEmpty {
-                    tests[slot] = ZoneIndex.CellTest(kind: inside ? .inside : .outside)
+                    data[slot] = UInt64(ZoneIndex.Node(kind: inside ? ZoneIndex.Node.inside : ZoneIndex.Node.outside).raw)
                 } else {
-                    let test = polygonTest(xs, ys, box: sub.box(column, row), centre: point, parity: inside, edges: lists[row * n + column], depth: depth + 1)
-                    tests[slot] = test
+                    let start = data.count
+                    let node = polygonNode(xs, ys, box: sub.box(column, row), centre: point, parity: inside, edges: lists[row * n + column], depth: depth + 1)
+                    data[slot] = UInt64(node.pointing(to: start, from: slot).raw)
                 }
             }
         }
-        return ZoneIndex.CellTest(x: sub.x0, y: sub.y0, a: sub.inverseWidth, b: sub.inverseHeight, first: UInt32(firstTest), end: UInt32(n), kind: .split)
+        return ZoneIndex.Node(kind: ZoneIndex.Node.split)
     }
 }

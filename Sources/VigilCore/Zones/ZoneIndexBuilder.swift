@@ -32,15 +32,24 @@ struct ZoneIndexBuilder {
     let grid: CellGrid
     let bounds: Box
     let margin: Double
-    var tests: [ZoneIndex.CellTest] = []
-    var chunks: [Double] = []
     var discs: [Disc] = []
     var bands: [Band] = []
-    /// Cell and entry of every zone meeting a cell, in priority order of the zones.
-    var pairCells: [UInt32] = []
-    var pairEntries: [ZoneIndex.Entry] = []
-    /// Sub-cells of splits and edges in leaves (statistics).
-    var subcells = 0, edgeReferences = 0
+    /// Every zone meeting a cell, in priority order of the zones, its node's data in ``data``.
+    var pieces: [Piece] = []
+    /// The pieces' data, one after the other, laid out as in ``ZoneIndex/words`` (offsets from
+    /// node to data within a piece are relative, so ``finish()`` copies each piece as it is).
+    var data: [UInt64] = []
+    /// Splits, their sub-cells, and edges in leaves (statistics).
+    var splits = 0, subcells = 0, edgeReferences = 0
+
+    /// A zone meeting a cell: the entry's node, whose data (if any) is
+    /// `data[start..<` the next piece's start`]`.
+    struct Piece {
+        var cell: UInt32
+        var zone: UInt32
+        var node: ZoneIndex.Node
+        var start: UInt32
+    }
 
     /// The shapes to index, prepared.
     enum Prepared {
@@ -139,36 +148,77 @@ struct ZoneIndexBuilder {
         return (grid.column(grown.x0), grid.column(grown.x1), grid.row(grown.y0), grid.row(grown.y1))
     }
 
-    mutating func emit(cell: Int, _ entry: ZoneIndex.Entry) {
-        pairCells.append(UInt32(cell))
-        pairEntries.append(entry)
+    /// Adds `zone` to `cell` with `node`, whose data (if any) are the words appended to ``data``
+    /// since `start`.
+    mutating func emit(cell: Int, zone: Int, _ node: ZoneIndex.Node, dataFrom start: Int? = nil) {
+        precondition(zone < 1 << 31 && data.count <= Int(UInt32.max), "zone index too large")
+        pieces.append(Piece(cell: UInt32(cell), zone: UInt32(zone), node: node, start: UInt32(start ?? data.count)))
     }
 
-    mutating func append(_ test: ZoneIndex.CellTest) -> UInt32 {
-        tests.append(test)
-        return UInt32(tests.count - 1)
+    /// Appends a split's header for the sub-grid `sub` (n × n) and room for its nodes (outside
+    /// until set); returns the position of the first node.
+    mutating func appendSplitHeader(_ sub: CellGrid) -> Int {
+        data.append(contentsOf: [sub.x0.bitPattern, sub.y0.bitPattern, sub.width.bitPattern, sub.height.bitPattern, UInt64(sub.columns)])
+        let nodes = data.count
+        data.append(contentsOf: repeatElement(UInt64(ZoneIndex.Node(kind: ZoneIndex.Node.outside).raw), count: sub.columns * sub.rows))
+        splits += 1
+        subcells += sub.columns * sub.rows
+        return nodes
     }
 
-    /// Sorts the entries by cell (stable, so each cell keeps the priority order) into the index.
+    /// Lays the pieces out cell by cell (stable, so each cell keeps the priority order): each
+    /// cell's entries, then their data.
     func finish() -> ZoneIndex {
-        let cells = grid.cellCount
-        var start = [UInt32](repeating: 0, count: cells + 1)
-        for cell in pairCells { start[Int(cell) + 1] += 1 }
-        for c in 0..<cells { start[c + 1] += start[c] }
-        var fill = start
-        var entries = [ZoneIndex.Entry](repeating: .inside(0), count: pairCells.count)
-        for (cell, entry) in zip(pairCells, pairEntries) {
-            entries[Int(fill[Int(cell)])] = entry
-            fill[Int(cell)] += 1
+        let cells = grid.slotCount
+        func dataEnd(_ piece: Int) -> Int { piece + 1 < pieces.count ? Int(pieces[piece + 1].start) : data.count }
+        // Counting sort of the pieces by cell; each block's size (at `cellStart[c + 1]` until
+        // summed into the starts).
+        var first = [Int](repeating: 0, count: cells + 1)
+        var cellStart = [UInt32](repeating: 0, count: cells + 1)
+        for (k, piece) in pieces.enumerated() {
+            first[Int(piece.cell) + 1] += 1
+            cellStart[Int(piece.cell) + 1] += UInt32(1 + dataEnd(k) - Int(piece.start))
         }
-        let bytes = start.count * MemoryLayout<UInt32>.stride + entries.count * MemoryLayout<ZoneIndex.Entry>.stride
-            + tests.count * MemoryLayout<ZoneIndex.CellTest>.stride + chunks.count * MemoryLayout<Double>.stride
+        var total = 0
+        for c in 0..<cells {
+            first[c + 1] += first[c]
+            total += Int(cellStart[c + 1])
+            precondition(total <= Int(UInt32.max), "zone index too large")
+            cellStart[c + 1] = UInt32(total)
+        }
+        var order = [UInt32](repeating: 0, count: pieces.count)
+        var fill = first
+        for (k, piece) in pieces.enumerated() {
+            order[fill[Int(piece.cell)]] = UInt32(k)
+            fill[Int(piece.cell)] += 1
+        }
+        let words = [UInt64](unsafeUninitializedCapacity: total) { words, count in
+            data.withUnsafeBufferPointer { data in
+                for c in 0..<cells where first[c] < first[c + 1] {
+                    let entries = Int(cellStart[c])
+                    var position = entries + first[c + 1] - first[c]
+                    for slot in first[c]..<first[c + 1] {
+                        let k = Int(order[slot]), piece = pieces[k], at = entries + slot - first[c]
+                        var node = piece.node
+                        if node.hasData {
+                            node = node.pointing(to: position, from: at)
+                            let source = data[Int(piece.start)..<dataEnd(k)]
+                            _ = words[position..<(position + source.count)].initialize(fromContentsOf: source)
+                            position += source.count
+                        }
+                        words[at] = UInt64(node.raw) | UInt64(piece.zone) << 33 | (slot == first[c + 1] - 1 ? ZoneIndex.lastEntry : 0)
+                    }
+                }
+            }
+            count = total
+        }
+        let bytes = cellStart.count * MemoryLayout<UInt32>.stride + words.count * MemoryLayout<UInt64>.stride
             + discs.count * MemoryLayout<Disc>.stride + bands.count * MemoryLayout<Band>.stride
         let statistics = ZoneIndexStatistics(
-            cells: grid.cellCount, cellDegrees: grid.width, entries: entries.count, tests: tests.count, subcells: subcells,
+            cells: grid.cellCount, cellDegrees: grid.width, entries: pieces.count, tests: splits, subcells: subcells,
             edgeReferences: edgeReferences, bytes: bytes)
         return ZoneIndex(
-            grid: grid, bounds: bounds, cellStart: start, entries: entries, tests: tests, chunks: chunks, discs: discs,
-            bands: bands, margin: margin, statistics: statistics)
+            grid: grid, bounds: bounds, cellStart: cellStart, words: words, discs: discs, bands: bands, margin: margin,
+            statistics: statistics)
     }
 }

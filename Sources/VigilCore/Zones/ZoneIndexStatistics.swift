@@ -6,7 +6,7 @@ public struct ZoneIndexStatistics: Sendable, Equatable {
     public var cellDegrees: Double
     /// Zone entries over all cells.
     public var entries: Int
-    /// Tests: split cells, their sub-cells, leaves in sub-cells, exact metric tests.
+    /// Splits: cells and sub-cells divided into a sub-grid.
     public var tests: Int
     /// Sub-cells of split cells.
     public var subcells: Int
