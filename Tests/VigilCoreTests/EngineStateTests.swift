@@ -167,12 +167,8 @@ import Testing
         var harness = CameraHealthTests.Harness()
         harness.run(from: 0, to: 10, live: [0, 1, 2])
         #expect(harness.alerts.isEmpty)
-        var w = StateWriter()
-        harness.engine.encodeState(to: &w)
-        let taken = CameraHealthTests.t0 + 10_000, back = taken + 600_000
-        var resumed = CameraHealthTests.Harness()
-        var reader = StateReader(w.bytes)
-        try resumed.engine.restoreState(from: &reader, takenWallMs: taken, wallNowMs: back)
+        var resumed = try Self.restarted(harness, takenAt: 10, backAt: 610)
+        let back = CameraHealthTests.t0 + 610_000
         var alerts: [AlertMessage] = []
         resumed.engine.expire(wallNowMs: back + 1_000, into: &alerts)
         #expect(alerts.isEmpty, "\(alerts.map(\.kind))")

@@ -18,9 +18,9 @@
 ///
 /// **No alert storms.** When a gateway or its link dies, every camera behind it falls silent at
 /// once. Cameras whose silence began within ``EngineSettings/offlineGroupWindowMs`` of each
-/// other in real wall time (``CameraHealth/silenceBegan(camera:)``: the daemon's downtime between
-/// them, not counted towards the offline timeout, does not bring them together), and whose offline rule and severity agree, are one `camera_offline` incident that
-/// lists them, the way Alertmanager groups alerts by labels: raised once with all the cameras
+/// other in real wall time (``CameraHealth/silenceBegan(camera:)``: the daemon's downtime
+/// between them, not counted towards the offline timeout, does not bring them together), and
+/// whose offline rule and severity agree, are one `camera_offline` incident that lists them, the way Alertmanager groups alerts by labels: raised once with all the cameras
 /// found silent together, updated when another joins it, resolved when the last of them is back.
 /// A camera that fails alone is its own incident. The border they leave uncovered is in the
 /// `coverage_gap` incidents beside it.

@@ -12,9 +12,8 @@
 /// written again. An incident's key covers all of it but its last position, and its last time to 5 s.
 /// The head's key covers how long each camera has been silent (to the second), whether it is
 /// offline, in an exercise and its incident, the downtime forgiven it, the gaps and the clock
-/// corrections; its wall times
-/// are restored relative to when the head was written (the daemon's downtime is not the
-/// cameras' silence, but the silence before it counts).
+/// corrections; its wall times are restored relative to when the head was written (the daemon's
+/// downtime is not the cameras' silence, but the silence before it counts).
 extension AlertEngine {
     /// How coarsely a bound target's or an incident's last time goes into its material key:
     /// what a restart may find them older than they were (well within
