@@ -53,6 +53,20 @@ import Testing
         #expect(incidents.first?.count == 5)
     }
 
+    @Test func aMemberWhoJoinsLaterSeenEarlierLeavesTheIncidentsFirstTimeAsRaised() throws {
+        // One walker crosses at 1.5 m/s (raised at about 30 s); a second, seen from the start 72 m
+        // behind him at 2.4 m/s, catches up within the group radius about 6 s later and joins.
+        let walker = FrameScript.Actor(objectClass: .person, fromM: -30, toM: 170, start: 10, seconds: 133)
+        let joiner = FrameScript.Actor(objectClass: .person, fromM: -102, toM: 42, lat: 36.5 + 5 / 111_000.0, start: 0, seconds: 60)
+        let alerts = FrameScript.run(FrameScript(actors: [walker, joiner], until: 200).frames())
+        let incidents = IncidentSummary.of(alerts)
+        #expect(incidents.count == 1 && incidents.first?.count == 2, "\(incidents)")
+        // first_ts is the incident's from its `raised` on: a consumer holds it by it.
+        let raised = try #require(alerts.first { $0.state == .raised })
+        #expect(raised.count == 1, "the joiner is not a companion at the raise")
+        #expect(alerts.allSatisfy { $0.firstTs == raised.firstTs }, "\(alerts.map { ($0.state, $0.count, $0.firstTs) })")
+    }
+
     @Test func aMemberWhoSplitsOffAfterCrossingRaisesItsOwnIncidentAndTheGroupKeepsItsCount() {
         // Three cross together; one of them then turns north along the line, 1.5 m/s, for 150 s.
         let group = Self.walkers(3)

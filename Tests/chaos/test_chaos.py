@@ -514,7 +514,8 @@ def test_sigkills_of_vigild_and_of_the_consumers_lose_and_repeat_nothing(tmp_pat
                            if tail else "not run (vigil tail has no --resume yet)")]
     summary += [f"  kill: {k}" for k in kills]
     print("\n".join(summary))
-    context = "\n".join(summary + events + tail_log)
+    # The seed last as well: a CI log keeps the end of a long message.
+    context = "\n".join(summary + events + tail_log + [f"seed {seed} (VIGIL_CHAOS_SEED={seed} replays the kill schedule)"])
 
     # The journal: seq 1..last, gap-free, in order.
     seqs = [seq for seq, _, _ in journal]

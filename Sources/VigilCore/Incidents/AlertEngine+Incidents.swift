@@ -31,7 +31,8 @@
 ///
 /// An incident's kind and severity are the highest any member's rules gave it; its position is
 /// the centre of its live members; its cameras, every camera that saw a member, in order of
-/// first sight; its class, the class of the member last updated (members share a class).
+/// first sight; its class, the class of the member last updated (members share a class); its
+/// first time, the first detection of the targets it was raised with, fixed from then on.
 ///
 /// This is the engine sequencing its parts: the targets are the ``Tracker``'s, the incidents
 /// the ``IncidentBook``'s, the verdicts the ``RuleBook``'s.
@@ -120,6 +121,8 @@ extension AlertEngine {
             incident.group.members.append(companion)
             incident.group.live += 1
             merge(other, into: &incident)
+            // Raised with its companions: its first detection is the first of any of them.
+            incident.firstTs = min(incident.firstTs, other.firstTs)
             counters.groupJoins += 1
         }
         escalate(&incident)
@@ -183,9 +186,13 @@ extension AlertEngine {
         counters.updated += 1
     }
 
+    /// Adds `target`'s cameras and last time to the incident. Not its first time: an incident's
+    /// `first_ts` is fixed when it is raised, a key its consumers hold it by (CAP's `onset`);
+    /// a member who joins later, seen earlier (a loiterer who joins a crossing group, or a
+    /// target a restart could not match to its own and that joins its double's incident), adds
+    /// to `count`, not to the incident's past.
     private func merge(_ target: Target, into incident: inout Incident) {
         for camera in target.cameras where !incident.cameras.contains(camera) { incident.cameras.append(camera) }
-        incident.firstTs = min(incident.firstTs, target.firstTs)
         incident.lastTs = max(incident.lastTs, target.lastTs)
     }
 
