@@ -103,16 +103,20 @@ import Testing
         }
     }
 
-    /// The same scene's states as the build before the cameras' forgiven downtime was kept
-    /// (f5afab5) wrote them: a daemon upgraded resumes them, with no downtime forgiven.
-    @Test func aStateOfTheBuildBeforeIsResumed() throws {
-        var zeros = StateWriter()
-        zeros.put([Int64](repeating: 0, count: AlertEngineTests.cameras.cameras.count)) { $0.put($1) }
-        for (label, bytes) in try Self.states("engine-golden.states-before-forgiven.hex") {
+    /// The same scene's states as the builds before wrote them: before the cameras' forgiven
+    /// downtime was kept (f5afab5), and before their last heard event time was (cd6825c). A
+    /// daemon upgraded resumes them, with no downtime forgiven and no heard time known.
+    @Test(arguments: [("engine-golden.states-before-forgiven.hex", true), ("engine-golden.states-before-heard-ts.hex", false)])
+    func aStateOfABuildBeforeIsResumed(fixture: String, withoutForgiven: Bool) throws {
+        let cameraCount = AlertEngineTests.cameras.cameras.count
+        var added = StateWriter()
+        if withoutForgiven { added.put([Int64](repeating: 0, count: cameraCount)) { $0.put($1) } }
+        added.put([Int64?](repeating: nil, count: cameraCount)) { w, ts in w.put(ts) { $0.put($1) } }
+        for (label, bytes) in try Self.states(fixture) {
             var engine = Self.engine()
             var reader = StateReader(bytes)
             try engine.restoreState(from: &reader, takenWallMs: 0, wallNowMs: 0)
-            #expect(Self.snapshot(engine) == bytes + zeros.bytes, "\(label)")
+            #expect(Self.snapshot(engine) == bytes + added.bytes, "\(label)")
         }
     }
 }

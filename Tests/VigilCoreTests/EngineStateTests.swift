@@ -222,6 +222,23 @@ import Testing
         #expect(after.alerts.first { $0.kind == "camera_offline" }?.cameras == ["cam-0", "cam-1"])
     }
 
+    @Test func aCameraSilentAcrossRestartsGoesOfflineWithTheTimeOfItsLastFrame() throws {
+        // cam-1 is last heard at 9 s; the daemon restarts at 12 s and again at 20 s (the second
+        // state written by a daemon that never heard it); it is offline 30 s of silence later.
+        var first = CameraHealthTests.Harness()
+        first.run(from: 0, to: 10, live: [0, 1, 2])
+        first.run(from: 10, to: 12, live: [0, 2])
+        var second = try Self.restarted(first, takenAt: 12, backAt: 14)
+        second.run(from: 14, to: 18, live: [0, 2])
+        var third = try Self.restarted(second, takenAt: 18, backAt: 20)
+        third.run(from: 20, to: 50, live: [0, 2])
+        let offline = try #require(third.alerts.first { $0.kind == "camera_offline" && $0.state == .raised })
+        #expect(offline.cameras == ["cam-1"])
+        #expect(offline.firstTs == CameraHealthTests.t0 + 9_000, "its last frame, not the restart")
+        let gap = try #require(third.alerts.first { $0.kind == "coverage_gap" })
+        #expect(gap.firstTs == CameraHealthTests.t0 + 9_000)
+    }
+
     @Test func theGateKeepsTheIncidentsItHoldsBack() throws {
         let event = AlertMessage(
             id: "al-1", state: .raised, kind: "intrusion", severity: .high, objectClass: .person, count: 2, sector: "S01", zone: "strip",

@@ -81,11 +81,13 @@ extension AlertEngine {
     }
 
     /// What goes after the incidents: the open gaps, the clock corrections, the downtime each
-    /// camera's silence was forgiven (last: a state written before it was kept ends before it).
+    /// camera's silence was forgiven, the event time each was last heard at (the last two in
+    /// the order they were added: a state written before one was kept ends before it).
     func encodeStateHeadBack(to w: inout StateWriter) {
         health.encodeGaps(to: &w)
         eventTime.encodeCorrections(to: &w)
         health.encodeForgiven(to: &w)
+        health.encodeHeardTs(health.indices.map { sequencer.newestTs(camera: $0) ?? health.restoredHeardTs[$0] }, to: &w)
     }
 
     /// Takes the state written by ``encodeState(to:)`` at wall time `takenWallMs`, moving wall
@@ -118,6 +120,7 @@ extension AlertEngine {
         try restored.health.restoreGaps(from: &r)
         try restored.eventTime.restoreCorrections(from: &r, maxMs: settings.maxFutureSkewMs)
         try restored.health.restoreForgiven(from: &r)
+        try restored.health.restoreHeardTs(from: &r)
         guard r.isAtEnd else { throw StateError("the engine's state has bytes after its end") }
         for target in restored.tracker.targets.values {
             if let key = target.incident, restored.incidents[key]?.isAboutTargets != true {

@@ -122,9 +122,10 @@ extension AlertEngine {
         return GeoPoint(lat: points.map(\.lat).reduce(0, +) / Double(points.count), lon: points.map(\.lon).reduce(0, +) / Double(points.count))
     }
 
-    /// The event time of the last frame heard from `camera`; the engine's start for a camera never heard.
+    /// The event time of the last frame heard from `camera` (before a restart, for a camera not
+    /// heard since); the engine's start for a camera never heard.
     func lastHeardTs(of camera: Int) -> Int64 {
-        sequencer.newestTs(camera: camera) ?? health.startWallMs ?? 0
+        sequencer.newestTs(camera: camera) ?? health.restoredHeardTs[camera] ?? health.startWallMs ?? 0
     }
 
     /// Raises, updates and resolves the gap incidents for the live cameras now. `ts` is the

@@ -3,10 +3,10 @@
 ///
 /// Owns: per camera, when it was last heard (any report, wall time) and when its last report was
 /// accepted, whether it is offline now, its open `camera_offline` incident, whether its latest
-/// report was marked `exercise` (simulated, or a drill), and how much of the daemon's downtime
-/// its silence has been forgiven; the wall time of the engine's first call (a camera never heard
-/// from counts from it); the time of the last look for cameras gone silent; the keys of the open
-/// gap incidents, in order.
+/// report was marked `exercise` (simulated, or a drill), how much of the daemon's downtime its
+/// silence has been forgiven, and the event time of its last frame before a restart; the wall
+/// time of the engine's first call (a camera never heard from counts from it); the time of the
+/// last look for cameras gone silent; the keys of the open gap incidents, in order.
 ///
 /// Two clocks of silence: a restart moves the cameras' heard times on by the daemon's downtime,
 /// so that the downtime does not count towards the offline timeout (``silentSince(camera:)``);
@@ -34,11 +34,16 @@ struct CameraHealth {
     /// Per camera, how much downtime its heard time (or the start, for a camera never heard) was
     /// moved on by since it was last heard: the real time of its last report is that much earlier.
     private(set) var forgivenMs: [Int64]
+    /// Per camera, the event time of the last frame heard from it before the restart this state
+    /// was resumed from (the frame sequencer, which knows it as the daemon runs, is not kept):
+    /// a camera silent across a restart goes offline with the time of its real last frame.
+    private(set) var restoredHeardTs: [Int64?]
 
     init(cameraCount: Int) {
         statuses = Array(repeating: Status(), count: cameraCount)
         acceptedWallMs = Array(repeating: 0, count: cameraCount)
         forgivenMs = Array(repeating: 0, count: cameraCount)
+        restoredHeardTs = Array(repeating: nil, count: cameraCount)
     }
 
     /// Camera `camera`'s health.
@@ -161,6 +166,7 @@ struct CameraHealth {
         guard statuses.count == count else { throw StateError("the state has the health of \(statuses.count) cameras, the configuration \(count)") }
         self.statuses = statuses
         forgivenMs = Array(repeating: shift, count: count)
+        restoredHeardTs = Array(repeating: nil, count: count)
     }
 
     /// Writes the open gaps' keys.
@@ -173,6 +179,19 @@ struct CameraHealth {
 
     /// Writes the downtime each camera's silence has been forgiven.
     func encodeForgiven(to w: inout StateWriter) { w.put(forgivenMs) { $0.put($1) } }
+
+    /// Writes `heardTs`, per camera the event time it was last heard at (`nil`: never).
+    func encodeHeardTs(_ heardTs: [Int64?], to w: inout StateWriter) { w.put(heardTs) { w, ts in w.put(ts) { $0.put($1) } } }
+
+    /// Reads what ``encodeHeardTs(_:to:)`` wrote; a state written before it was kept has none.
+    mutating func restoreHeardTs(from r: inout StateReader) throws(StateError) {
+        guard !r.isAtEnd else { return }
+        let stored = try r.array { r throws(StateError) in try r.optional { r throws(StateError) in try r.int64() } }
+        guard stored.count == restoredHeardTs.count, stored.allSatisfy({ $0.map(AlertEngine.timeRange.contains) ?? true }) else {
+            throw StateError("the state's last heard times are not one per camera, each within 0...2^53 ms")
+        }
+        restoredHeardTs = stored
+    }
 
     /// Reads what ``encodeForgiven(to:)`` wrote, adding it to the shift ``restoreState(from:shift:)``
     /// applied. A state written before it was kept has none (each camera's real silence is then

@@ -13,7 +13,9 @@
 /// The head's key covers how long each camera has been silent (to the second), whether it is
 /// offline, in an exercise and its incident, the downtime forgiven it, the gaps and the clock
 /// corrections; its wall times are restored relative to when the head was written (the daemon's
-/// downtime is not the cameras' silence, but the silence before it counts).
+/// downtime is not the cameras' silence, but the silence before it counts). The event time each
+/// camera was last heard at is not in the key: it changes with every frame, and the head a
+/// camera's first second of silence writes holds it as it stays.
 extension AlertEngine {
     /// How coarsely a bound target's or an incident's last time goes into its material key:
     /// what a restart may find them older than they were (well within
