@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // HDR histograms of latency: the benchmarks, and vigil-sim's load runs.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // etcd's v3 HTTP/JSON gateway, for the election of the cluster's active node.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libzmq as SwiftPM sees it: the C header plus a shim for what Swift cannot import.
@@ -64,6 +67,12 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The cluster: the election of the active node on etcd, and the fence that stops it
+        // publishing before its lease can expire (docs/failover.md).
+        .target(
+            name: "VigilCluster",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")]
         ),
         // vigild's HTTP server: Prometheus metrics, health checks, the operations console.
         .target(
@@ -147,6 +156,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
+        .testTarget(name: "VigilClusterTests", dependencies: ["VigilCluster"]),
         .testTarget(name: "VigilClientTests", dependencies: ["VigilClient", "VigilWire", "ZeroMQ"]),
         .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
         .testTarget(

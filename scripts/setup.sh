@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vigil needs on Debian 12: libzmq and SQLite (C libraries and headers), and the
 # Python packages the tests use as independent peers (pyzmq) and references (shapely, pyproj, pytest);
-# libjs-leaflet for the console; with VIGIL_SETUP_TESTS=1 (make test) promtool and Chromium for the tests.
+# libjs-leaflet for the console; with VIGIL_SETUP_TESTS=1 (make test) promtool, Chromium and etcd for the tests.
 # Swift itself (6.x) must already be on PATH.
 set -euo pipefail
 SUDO=""
@@ -17,6 +17,7 @@ if [ "${VIGIL_SETUP_TESTS:-0}" = 1 ]; then   # make test: /metrics checked by pr
   command -v promtool >/dev/null || need_apt+=(prometheus)
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+  [ -x /usr/bin/etcd ] || need_apt+=(etcd-server)   # the cluster's election, against a real etcd
 fi
 if [ "${VIGIL_SETUP_BENCH:-0}" = 1 ]; then   # make bench: vigil-bench instructions counts with callgrind
   command -v valgrind >/dev/null || need_apt+=(valgrind)
