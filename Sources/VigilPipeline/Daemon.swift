@@ -79,8 +79,8 @@ public final class Daemon: Sendable {
             let ingest = made.add(
                 try IngestStage(
                     context: context, settings: settings, security: security,
-                    rights: security.secretKey == nil ? nil : EndpointSecurity.rights(configuration.security), cameras: CameraRegistry(configuration.cameras), logger: logger) { frames, receivedNs in
-                    processing.submit(frames, receivedNs: receivedNs) { [weak box] in box?.stage?.batchDone() }
+                    rights: security.secretKey == nil ? nil : EndpointSecurity.rights(configuration.security), cameras: CameraRegistry(configuration.cameras), logger: logger) { frames, receivedNs, inline in
+                    processing.submit(frames, receivedNs: receivedNs, inline: inline) { [weak box] in box?.stage?.batchDone() }
                 })
             box.stage = ingest
             let catchup = settings.catchupBind.isEmpty
