@@ -115,6 +115,18 @@ public final class EtcdClient: Sendable {
         return reply.succeeded == true
     }
 
+    // MARK: Members
+
+    /// The member that answers (the first endpoint that does) and the Raft leader it follows, by
+    /// their member ids.
+    public func status() async throws -> (member: UInt64, leader: UInt64) {
+        let reply: StatusResponse = try await call("/v3/maintenance/status", EmptyRequest())
+        guard let member = reply.header?.member_id.flatMap({ UInt64($0) }), let leader = reply.leader.flatMap({ UInt64($0) }) else {
+            throw EtcdError.malformed("a status without a member id or a leader")
+        }
+        return (member, leader)
+    }
+
     // MARK: Requests
 
     /// POSTs `body` to `path` on each endpoint in turn, from the preferred one, until one answers.

@@ -52,6 +52,15 @@ struct EtcdBytes: Codable, Sendable, Equatable {
 
 struct ResponseHeader: Decodable, Sendable {
     var revision: EtcdInt?
+    /// Member ids are unsigned: the whole 64 bits, as a string.
+    var member_id: String?
+}
+
+struct EmptyRequest: Encodable {}
+
+struct StatusResponse: Decodable {
+    var header: ResponseHeader?
+    var leader: String?
 }
 
 /// A key as etcd holds it: its value, the revisions it was created and last modified at, and

@@ -27,19 +27,43 @@ final class EtcdProcess {
         throw Failure("etcd did not answer at \(etcd.endpoint) within 15 s")
     }
 
-    /// Starts etcd.
-    private init() throws {
-        guard let binary = Self.binary else { throw Failure("etcd is not installed (Debian: apt-get install etcd-server)") }
+    /// Starts a cluster of `count` members, and waits (up to 15 s) until each answers.
+    static func startCluster(_ count: Int) async throws -> [EtcdProcess] {
+        let ports = try (0..<count).map { _ in (client: try freePort(), peer: try freePort()) }
+        let initial = ports.enumerated().map { "m\($0.offset)=http://127.0.0.1:\($0.element.peer)" }.joined(separator: ",")
+        let members = try ports.enumerated().map { try EtcdProcess(name: "m\($0.offset)", client: $0.element.client, peer: $0.element.peer, initialCluster: initial) }
+        let deadline = ContinuousClock.now + .seconds(15)
+        for member in members {
+            let client = EtcdClient(endpoints: [member.endpoint], requestTimeoutMs: 500)
+            while (try? await client.get(Array("/".utf8))) == nil {
+                guard ContinuousClock.now < deadline else {
+                    for member in members { member.stop() }
+                    throw Failure("the etcd cluster did not answer at \(member.endpoint) within 15 s")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        return members
+    }
+
+    /// Starts etcd, alone.
+    private convenience init() throws {
         let client = try Self.freePort(), peer = try Self.freePort()
+        try self.init(name: "test", client: client, peer: peer, initialCluster: "test=http://127.0.0.1:\(peer)")
+    }
+
+    /// Starts member `name` of the cluster `initialCluster` describes.
+    private init(name: String, client: Int, peer: Int, initialCluster: String) throws {
+        guard let binary = Self.binary else { throw Failure("etcd is not installed (Debian: apt-get install etcd-server)") }
         endpoint = "http://127.0.0.1:\(client)"
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-etcd-\(UUID().uuidString)")
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
-            "--name", "test", "--data-dir", dataDir.path,
+            "--name", name, "--data-dir", dataDir.path,
             "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
             "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
-            "--initial-cluster", "test=http://127.0.0.1:\(peer)", "--log-level", "error",
+            "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--log-level", "error",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
