@@ -43,6 +43,20 @@ import Testing
         }
     }
 
+    /// `settings`' node, elected on `client`'s etcd: the election, its events, its task, its epoch.
+    static func elected(
+        _ settings: Election.Settings, on client: EtcdClient
+    ) async throws -> (election: Election, events: EventLog, run: Task<Void, Never>, epoch: Int64) {
+        let election = Election(settings: settings, etcd: client)
+        let events = EventLog(election)
+        let run = Task { await election.run() }
+        guard case .promoted(let epoch) = await events.next(within: 10) else {
+            run.cancel()
+            throw EtcdProcess.Failure("\(settings.node) was not elected")
+        }
+        return (election, events, run, epoch)
+    }
+
     @Test func oneNodeWinsUnderTheLeaderKeysRevisionAndTheOtherTakesOverWithAHigherOneWhenItResigns() async throws {
         let etcd = try await EtcdProcess.start()
         defer { etcd.stop() }
@@ -76,10 +90,7 @@ import Testing
         let etcd = try await EtcdProcess.start()
         defer { etcd.stop() }
         let client = EtcdClient(endpoints: [etcd.endpoint], requestTimeoutMs: 400)
-        let a = Election(settings: Self.settings("vigil-a"), etcd: client)
-        let events = EventLog(a)
-        let run = Task { await a.run() }
-        guard case .promoted(let first) = await events.next(within: 5) else { Issue.record("not elected"); return }
+        let (_, events, run, first) = try await Self.elected(Self.settings("vigil-a"), on: client)
         let (leader, _) = try await client.get(Array("/vigil/test/leader".utf8))
         try await client.revoke(lease: try #require(leader?.lease))
         #expect(await events.next(within: 2) == .demoted(epoch: first, cause: .leaseGone))
@@ -104,10 +115,7 @@ import Testing
         members.swapAt(0, follower)
         let client = EtcdClient(endpoints: members.map(\.endpoint), requestTimeoutMs: 400)
         let settings = Election.Settings(key: "/vigil/test/leader", node: "vigil-a", leaseTTLSeconds: 3, keepAliveIntervalMs: 500, demoteMarginMs: 500)
-        let a = Election(settings: settings, etcd: client)
-        let events = EventLog(a)
-        let run = Task { await a.run() }
-        guard case .promoted(let epoch) = await events.next(within: 10) else { Issue.record("not elected"); return }
+        let (a, events, run, epoch) = try await Self.elected(settings, on: client)
         try await Task.sleep(for: .seconds(1))
         members[0].stop()
         #expect(await events.next(within: 6) == nil, "a demotion after one member of three was killed")
@@ -118,17 +126,14 @@ import Testing
         await run.value
     }
 
-    /// etcd stops answering (SIGSTOP: as a quorum lost, requests hang): the active node stops
-    /// publishing at its deadline, TTL − margin after its last renewal was sent, before its lease
-    /// can expire; when etcd answers again, its lease has expired and the standby is elected.
+    /// etcd stops answering (SIGSTOP: as when its quorum is lost, requests hang): the active
+    /// node stops publishing at its deadline, TTL − margin after its last renewal was sent,
+    /// before its lease can expire, and the election then counts it a standby.
     @Test func anActiveNodeThatCannotRenewStopsPublishingBeforeItsLeaseCanExpire() async throws {
         let etcd = try await EtcdProcess.start()
         defer { etcd.stop() }
         let client = EtcdClient(endpoints: [etcd.endpoint], requestTimeoutMs: 400)
-        let a = Election(settings: Self.settings("vigil-a"), etcd: client)
-        let events = EventLog(a)
-        let run = Task { await a.run() }
-        guard case .promoted(let epoch) = await events.next(within: 5) else { Issue.record("not elected"); return }
+        let (a, events, run, epoch) = try await Self.elected(Self.settings("vigil-a"), on: client)
         try await Task.sleep(for: .seconds(1))
         let pid = try #require(etcd.pid)
         kill(pid, SIGSTOP)
