@@ -115,25 +115,24 @@ public final class Election: Sendable {
     /// deadline; as a standby, campaign when no node is active.
     private func step(key: [UInt8], value: [UInt8], sentNs: UInt64) async {
         guard let lease = await currentLease() else {
-            demoteIfPast(deadlineAt: sentNs)
+            await demoteIfPast(deadlineAt: sentNs)
             return
         }
         do {
             guard try await etcd.keepAlive(lease: lease) != nil else {
-                demote(.leaseGone)
-                state.withLock { $0.lease = nil }
+                await demote(.leaseGone)
                 return
             }
             fence.renewed(sentAtNs: sentNs)
         } catch {
-            demoteIfPast(deadlineAt: LeaseFence.bootTimeNs())
+            await demoteIfPast(deadlineAt: LeaseFence.bootTimeNs())
             return
         }
         if let epoch = state.withLock({ $0.epoch }) {
             // Still the leader key this node created? (A key deleted and made again by another
             // node is a new key with a later creation revision.)
             if let (holder, _) = try? await etcd.get(key), holder?.createRevision != epoch {
-                demote(.leaderChanged)
+                await demote(.leaderChanged)
             }
             return
         }
@@ -151,22 +150,28 @@ public final class Election: Sendable {
         return granted.id
     }
 
-    private func demoteIfPast(deadlineAt nowNs: UInt64) {
+    private func demoteIfPast(deadlineAt nowNs: UInt64) async {
         guard state.withLock({ $0.epoch }) != nil, !fence.mayPublish(nowNs: nowNs) else { return }
-        demote(.leaseDeadline)
+        await demote(.leaseDeadline)
     }
 
-    private func demote(_ cause: DemotionCause) {
-        guard let epoch = state.withLock({ inner -> Int64? in
-            defer { inner.epoch = nil }
-            return inner.epoch
+    /// Stops being active, and lets go of the lease: the leader key this node made is attached to
+    /// it, and a lease kept alive by a demoted node would keep that key, and every other node
+    /// out, for ever. Revoked when etcd answers (else it expires a TTL after its last renewal);
+    /// the next round takes a new one.
+    private func demote(_ cause: DemotionCause) async {
+        guard let (epoch, lease) = state.withLock({ inner -> (Int64, Int64?)? in
+            guard let epoch = inner.epoch else { return nil }
+            defer { (inner.epoch, inner.lease) = (nil, nil) }
+            return (epoch, inner.lease)
         }) else { return }
         fence.close()
         emit.yield(.demoted(epoch: epoch, cause: cause))
+        if let lease { try? await etcd.revoke(lease: lease) }
     }
 
     private func leave() async {
-        demote(.resigned)
+        await demote(.resigned)
         guard let lease = state.withLock({ inner -> Int64? in
             defer { inner.lease = nil }
             return inner.lease

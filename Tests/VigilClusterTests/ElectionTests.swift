@@ -128,7 +128,8 @@ import Testing
 
     /// etcd stops answering (SIGSTOP: as when its quorum is lost, requests hang): the active
     /// node stops publishing at its deadline, TTL − margin after its last renewal was sent,
-    /// before its lease can expire, and the election then counts it a standby.
+    /// before its lease can expire, and the election then counts it a standby; once etcd
+    /// answers, it is elected again under a new epoch.
     @Test func anActiveNodeThatCannotRenewStopsPublishingBeforeItsLeaseCanExpire() async throws {
         let etcd = try await EtcdProcess.start()
         defer { etcd.stop() }
@@ -154,6 +155,9 @@ import Testing
         kill(pid, SIGCONT)
         #expect(event == .demoted(epoch: epoch, cause: .leaseDeadline))
         #expect(a.role == .standby)
+        // It let go of its lease, and with it of the leader key: etcd back, it is elected again.
+        guard case .promoted(let again) = await events.next(within: 8) else { Issue.record("not elected again once etcd answered"); return }
+        #expect(again > epoch)
         run.cancel()
         await run.value
     }
