@@ -33,7 +33,11 @@ test-setup:
 
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip VigilClusterTests
+	@# The cluster's election against real etcd, on its own: its timings (keep-alives of 200 to
+	@# 500 ms, requests given up after 400 ms) are the product's, not slack for a machine whose two
+	@# cores run every other suite at once.
+	$(SWIFT) test --skip-build --filter VigilClusterTests
 
 test-python: build
 	$(PYTHON) -m pytest -q Config/tools Tests/contract Tests/geometry Tests/cap Tests/chaos Tests/console
