@@ -23,8 +23,8 @@ public enum EtcdError: Error, CustomStringConvertible, Sendable {
 }
 
 /// etcd's v3 API through its HTTP/JSON gateway (`/v3/…`, as etcd 3.4 serves it), the few calls
-/// an election needs: leases (grant, keep-alive, revoke), a key read, and transactions that
-/// create a key only if it is absent or change it only under a given creation revision.
+/// an election needs: leases (grant, keep-alive, revoke), a key read, a transaction that creates
+/// a key only if it is absent, and a member's status.
 ///
 /// Every request goes to one endpoint at a time, with a timeout of its own
 /// (`requestTimeoutMs`: a few hundred ms, where etcd itself waits about 7 s for a quorum that
@@ -103,16 +103,6 @@ public final class EtcdClient: Sendable {
     /// time the failure branch read it).
     public struct Existing: Error, Sendable {
         public var keyValue: EtcdKeyValue?
-    }
-
-    /// Deletes `key` if it is the one created at revision `createRevision`; returns whether it was.
-    @discardableResult
-    public func delete(_ key: [UInt8], createdAt createRevision: Int64) async throws -> Bool {
-        let request = TxnRequest(
-            compare: [.init(key: EtcdBytes(key), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(createRevision))],
-            success: [.init(request_delete_range: .init(key: EtcdBytes(key)))], failure: [])
-        let reply: TxnResponse = try await call("/v3/kv/txn", request)
-        return reply.succeeded == true
     }
 
     // MARK: Members

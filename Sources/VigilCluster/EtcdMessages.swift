@@ -132,13 +132,9 @@ struct TxnRequest: Encodable {
         var value: EtcdBytes
         var lease: EtcdInt?
     }
-    struct Delete: Encodable {
-        var key: EtcdBytes
-    }
     struct Operation: Encodable {
         var request_put: Put?
         var request_range: RangeRequest?
-        var request_delete_range: Delete?
     }
     var compare: [Compare]
     var success: [Operation]
