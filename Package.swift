@@ -68,11 +68,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The cluster: the election of the active node on etcd, and the fence that stops it
-        // publishing before its lease can expire (docs/failover.md).
+        // The cluster: the election of the active node on etcd, the fence that stops it
+        // publishing before its lease can expire, and journal replication to standbys
+        // (docs/failover.md).
         .target(
             name: "VigilCluster",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "ZeroMQ", "VigilJournal", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // vigild's HTTP server: Prometheus metrics, health checks, the operations console.
         .target(
@@ -156,7 +160,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "VigilCAPTests", dependencies: ["VigilCAP", "VigilWire", "VigilWireFixtures"]),
         .testTarget(name: "VigilJournalTests", dependencies: ["VigilJournal"]),
-        .testTarget(name: "VigilClusterTests", dependencies: ["VigilCluster"]),
+        .testTarget(name: "VigilClusterTests", dependencies: ["VigilCluster", "VigilJournal", "ZeroMQ"]),
         .testTarget(name: "VigilClientTests", dependencies: ["VigilClient", "VigilWire", "ZeroMQ"]),
         .testTarget(name: "VigilCaptureTests", dependencies: ["VigilCapture", "VigilConfig", "VigilCore"]),
         .testTarget(

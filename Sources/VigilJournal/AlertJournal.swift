@@ -251,6 +251,75 @@ public final class AlertJournal {
         }
     }
 
+    /// Stores a transaction copied from another node's journal (a standby following the active:
+    /// `ReplicationFollower`): `records` with their own `seq`, `emitted_ms` and bytes, and `rows`
+    /// of the state log as the active stored them (a whole state removes the rows before it), in
+    /// one transaction. The records must continue this journal, except on a journal that holds no
+    /// alert when `restart` is set: it then starts at the first record (the active's retention
+    /// removed what came before). Records this journal already holds (a resent copy) are
+    /// skipped; rows are stored again as they are (the same bytes: storing one twice changes
+    /// nothing), since a whole state is stored after the patches that follow its turn. Returns
+    /// whether anything was stored.
+    @discardableResult
+    public func appendCopied(_ records: [JournalRecord], rows: [StateLogRow], restart: Bool = false, nowMs: Int64) throws(JournalError) -> Bool {
+        let records = records.filter { $0.seq > lastSeq }
+        // A patch before the newest whole state is obsolete (it was resent after the whole).
+        let lastWhole = try Self.scalar(db, "SELECT coalesce(max(turn), 0) FROM state_log WHERE whole = 1")
+        let rows = rows.filter { $0.whole || $0.turn > lastWhole }
+        guard !records.isEmpty || !rows.isEmpty else { return false }
+        if let start = records.first?.seq {
+            guard start == lastSeq + 1 || (restart && heldCount == 0) else {
+                throw JournalError("copy", "seq \(start) does not continue the journal (expected \(lastSeq + 1))")
+            }
+            for (i, record) in records.enumerated() where record.seq != start + UInt64(i) {
+                throw JournalError("copy", "seq \(record.seq) does not follow seq \(start + UInt64(i) - 1)")
+            }
+        }
+        let newest = records.last?.seq ?? lastSeq
+        for row in rows where row.seq > newest {
+            throw JournalError("copy", "the state log's turn \(row.turn) knows seq \(row.seq), past the journal's last, \(newest)")
+        }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            var bytes: Int64 = 0
+            for record in records {
+                insert.bind(1, Int64(bitPattern: record.seq))
+                insert.bind(2, record.emittedMs)
+                insert.bind(3, record.topic)
+                insert.bind(4, record.payload)
+                try insert.run("copy seq \(record.seq)")
+                bytes += Int64(record.topic.utf8.count + record.payload.count)
+            }
+            for row in rows { try insert(row) }
+            if rows.contains(where: \.whole) { try db.execute("DELETE FROM state WHERE name IN ('snapshot', 'alert_state');") }
+            if !records.isEmpty {
+                try save("seq", seq: newest, takenMs: nowMs, value: nil)
+                try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes)
+            }
+            try db.execute("COMMIT")
+            if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
+            lastSeq = newest
+            lastTurn = max(lastTurn, rows.map(\.turn).max() ?? 0)
+            heldCount += Int64(records.count)
+            heldBytes += bytes
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        return true
+    }
+
+    /// The alert at `seq`, if this journal holds it (a standby compares its newest with the
+    /// active's before it follows).
+    public func record(at seq: UInt64) throws(JournalError) -> JournalRecord? {
+        guard let stored = Int64(exactly: seq) else { return nil }
+        let query = try db.prepare("SELECT seq, emitted_ms, topic, payload FROM alerts WHERE seq = ?")
+        defer { query.reset() }
+        query.bind(1, stored)
+        guard try query.step("read seq \(seq)") else { return nil }
+        return JournalRecord(seq: UInt64(bitPattern: query.int64(0)), emittedMs: query.int64(1), topic: query.text(2), payload: query.blob(3))
+    }
+
     /// Stores a whole state snapshot that knows every alert up to `seq` (encoded off the writer's
     /// thread, while later alerts may have been journaled), in a transaction of its own.
     public func saveSnapshot(_ bytes: [UInt8], seq: UInt64, takenMs: Int64) throws(JournalError) {

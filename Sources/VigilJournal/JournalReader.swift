@@ -69,6 +69,26 @@ public final class JournalReader {
         return page
     }
 
+    /// The state log's rows a copy of this journal needs after its own row `turn`: the rows
+    /// after it, or, when the log's last whole state is past it (the rows between are gone),
+    /// that whole state and every row after it. In turn order; empty when there is nothing new.
+    public func stateRows(after turn: Int64) throws(JournalError) -> [StateLogRow] {
+        let query = try db.prepare("""
+            SELECT turn, whole, seq, taken_ms, value FROM state_log
+            WHERE turn > min(?, coalesce((SELECT max(turn) FROM state_log WHERE whole = 1) - 1, ?)) ORDER BY turn
+            """)
+        defer { query.reset() }
+        query.bind(1, turn)
+        query.bind(2, turn)
+        var rows: [StateLogRow] = []
+        while try query.step("read the state log after turn \(turn)") {
+            rows.append(
+                StateLogRow(
+                    turn: query.int64(0), whole: query.int64(1) != 0, seq: UInt64(bitPattern: query.int64(2)), takenMs: query.int64(3), bytes: query.blob(4)))
+        }
+        return rows
+    }
+
     /// The `seq` before the first alert held that was published at `ms` or later (so that
     /// ``page(after:limit:prefix:)`` from it starts there): a binary search over `seq`, a few
     /// index lookups, since alerts are published in `seq` order. (A wall clock stepped back

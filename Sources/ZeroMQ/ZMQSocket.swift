@@ -285,6 +285,19 @@ public final class ZMQSocket: @unchecked Sendable {
 
     // MARK: Polling
 
+    /// Waits up to `timeoutMs` (-1: forever) for a message to receive on this socket or for
+    /// `descriptor` (an eventfd or a pipe another thread writes to) to be readable. Returns which.
+    public func waitForInput(timeoutMs: Int, orReadable descriptor: Int32) throws(ZMQError) -> (message: Bool, descriptor: Bool) {
+        let handle = try open("zmq_poll")
+        var items = [
+            zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+            zmq_pollitem_t(socket: nil, fd: descriptor, events: Int16(ZMQ_POLLIN), revents: 0),
+        ]
+        let result = try call("zmq_poll") { zmq_poll(&items, 2, timeoutMs) }
+        guard case .done(let ready) = result, ready > 0 else { return (false, false) }
+        return ((items[0].revents & Int16(ZMQ_POLLIN)) != 0, (items[1].revents & Int16(ZMQ_POLLIN)) != 0)
+    }
+
     /// Waits up to `timeoutMs` (-1: forever) for a message to receive. Returns whether one is waiting.
     public func waitForInput(timeoutMs: Int) throws(ZMQError) -> Bool {
         let handle = try open("zmq_poll")
