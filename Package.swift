@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "VigilPipeline",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilJournal", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilJournal", "VigilCluster", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,7 +113,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilCAP", "VigilWire", "VigilClient", "VigilCapture", "ZeroMQ",
+                "VigilCore", "VigilConfig", "VigilCAP", "VigilWire", "VigilClient", "VigilCapture", "VigilCluster", "VigilJournal", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]

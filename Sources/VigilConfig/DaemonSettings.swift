@@ -58,6 +58,12 @@ public struct DaemonSettings: Sendable, Equatable {
     /// often, encoded off the journal's thread and stored after the alerts of its turn; between,
     /// the state log's patches (what changed) go with every alert and every 2 s. Default 300 s.
     public var snapshotIntervalSeconds: Double = 300
+    /// Endpoints where the journal is served to standbys (`vigil follow`: docs/failover.md,
+    /// section 6); empty (the default) serves none. Set by `vigild --replication-bind`.
+    public var replicationBind: [String] = []
+    /// How long the journal's writer waits for a synchronous standby to hold a commit before it
+    /// publishes without it (the standby leaves the sync set). Set by `vigild --sync-timeout-ms`.
+    public var syncTimeoutMs: Int = 500
     /// The control (REQ/REP) endpoint for `vigil stats`. Default `tcp://127.0.0.1:7603`; empty disables.
     public var controlBind: String = "tcp://127.0.0.1:7603"
     /// Rejections of one reason logged at most once per this many seconds (the rest are counted). Default 10.

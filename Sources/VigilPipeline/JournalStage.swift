@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
+import VigilCluster
 import VigilConfig
 import VigilCore
 import VigilJournal
@@ -36,9 +37,13 @@ struct Handoff: Sendable {
 ///    needs (``StateLogBuilder``: the alerts' incidents and their targets, a few hundred bytes).
 /// 2. It numbers the alerts (`seq`, gap-free, continuing the journal), encodes them, and stores
 ///    them with the patch in one SQLite transaction.
-/// 3. Only then it publishes them. A `seq` that a consumer has seen is always in the journal,
-///    and the journaled state always knows every journaled alert: after a crash, the daemon
-///    resumes from a state that matches what consumers saw.
+/// 3. With standbys (`--replication-bind`), it hands the transaction to the
+///    ``ReplicationSource`` and waits until every synchronous standby holds it (at most
+///    `syncTimeoutMs`, after which that standby leaves the sync set).
+/// 4. Only then it publishes them. A `seq` that a consumer has seen is always in the journal
+///    (and in every synchronous standby's), and the journaled state always knows every
+///    journaled alert: after a crash, the daemon (or a standby started on its copy) resumes from
+///    a state that matches what consumers saw.
 ///
 /// Off the alerts' path: every ``StateLogBuilder/tickMs`` a patch of every target that changed
 /// (in a transaction of its own when no alert comes with it), and every `snapshot_interval_s`
@@ -96,6 +101,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private let encoded = Mutex<StateLogRow?>(nil)
     /// Room kept on the journal's disk for the alerts of a full disk.
     private var reserve: JournalReserve?
+    /// Serves the journal to standbys, when `replicationBind` names endpoints.
+    let replication: ReplicationSource?
     /// The journal's checkpoints, on a queue of their own (never inside a commit), looked at
     /// every second: every minute, or at once when the log holds 4 MiB.
     private let checkpointer: JournalCheckpointer?
@@ -145,6 +152,18 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 throw DaemonError(.state, "cannot open the journal \(path): \(error)")
             }
         }
+        if settings.replicationBind.isEmpty {
+            replication = nil
+        } else if let journal {
+            do {
+                replication = try ReplicationSource(
+                    context: context, bind: settings.replicationBind, journalPath: journal.path, node: ProcessInfo.processInfo.hostName, logger: logger)
+            } catch {
+                throw DaemonError(.socket, "cannot bind the replication endpoint: \(error)")
+            }
+        } else {
+            throw DaemonError(.state, "replication needs a journal: state.dir is empty")
+        }
         counters.lastSeq = journal?.lastSeq ?? 0
         turn = ((journal?.lastTurn ?? 0) / 2 + 1) * 2
         // LINGER: on shutdown, give subscribers a second to take what was published last.
@@ -192,6 +211,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             timer.resume()
             checkpointTimer = timer
         }
+        if let journal { replication?.start(position: .init(seq: journal.lastSeq, turn: journal.lastTurn)) }
         thread.start { [self] in run() }
     }
 
@@ -217,11 +237,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// whether that was done before `deadline`. A stage never started closes its socket here.
     func stop(deadline: DispatchTime) -> Bool {
         checkpointTimer?.cancel()
-        return thread.stop(deadline: deadline) {
+        let stopped = thread.stop(deadline: deadline) {
             socket.close()
         } stopping: { [wake] in
             wake.signal()
         }
+        // After the writer: its last commit goes to the standbys too.
+        return (replication?.stop(deadline: deadline) ?? true) && stopped
     }
 
     /// Counters, as the writer last published them.
@@ -321,6 +343,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                     return
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
+                if let replication, let last = records.last {
+                    // As stored: the patch knows the last of these alerts.
+                    replication.committed(alerts: records, stateRows: patches.map { row in var row = row; row.seq = last.seq; return row })
+                    replication.awaitSync(seq: last.seq, timeoutMs: settings.syncTimeoutMs)
+                }
                 PipelineMetrics.commit.recordNanoseconds(Int64(clamping: elapsedNs))
                 if let patch { counters.alertStateBytes = patch.bytes.count }
                 counters.commits += 1
@@ -339,6 +366,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             // Targets that moved on, with no alert: a transaction of their own.
             do {
                 try journal.append([], patches: [patch], nowMs: nowMs)
+                var stored = patch
+                stored.seq = counters.lastSeq
+                replication?.committed(alerts: [], stateRows: [stored])
                 counters.patches += 1
                 counters.patchBytes += UInt64(patch.bytes.count)
             } catch {
@@ -378,6 +408,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private func store(_ snapshot: StateLogRow, in journal: AlertJournal, nowMs: Int64) {
         do {
             try journal.saveWholeState(snapshot)
+            replication?.committed(alerts: [], stateRows: [snapshot])
             snapshotFailed = false
             lastSnapshotMs = snapshot.takenMs
             counters.snapshots += 1

@@ -49,6 +49,14 @@ struct VigilDaemon: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "Where the journal and the silences are kept across restarts (replaces state.dir; \"\" keeps nothing).")
     var stateDir: String?
 
+    @Option(
+        name: .customLong("replication-bind"),
+        help: "Endpoint where standbys (`vigil follow`) copy the journal (repeatable); alerts are published once every synchronous standby holds them.")
+    var replicationBind: [String] = []
+
+    @Option(name: .customLong("sync-timeout-ms"), help: "How long a commit waits for a synchronous standby before it is published without it (default 500).")
+    var syncTimeoutMs: Int?
+
     @Flag(help: "Mark every alert as an exercise (a drill, or a run fed by the simulator); replaces site.exercise.")
     var exercise = false
 
@@ -71,6 +79,14 @@ struct VigilDaemon: AsyncParsableCommand {
         if let controlBind { configuration.settings.controlBind = controlBind }
         if let catchupBind { configuration.settings.catchupBind = catchupBind }
         if let stateDir { configuration.settings.stateDirectory = stateDir }
+        if !replicationBind.isEmpty { configuration.settings.replicationBind = replicationBind }
+        if let syncTimeoutMs {
+            guard (1...60_000).contains(syncTimeoutMs) else {
+                FileHandle.standardError.write(Data("vigild: --sync-timeout-ms: expected 1 to 60000 milliseconds; got \(syncTimeoutMs)\n".utf8))
+                throw ExitCode(78)
+            }
+            configuration.settings.syncTimeoutMs = syncTimeoutMs
+        }
         if let httpBind { configuration.settings.http.bind = httpBind }
         if exercise { configuration.settings.engine.exercise = true }
 

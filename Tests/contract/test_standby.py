@@ -1,0 +1,88 @@
+"""A warm standby's journal (issue 18, first part): `vigil follow` copies the journal of a vigild
+started with --replication-bind, and a vigild started on that copy after the active one is killed
+continues the stream: every `seq` the active published is in the copy with the same bytes (the
+active publishes only what its synchronous standby holds), the numbering goes on without a gap
+or a reuse, and the incident open at the kill is neither raised again nor lost. The lone Rabia
+crossing through faulty gateways (rabia-faults) at 10x; the active is killed with SIGKILL after
+the crossing is raised. Read from outside: a SUB on the active, catch-up on the successor."""
+import json
+import subprocess
+import time
+
+import zmq
+
+from conftest import BIN, ROOT, Daemon, free_port
+from test_restart import journal
+
+HEALTH = ("camera_offline", "coverage_gap")
+
+
+def test_a_standby_started_on_its_copy_continues_the_stream(tmp_path):
+    replication = f"tcp://127.0.0.1:{free_port()}"
+    active = Daemon(tmp_path, state_dir=tmp_path / "a", args=("--replication-bind", replication))
+    ports = (active.ingest, active.alerts, active.control, active.catchup)
+    follow_log = open(tmp_path / "follow.log", "w+")
+    follower = subprocess.Popen(
+        [str(BIN / "vigil"), "follow", replication, "--state-dir", str(tmp_path / "b"), "--node", "standby-b", "--status-seconds", "1"],
+        stderr=follow_log, cwd=ROOT)
+    consumer = active.context.socket(zmq.SUB)
+    consumer.setsockopt(zmq.LINGER, 0)
+    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
+    consumer.connect(active.alerts)
+    deadline = time.time() + 10
+    while "standby joined the sync set" not in active.logs():
+        assert time.time() < deadline, active.logs()
+        time.sleep(0.05)
+    sim = subprocess.Popen(
+        [str(BIN / "vigil-sim"), "run", "rabia-faults", "--endpoint", active.ingest, "--speed", "10"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    live = {}
+    successor = None
+    try:
+        # The crossing is raised about 6.5 s in; kill the active a little after it.
+        until = time.time() + 9
+        while time.time() < until:
+            if consumer.poll(50):
+                _, payload = consumer.recv_multipart()
+                alert = json.loads(payload)
+                live[alert["seq"]] = alert
+        active.process.kill()
+        active.process.wait(10)
+        while consumer.poll(200):
+            _, payload = consumer.recv_multipart()
+            alert = json.loads(payload)
+            live[alert["seq"]] = alert
+        consumer.close()
+        active.context.term()
+        follower.terminate()
+        assert follower.wait(10) == 0, follow_log.seek(0) or follow_log.read()
+        successor = Daemon(tmp_path, state_dir=tmp_path / "b", ports=ports)
+        assert sim.wait(60) == 0, sim.stderr.read()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            alerts, _ = journal(successor.context, successor.catchup)
+            if any(a["state"] == "resolved" and a["kind"] not in HEALTH for a in alerts):
+                break
+            time.sleep(0.5)
+    finally:
+        if sim.poll() is None:
+            sim.kill()
+        if follower.poll() is None:
+            follower.kill()
+        if successor:
+            successor.stop()
+            successor.context.term()
+
+    assert any(a["kind"] == "border_crossing" and a["state"] == "raised" for a in live.values()), \
+        f"the active published no crossing before the kill: {sorted(live)}; the successor holds {[(a['seq'], a['kind'], a['state']) for a in alerts]}"
+    by_seq = {a["seq"]: a for a in alerts}
+    for seq, alert in live.items():
+        assert by_seq.get(seq) == alert, f"seq {seq}: the active published {alert}, the standby's copy holds {by_seq.get(seq)}"
+    assert [a["seq"] for a in alerts] == list(range(1, len(alerts) + 1))
+    incidents = {}
+    for alert in alerts:
+        if alert["kind"] not in HEALTH:
+            incidents.setdefault(alert["id"], []).append(alert)
+    assert len(incidents) == 1, [(m[0]["kind"], m[0]["count"]) for m in incidents.values()]
+    states = [m["state"] for m in next(iter(incidents.values()))]
+    assert states.count("raised") == 1 and states.count("resolved") == 1, states
