@@ -48,6 +48,8 @@ struct LatencyBenchmark: ParsableCommand {
     var warmup = 0.0
     @Flag(help: "Run vigild without its journal (`--state-dir \"\"`), to see what the journal costs.")
     var noJournal = false
+    @Flag(help: "Give vigild a synchronous standby (`--replication-bind`, and `vigil follow` from the same folder of executables), to see what waiting for it costs.")
+    var standby = false
 
     /// What one trial of one system measured.
     struct Trial {
@@ -202,17 +204,22 @@ struct LatencyBenchmark: ParsableCommand {
     private func vigildTrial(_ load: AlertLoad, rate: Int, context: ZMQContext) throws -> Trial {
         let ingest = "tcp://127.0.0.1:\(basePort + 2)", alerts = "tcp://127.0.0.1:\(basePort + 3)", control = "tcp://127.0.0.1:\(basePort + 4)"
         let state = noJournal ? "" : FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-latency-\(UUID().uuidString)").path
+        let replication = "tcp://127.0.0.1:\(basePort + 5)"
         let process = try spawnProcess(
             "\(bin)/vigild", [
                 "--config", config, "--ingest-bind", ingest, "--publish-bind", alerts, "--control-bind", control, "--log-level", "error",
                 "--catchup-bind", "", "--http-bind", "", "--state-dir", state,
-            ])
+            ] + (standby ? ["--replication-bind", replication] : []))
+        let follower = standby ? try spawnProcess("\(bin)/vigil", ["follow", replication, "--state-dir", state + "-standby", "--status-seconds", "0"]) : nil
         defer {
             process.terminate()
             process.waitUntilExit()
+            follower?.terminate()
+            follower?.waitUntilExit()
             if !state.isEmpty { try? FileManager.default.removeItem(atPath: state) }
+            if standby { try? FileManager.default.removeItem(atPath: state + "-standby") }
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        Thread.sleep(forTimeInterval: standby ? 1.5 : 0.5)
         let consumer = try AlertConsumer(context: context, endpoint: alerts)
         consumer.start()
         let pub = try publisher(to: ingest, messages: load.messages.count, context: context)

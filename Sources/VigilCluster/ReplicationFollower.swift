@@ -46,11 +46,16 @@ public final class ReplicationFollower: @unchecked Sendable {
 
     /// Connects a DEALER to the active's replication `endpoint`; `journal` (opened by the caller)
     /// is this standby's own, written only by the follower's thread from ``start()`` on.
-    public init(context: ZMQContext, endpoint: String, journal: AlertJournal, node: String, logger: Logger) throws(SocketSetupError) {
+    /// `security`: CURVE, with the active's public key and an operator's key pair, when the
+    /// active's endpoints speak it.
+    public init(
+        context: ZMQContext, endpoint: String, journal: AlertJournal, node: String, logger: Logger, security: SocketPlan.Security = .none
+    ) throws(SocketSetupError) {
         var plan = SocketPlan(.dealer)
         plan.maxMessageBytes = 64 << 20
         plan.lingerMs = 0
         plan.connect = [endpoint]
+        plan.security = security
         socket = try context.open(plan)
         self.journal = journal
         self.node = node

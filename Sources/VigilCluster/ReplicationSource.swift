@@ -57,15 +57,19 @@ public final class ReplicationSource: @unchecked Sendable {
     private var pushed = ReplicationMessage.Position(seq: 0, turn: 0)
 
     /// Binds the ROUTER on `endpoints`; the journal at `journalPath` (which the writer has
-    /// opened) is read for backlogs with a connection of the source's own. Throws naming the
-    /// endpoint that could not be bound.
-    public init(context: ZMQContext, bind endpoints: [String], journalPath: String, node: String, logger: Logger) throws(SocketSetupError) {
+    /// opened) is read for backlogs with a connection of the source's own; `secure` adds the
+    /// daemon's security to the socket (CURVE and its ZAP domain, the connection monitor). Throws
+    /// naming the endpoint that could not be bound.
+    public init(
+        context: ZMQContext, bind endpoints: [String], journalPath: String, node: String, logger: Logger, secure: (inout SocketPlan) -> Void = { _ in }
+    ) throws(SocketSetupError) {
         var plan = SocketPlan(.router)
         plan.routerMandatory = true
         plan.maxMessageBytes = 16 << 20
         plan.sendHighWaterMark = 100_000
         plan.lingerMs = 0
         plan.bind = endpoints
+        secure(&plan)
         socket = try context.open(plan)
         self.journalPath = journalPath
         self.node = node

@@ -83,6 +83,14 @@ public struct VigilConfiguration: Sendable {
             warnings.append("http.bind \(settings.http.bind) is plaintext HTTP reachable from other machines (http.allow_plaintext: true)")
         }
         guard !security.isCurve else { return warnings }
+        // The whole journal, and acknowledgements the publication waits for: never plaintext
+        // beyond this machine.
+        for endpoint in settings.replicationBind where !isLoopbackEndpoint(endpoint) {
+            throw ConfigError(
+                file: "vigild", key: "--replication-bind",
+                "\(endpoint) can be reached from other machines, and without security.server_certificate the journal would be served "
+                    + "in the clear to anyone who asks; expected security.server_certificate (vigil keys new vigild) or a loopback endpoint")
+        }
         let bound: [(section: String, key: String, endpoints: [String])] = [
             ("ingest", "bind", settings.ingestBind), ("ingest", "connect", settings.ingestConnect), ("publish", "bind", settings.publishBind),
             ("catchup", "bind", settings.catchupBind.isEmpty ? [] : [settings.catchupBind]),

@@ -287,6 +287,7 @@ public final class Daemon: Sendable {
         if !settings.publishBind.isEmpty { domains.append(.alerts) }
         if !settings.catchupBind.isEmpty { domains.append(.catchup) }
         if !settings.controlBind.isEmpty { domains.append(.control) }
+        if !settings.replicationBind.isEmpty { domains.append(.replication) }
         return domains
     }
 

@@ -34,7 +34,8 @@ struct EndpointSecurity: Sendable {
     }
 
     /// The ZAP handler's lists: per domain, the public keys let in and their names. Consumers
-    /// may read alerts and catch up; operators may also do both, and control.
+    /// may read alerts and catch up; operators may also do both, and control; a standby copying
+    /// the journal (`vigil follow`) speaks with an operator's key.
     static func lists(_ settings: SecuritySettings) -> ZapHandler.Lists {
         func keys(_ peers: [SecuritySettings.Peer]) -> [CurveKey: String] {
             var map: [CurveKey: String] = [:]
@@ -42,7 +43,7 @@ struct EndpointSecurity: Sendable {
             return map
         }
         let readers = keys(settings.consumers).merging(keys(settings.operators)) { consumer, _ in consumer }
-        return [.ingest: keys(settings.gateways), .alerts: readers, .catchup: readers, .control: keys(settings.operators)]
+        return [.ingest: keys(settings.gateways), .alerts: readers, .catchup: readers, .control: keys(settings.operators), .replication: keys(settings.operators)]
     }
 
     /// Each gateway (its camera rights and rate), by its key's name.

@@ -157,7 +157,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         } else if let journal {
             do {
                 replication = try ReplicationSource(
-                    context: context, bind: settings.replicationBind, journalPath: journal.path, node: ProcessInfo.processInfo.hostName, logger: logger)
+                    context: context, bind: settings.replicationBind, journalPath: journal.path, node: ProcessInfo.processInfo.hostName, logger: logger
+                ) { plan in security.apply(to: &plan, domain: .replication) }
             } catch {
                 throw DaemonError(.socket, "cannot bind the replication endpoint: \(error)")
             }

@@ -18,7 +18,7 @@ import ZeroMQ
 final class ZapHandler: PipelineStage, @unchecked Sendable {
     /// The ZAP domains of vigild's endpoints.
     enum Domain: String, CaseIterable, Sendable {
-        case ingest, alerts, catchup, control
+        case ingest, alerts, catchup, control, replication
     }
 
     /// Per domain, the keys let in and their names.

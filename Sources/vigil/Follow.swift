@@ -19,7 +19,8 @@ struct Follow: ParsableCommand {
             it, or after --sync-timeout-ms on the active's side, when this standby is then left out until it \
             catches up. A journal that differs from the active's, or holds alerts the active never journaled, is \
             refused and left as it is: the command exits 1. Stops on SIGINT or SIGTERM. Status goes to standard \
-            error every --status-seconds.
+            error every --status-seconds. With a CURVE vigild, --server-key and --key name its certificate and an \
+            operator's (security.operators).
 
             To take over: stop this command, then start vigild with --state-dir on the same folder (and the \
             active's endpoints, or consumers told of new ones). Frames received between the active's last \
@@ -38,6 +39,8 @@ struct Follow: ParsableCommand {
     @Option(name: .customLong("status-seconds"), help: "Status on standard error this often (0: never).")
     var statusSeconds: Double = 5
 
+    @OptionGroup var keys: ClientKeys
+
     func validate() throws {
         guard !stateDir.isEmpty else { throw ValidationError("--state-dir must name a folder") }
         guard statusSeconds >= 0, statusSeconds.isFinite else { throw ValidationError("--status-seconds must be 0 or more") }
@@ -53,6 +56,7 @@ struct Follow: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "vigil.follow")
+        let security = try keys.security()
         let path = URL(fileURLWithPath: stateDir).appendingPathComponent("journal.sqlite").path
         let journal: AlertJournal
         let context: ZMQContext
@@ -61,7 +65,7 @@ struct Follow: ParsableCommand {
             try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
             journal = try AlertJournal(path: path)
             context = try ZMQContext()
-            follower = try ReplicationFollower(context: context, endpoint: endpoint, journal: journal, node: node, logger: logger)
+            follower = try ReplicationFollower(context: context, endpoint: endpoint, journal: journal, node: node, logger: logger, security: security)
         } catch {
             FileHandle.standardError.write(Data("vigil follow: \(error)\n".utf8))
             throw ExitCode(1)
