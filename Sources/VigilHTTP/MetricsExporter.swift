@@ -142,6 +142,10 @@ public final class MetricsExporter: Sendable {
             counter("vigil_connections_accept_failed_total", "Connections the kernel could not accept, by endpoint", c.acceptFailed, [("endpoint", endpoint)])
             counter("vigil_connections_handshakes_failed_total", "Connections that failed their handshake, by endpoint", c.handshakesFailed, [("endpoint", endpoint)])
         }
+        for (standby, s) in m.replication ?? [:] {
+            gauge("vigil_replication_standby_lag_seq", "How far a standby's copy of the journal is behind it, in seq", Double(s.lagSeq), [("standby", standby)])
+            gauge("vigil_replication_standby_sync", "1 while the journal waits for the standby before publishing (the sync set)", Double(s.sync), [("standby", standby)])
+        }
         if let daemon = m.daemon {
             gauge("vigil_start_time_seconds", "When this vigild started, seconds since the epoch", Double(daemon.startedMs) / 1_000)
             counter("vigil_abnormal_ends_total", "Starts of vigild that ended abnormally, over its state directory's life", daemon.abnormalEnds)

@@ -367,10 +367,13 @@ public final class Daemon: Sendable {
         connections: ConnectionGuard, run: RunStats?
     ) -> PipelineStats {
         let processed = processing.stats()
-        return PipelineStats(
+        let published = publisher.stats()
+        var stats = PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
-            publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
+            publish: published, catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
             framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats(), connections: connections.stats())
+        if let replication = publisher.replication { stats.replication = ReplicationStats(standbys: replication.status(), lastSeq: published.lastSeq) }
+        return stats
     }
 
     private static func answer(

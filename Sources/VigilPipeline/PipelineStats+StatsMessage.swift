@@ -24,6 +24,15 @@ extension PipelineStats {
         message.silences.active = UInt64(clamping: silences)
         message.silences.held = silenced
         message.daemon = run
+        if let replication {
+            var standbys: [String: StatsMessage.Standby] = [:]
+            for standby in replication.standbys {
+                standbys[standby.node] = StatsMessage.Standby(
+                    ackedSeq: standby.acked.seq, lagSeq: replication.lastSeq > standby.acked.seq ? replication.lastSeq - standby.acked.seq : 0,
+                    sync: standby.sync ? 1 : 0, live: standby.live ? 1 : 0)
+            }
+            message.replication = standbys
+        }
         for (endpoint, stats) in connections {
             var counters = StatsMessage.Connections()
             (counters.limit, counters.open, counters.peak) = (stats.limit, stats.open, stats.peak)

@@ -27,6 +27,9 @@ extension StatsMessage {
         if !connections.isEmpty {
             members.append(("connections", Self.object(connections.map { ($0.key, Self.object($0.value, Self.connectionsKeys)) })))
         }
+        if let replication {
+            members.append(("replication", Self.object(replication.map { ($0.key, Self.object($0.value, Self.standbyKeys)) })))
+        }
         return Array(Self.object(members).utf8)
     }
 
@@ -67,6 +70,15 @@ extension StatsMessage {
                 }
             }
             stats.security = read
+        }
+        if let replication = try fields.optional("replication", section) {
+            var standbys: [String: Standby] = [:]
+            for name in replication.members.keys {
+                var standby = Standby()
+                try read(replication, name, into: &standby, standbyKeys)
+                standbys[name] = standby
+            }
+            stats.replication = standbys
         }
         if let connections = try fields.optional("connections", section) {
             for name in connections.members.keys {
@@ -111,6 +123,10 @@ extension StatsMessage {
 
     static var catchUpKeys: [(String, WritableKeyPath<CatchUp, UInt64>)] {
         [("requests", \.requests), ("refused", \.refused), ("alerts_served", \.alertsServed), ("replies_dropped", \.repliesDropped)]
+    }
+
+    static var standbyKeys: [(String, WritableKeyPath<Standby, UInt64>)] {
+        [("acked_seq", \.ackedSeq), ("lag_seq", \.lagSeq), ("sync", \.sync), ("live", \.live)]
     }
 
     static var connectionsKeys: [(String, WritableKeyPath<Connections, UInt64>)] {

@@ -149,6 +149,23 @@ public struct StatsMessage: Sendable, Equatable {
     /// `connections`, per endpoint the daemon binds.
     public var connections: [String: Connections] = [:]
 
+    /// `replication.<standby>`: one standby copying the journal (`vigild --replication-bind`).
+    public struct Standby: Sendable, Equatable {
+        /// The newest `seq` it acknowledged, and how far that is behind the journal's.
+        public var ackedSeq: UInt64 = 0, lagSeq: UInt64 = 0
+        /// 1 when the journal's writer waits for it before publishing (in the sync set), else 0;
+        /// 1 when it has the backlog and gets every commit as it is stored, else 0.
+        public var sync: UInt64 = 0, live: UInt64 = 0
+
+        /// A standby's counters.
+        public init(ackedSeq: UInt64 = 0, lagSeq: UInt64 = 0, sync: UInt64 = 0, live: UInt64 = 0) {
+            (self.ackedSeq, self.lagSeq, self.sync, self.live) = (ackedSeq, lagSeq, sync, live)
+        }
+    }
+
+    /// `replication`, by standby name; nil when the daemon serves no replication endpoint.
+    public var replication: [String: Standby]?
+
     /// Zero counters.
     public init() {}
 }

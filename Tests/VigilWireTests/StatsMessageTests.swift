@@ -23,6 +23,9 @@ import Testing
             for (index, (_, path)) in StatsMessage.connectionsKeys.enumerated() { connections[keyPath: path] = UInt64(700 + index) }
             stats.connections[endpoint] = connections
         }
+        var standby = StatsMessage.Standby()
+        for (index, (_, path)) in StatsMessage.standbyKeys.enumerated() { standby[keyPath: path] = UInt64(800 + index) }
+        stats.replication = ["standby-b": standby, "standby-c": StatsMessage.Standby(ackedSeq: 7, lagSeq: 0, sync: 1, live: 1)]
         stats.rejected = ["too_late": 2, "bad_json": 5]
         stats.rejectedTotal = 7
         stats.processed = 12

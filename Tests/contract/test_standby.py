@@ -34,6 +34,7 @@ def test_a_standby_started_on_its_copy_continues_the_stream(tmp_path):
     while "standby joined the sync set" not in active.logs():
         assert time.time() < deadline, active.logs()
         time.sleep(0.05)
+    assert active.request("stats")["replication"]["standby-b"] == {"acked_seq": 0, "lag_seq": 0, "sync": 1, "live": 1}
     sim = subprocess.Popen(
         [str(BIN / "vigil-sim"), "run", "rabia-faults", "--endpoint", active.ingest, "--speed", "10"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
