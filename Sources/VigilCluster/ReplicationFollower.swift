@@ -12,6 +12,9 @@ import ZeroMQ
 /// started on it resumes the stream where the active left it: the same next `seq`, the open
 /// incidents as consumers saw them, no second `raised`.
 ///
+/// Its journal keeps its own retention (the journal's, applied every ``retentionIntervalMs``, 10 s), as
+/// the active's does: the copy does not outgrow the original.
+///
 /// It asks again (`follow`) when it has heard nothing for ``silenceMs`` (the active restarted,
 /// or the connection was lost), when a message does not continue its journal, or when a beat
 /// says the active is further than what it holds. A refusal (its journal differs from the
@@ -19,6 +22,8 @@ import ZeroMQ
 public final class ReplicationFollower: @unchecked Sendable {
     /// Silence after which the follower asks again.
     public static let silenceMs: UInt64 = 1_000
+    /// How often the journal's retention is applied, by default.
+    public static let retentionIntervalMs: UInt64 = 10_000
 
     /// Where the follower stands.
     public struct Status: Sendable, Equatable {
@@ -43,14 +48,18 @@ public final class ReplicationFollower: @unchecked Sendable {
     private let started = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let published: Mutex<Status>
+    private let retentionIntervalMs: UInt64
 
     /// Connects a DEALER to the active's replication `endpoint`; `journal` (opened by the caller)
     /// is this standby's own, written only by the follower's thread from ``start()`` on.
     /// `security`: CURVE, with the active's public key and an operator's key pair, when the
-    /// active's endpoints speak it.
+    /// active's endpoints speak it. The journal's retention is applied every
+    /// `retentionIntervalMs`.
     public init(
-        context: ZMQContext, endpoint: String, journal: AlertJournal, node: String, logger: Logger, security: SocketPlan.Security = .none
+        context: ZMQContext, endpoint: String, journal: AlertJournal, node: String, logger: Logger, security: SocketPlan.Security = .none,
+        retentionIntervalMs: UInt64 = ReplicationFollower.retentionIntervalMs
     ) throws(SocketSetupError) {
+        self.retentionIntervalMs = retentionIntervalMs
         var plan = SocketPlan(.dealer)
         plan.maxMessageBytes = 64 << 20
         plan.lingerMs = 0
@@ -98,8 +107,18 @@ public final class ReplicationFollower: @unchecked Sendable {
         var heardNs: UInt64 = 0
         var askedNs: UInt64 = 0
         var refused = false
+        var retainedNs: UInt64 = 0
         while !stopping.load(ordering: .relaxed) {
             let nowNs = DispatchTime.now().uptimeNanoseconds
+            if nowNs - retainedNs >= retentionIntervalMs * 1_000_000 {
+                retainedNs = nowNs
+                do {
+                    let removed = try journal.applyRetention(nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+                    if removed > 0 { logger.info("journal retention", metadata: ["removed": "\(removed)", "oldest_seq": "\(journal.oldestSeq)"]) }
+                } catch {
+                    logger.error("journal retention failed", metadata: ["error": "\(error)"])
+                }
+            }
             if !refused && nowNs - max(heardNs, askedNs) >= Self.silenceMs * 1_000_000 {
                 askedNs = nowNs
                 follow()

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import VigilCluster
+import VigilConfig
 import VigilJournal
 import ZeroMQ
 
@@ -36,6 +37,9 @@ struct Follow: ParsableCommand {
     @Option(help: "This standby's name, as the active logs it.")
     var node = ProcessInfo.processInfo.hostName
 
+    @Option(name: .shortAndLong, help: "vigild's settings file, for the journal's retention (journal.max_age_h, journal.max_mb); without it, vigild's defaults.")
+    var config: String?
+
     @Option(name: .customLong("status-seconds"), help: "Status on standard error this often (0: never).")
     var statusSeconds: Double = 5
 
@@ -58,12 +62,22 @@ struct Follow: ParsableCommand {
         let logger = Logger(label: "vigil.follow")
         let security = try keys.security()
         let path = URL(fileURLWithPath: stateDir).appendingPathComponent("journal.sqlite").path
+        var retention = JournalRetention()
+        if let config {
+            do {
+                let settings = try VigilConfiguration.load(path: config).settings
+                retention = JournalRetention(maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
+            } catch {
+                FileHandle.standardError.write(Data("vigil follow: configuration error: \(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
         let journal: AlertJournal
         let context: ZMQContext
         let follower: ReplicationFollower
         do {
             try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-            journal = try AlertJournal(path: path)
+            journal = try AlertJournal(path: path, retention: retention)
             context = try ZMQContext()
             follower = try ReplicationFollower(context: context, endpoint: endpoint, journal: journal, node: node, logger: logger, security: security)
         } catch {

@@ -39,14 +39,17 @@ import ZeroMQ
         }
     }
 
-    static func alert(_ seq: UInt64, _ text: String = "") -> JournalRecord {
+    /// Now, when the tests started: alerts are recent, or the journals' retention (7 days) takes them.
+    static let baseMs = Int64(Date().timeIntervalSince1970 * 1_000)
+
+    static func alert(_ seq: UInt64, _ text: String = "", emittedMs: Int64? = nil) -> JournalRecord {
         JournalRecord(
-            seq: seq, emittedMs: 1_796_000_000_000 + Int64(seq), topic: "alert.critical.S07.border",
+            seq: seq, emittedMs: emittedMs ?? baseMs + Int64(seq), topic: "alert.critical.S07.border",
             payload: Array("{\"v\":1,\"seq\":\(seq),\"kind\":\"crossing\"\(text)}".utf8))
     }
 
     static func patch(_ turn: Int64, whole: Bool = false, seq: UInt64) -> StateLogRow {
-        StateLogRow(turn: turn, whole: whole, seq: seq, takenMs: 1_796_000_000_000 + turn, bytes: Array("state \(turn) \(whole)".utf8))
+        StateLogRow(turn: turn, whole: whole, seq: seq, takenMs: baseMs + turn, bytes: Array("state \(turn) \(whole)".utf8))
     }
 
     /// Stores alerts `from...to` with a patch in the active's journal, as the writer does, and
@@ -54,7 +57,7 @@ import ZeroMQ
     static func commit(_ pair: Pair, _ range: ClosedRange<UInt64>, turn: Int64, to source: ReplicationSource?) throws {
         let records = range.map { alert($0) }
         let row = patch(turn, seq: range.upperBound)
-        try pair.active.append(records, patches: [row], nowMs: 1_796_000_000_000)
+        try pair.active.append(records, patches: [row], nowMs: baseMs)
         source?.committed(alerts: records, stateRows: [row])
     }
 
@@ -174,7 +177,7 @@ import ZeroMQ
         try Self.commit(pair, 1...10, turn: 2, to: nil)
         // Every alert older than the retention goes: the active holds none before seq 11.
         let pruned = try AlertJournal(path: pair.active.path, retention: JournalRetention(maxAgeMs: 0, maxBytes: 1 << 30))
-        #expect(try pruned.applyRetention(nowMs: 1_796_000_000_000 + 11) == 10)
+        #expect(try pruned.applyRetention(nowMs: Self.baseMs + 11) == 10)
         try Self.commit(pair, 11...12, turn: 4, to: nil)
         let source = try pair.source()
         source.start(position: .init(seq: 12, turn: 4))
@@ -186,6 +189,25 @@ import ZeroMQ
         }
         #expect(try await Self.eventually { pair.standby.lastSeq == 12 })
         #expect(try Self.everything(pair.standby).map(\.seq) == [11, 12])
+    }
+
+    @Test func theStandbysCopyKeepsItsOwnRetention() async throws {
+        let pair = try Pair()
+        let old = Self.baseMs - 2 * 3_600_000
+        try pair.active.append((1...5).map { Self.alert($0, emittedMs: old) } + [Self.alert(6), Self.alert(7)], nowMs: Self.baseMs)
+        let source = try pair.source()
+        source.start(position: .init(seq: 7, turn: 0))
+        let hour = try AlertJournal(path: pair.folder + "/standby-hour.sqlite", retention: JournalRetention(maxAgeMs: 3_600_000, maxBytes: 1 << 30))
+        let follower = try ReplicationFollower(
+            context: pair.context, endpoint: pair.endpoint, journal: hour, node: "b", logger: Logger(label: "test.follower"), retentionIntervalMs: 100)
+        follower.start()
+        defer {
+            _ = follower.stop(deadline: .now() + 2)
+            _ = source.stop(deadline: .now() + 2)
+        }
+        #expect(try await Self.eventually { follower.status().position.seq == 7 })
+        #expect(try await Self.eventually { try Self.everything(hour).map(\.seq) == [6, 7] })
+        #expect(try Self.everything(pair.active).count == 7)
     }
 
     @Test func copiedRowsMustContinueTheJournal() throws {
