@@ -218,18 +218,8 @@ public final class AlertJournal {
         for (i, record) in records.enumerated() where record.seq != lastSeq + UInt64(i) + 1 {
             throw JournalError("append", "seq \(record.seq) does not continue the journal (expected \(lastSeq + UInt64(i) + 1))")
         }
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            var bytes: Int64 = 0
-            for record in records {
-                insert.bind(1, Int64(bitPattern: record.seq))
-                insert.bind(2, record.emittedMs)
-                insert.bind(3, record.topic)
-                insert.bind(4, record.payload)
-                try insert.run("append seq \(record.seq)")
-                bytes += Int64(record.topic.utf8.count + record.payload.count)
-            }
-            let newest = records.last?.seq ?? lastSeq
+        let newest = records.last?.seq ?? lastSeq
+        try transaction(adding: records, rows: patches) { () throws(JournalError) in
             for row in patches {
                 var stored = row
                 stored.seq = newest
@@ -238,16 +228,6 @@ public final class AlertJournal {
             if patches.isEmpty { try save("seq", seq: newest, takenMs: nowMs, value: nil) }
             if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
             if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
-            if !records.isEmpty { try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes) }
-            try db.execute("COMMIT")
-            if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
-            lastSeq = newest
-            lastTurn = max(lastTurn, patches.map(\.turn).max() ?? 0)
-            heldCount += Int64(records.count)
-            heldBytes += bytes
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
         }
     }
 
@@ -279,32 +259,10 @@ public final class AlertJournal {
         for row in rows where row.seq > newest {
             throw JournalError("copy", "the state log's turn \(row.turn) knows seq \(row.seq), past the journal's last, \(newest)")
         }
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            var bytes: Int64 = 0
-            for record in records {
-                insert.bind(1, Int64(bitPattern: record.seq))
-                insert.bind(2, record.emittedMs)
-                insert.bind(3, record.topic)
-                insert.bind(4, record.payload)
-                try insert.run("copy seq \(record.seq)")
-                bytes += Int64(record.topic.utf8.count + record.payload.count)
-            }
+        try transaction(adding: records, rows: rows) { () throws(JournalError) in
             for row in rows { try insert(row) }
             if rows.contains(where: \.whole) { try db.execute("DELETE FROM state WHERE name IN ('snapshot', 'alert_state');") }
-            if !records.isEmpty {
-                try save("seq", seq: newest, takenMs: nowMs, value: nil)
-                try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes)
-            }
-            try db.execute("COMMIT")
-            if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
-            lastSeq = newest
-            lastTurn = max(lastTurn, rows.map(\.turn).max() ?? 0)
-            heldCount += Int64(records.count)
-            heldBytes += bytes
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
+            if !records.isEmpty { try save("seq", seq: newest, takenMs: nowMs, value: nil) }
         }
         return true
     }
@@ -318,6 +276,35 @@ public final class AlertJournal {
         query.bind(1, stored)
         guard try query.step("read seq \(seq)") else { return nil }
         return JournalRecord(seq: UInt64(bitPattern: query.int64(0)), emittedMs: query.int64(1), topic: query.text(2), payload: query.blob(3))
+    }
+
+    /// One transaction that stores `records` (already checked to continue the journal), does
+    /// `more`, and keeps the totals; ``lastSeq``, ``lastTurn`` (from `rows`) and the counts follow
+    /// once it is committed. On failure it is rolled back and nothing changes.
+    private func transaction(adding records: [JournalRecord], rows: [StateLogRow], _ more: () throws(JournalError) -> Void) throws(JournalError) {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            var bytes: Int64 = 0
+            for record in records {
+                insert.bind(1, Int64(bitPattern: record.seq))
+                insert.bind(2, record.emittedMs)
+                insert.bind(3, record.topic)
+                insert.bind(4, record.payload)
+                try insert.run("store seq \(record.seq)")
+                bytes += Int64(record.topic.utf8.count + record.payload.count)
+            }
+            try more()
+            if !records.isEmpty { try storeTotals(count: heldCount + Int64(records.count), bytes: heldBytes + bytes) }
+            try db.execute("COMMIT")
+            if let first = records.first, oldestSeq == 0 { oldestSeq = first.seq }
+            lastSeq = records.last?.seq ?? lastSeq
+            lastTurn = max(lastTurn, rows.map(\.turn).max() ?? 0)
+            heldCount += Int64(records.count)
+            heldBytes += bytes
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// Stores a whole state snapshot that knows every alert up to `seq` (encoded off the writer's
@@ -360,11 +347,7 @@ public final class AlertJournal {
             "SELECT turn, whole, seq, taken_ms, value FROM state_log WHERE turn >= (SELECT max(turn) FROM state_log WHERE whole = 1) ORDER BY turn")
         defer { query.reset() }
         var rows: [StateLogRow] = []
-        while try query.step("read the state log") {
-            rows.append(
-                StateLogRow(
-                    turn: query.int64(0), whole: query.int64(1) != 0, seq: UInt64(bitPattern: query.int64(2)), takenMs: query.int64(3), bytes: query.blob(4)))
-        }
+        while try query.step("read the state log") { rows.append(query.stateLogRow()) }
         return rows
     }
 

@@ -81,11 +81,7 @@ public final class JournalReader {
         query.bind(1, turn)
         query.bind(2, turn)
         var rows: [StateLogRow] = []
-        while try query.step("read the state log after turn \(turn)") {
-            rows.append(
-                StateLogRow(
-                    turn: query.int64(0), whole: query.int64(1) != 0, seq: UInt64(bitPattern: query.int64(2)), takenMs: query.int64(3), bytes: query.blob(4)))
-        }
+        while try query.step("read the state log after turn \(turn)") { rows.append(query.stateLogRow()) }
         return rows
     }
 
@@ -108,5 +104,13 @@ public final class JournalReader {
             if emittedAt.int64(1) >= ms { high = middle } else { low = emittedAt.int64(0) + 1 }
         }
         return UInt64(max(low - 1, 0))
+    }
+}
+
+extension SQLiteStatement {
+    /// The row at hand, read from `turn, whole, seq, taken_ms, value` (in that order) of
+    /// `state_log`.
+    func stateLogRow() -> StateLogRow {
+        StateLogRow(turn: int64(0), whole: int64(1) != 0, seq: UInt64(bitPattern: int64(2)), takenMs: int64(3), bytes: blob(4))
     }
 }
