@@ -37,6 +37,20 @@ import ZeroMQ
         func follower(_ journal: AlertJournal? = nil, node: String = "b") throws -> ReplicationFollower {
             try ReplicationFollower(context: context, endpoint: endpoint, journal: journal ?? standby, node: node, logger: Logger(label: "test.follower"))
         }
+
+        /// A source started at the active journal's position, and the standby following it.
+        func started() throws -> (ReplicationSource, ReplicationFollower) {
+            let source = try source()
+            source.start(position: .init(seq: active.lastSeq, turn: active.lastTurn))
+            let follower = try follower()
+            follower.start()
+            return (source, follower)
+        }
+
+        static func stop(_ source: ReplicationSource, _ follower: ReplicationFollower) {
+            _ = follower.stop(deadline: .now() + 2)
+            _ = source.stop(deadline: .now() + 2)
+        }
     }
 
     /// Now, when the tests started: alerts are recent, or the journals' retention (7 days) takes them.
@@ -87,14 +101,8 @@ import ZeroMQ
         try pair.active.saveWholeState(Self.patch(turn + 1, whole: true, seq: 2_400))
         turn += 2
         try Self.commit(pair, 2_401...2_410, turn: turn, to: nil)
-        let source = try pair.source()
-        source.start(position: .init(seq: pair.active.lastSeq, turn: pair.active.lastTurn))
-        let follower = try pair.follower()
-        follower.start()
-        defer {
-            _ = follower.stop(deadline: .now() + 2)
-            _ = source.stop(deadline: .now() + 2)
-        }
+        let (source, follower) = try pair.started()
+        defer { Pair.stop(source, follower) }
         #expect(try await Self.eventually { pair.standby.lastSeq == 2_410 })
         // Live commits, and a whole state stored after a later patch (as the writer does).
         for start in stride(from: UInt64(2_411), through: 2_460, by: 10) {
@@ -143,14 +151,8 @@ import ZeroMQ
         let pair = try Pair()
         try Self.commit(pair, 1...3, turn: 2, to: nil)
         try pair.standby.append([Self.alert(1), Self.alert(2), Self.alert(3, ",\"other\":true")], nowMs: 0)
-        let source = try pair.source()
-        source.start(position: .init(seq: 3, turn: 2))
-        let follower = try pair.follower()
-        follower.start()
-        defer {
-            _ = follower.stop(deadline: .now() + 2)
-            _ = source.stop(deadline: .now() + 2)
-        }
+        let (source, follower) = try pair.started()
+        defer { Pair.stop(source, follower) }
         #expect(try await Self.eventually { follower.status().refused != nil })
         #expect(follower.status().refused?.contains("differs from the active's at seq 3") == true)
         #expect(try Self.everything(pair.standby).last == Self.alert(3, ",\"other\":true"))
@@ -160,14 +162,8 @@ import ZeroMQ
         let pair = try Pair()
         try Self.commit(pair, 1...2, turn: 2, to: nil)
         try pair.standby.append([Self.alert(1), Self.alert(2), Self.alert(3)], nowMs: 0)
-        let source = try pair.source()
-        source.start(position: .init(seq: 2, turn: 2))
-        let follower = try pair.follower()
-        follower.start()
-        defer {
-            _ = follower.stop(deadline: .now() + 2)
-            _ = source.stop(deadline: .now() + 2)
-        }
+        let (source, follower) = try pair.started()
+        defer { Pair.stop(source, follower) }
         #expect(try await Self.eventually { follower.status().refused != nil })
         #expect(follower.status().refused?.contains("ahead of the active's") == true)
     }
@@ -179,14 +175,8 @@ import ZeroMQ
         let pruned = try AlertJournal(path: pair.active.path, retention: JournalRetention(maxAgeMs: 0, maxBytes: 1 << 30))
         #expect(try pruned.applyRetention(nowMs: Self.baseMs + 11) == 10)
         try Self.commit(pair, 11...12, turn: 4, to: nil)
-        let source = try pair.source()
-        source.start(position: .init(seq: 12, turn: 4))
-        let follower = try pair.follower()
-        follower.start()
-        defer {
-            _ = follower.stop(deadline: .now() + 2)
-            _ = source.stop(deadline: .now() + 2)
-        }
+        let (source, follower) = try pair.started()
+        defer { Pair.stop(source, follower) }
         #expect(try await Self.eventually { pair.standby.lastSeq == 12 })
         #expect(try Self.everything(pair.standby).map(\.seq) == [11, 12])
     }
