@@ -21,26 +21,26 @@ HEALTH = ("camera_offline", "coverage_gap")
 def test_a_standby_started_on_its_copy_continues_the_stream(tmp_path):
     replication = f"tcp://127.0.0.1:{free_port()}"
     active = Daemon(tmp_path, state_dir=tmp_path / "a", args=("--replication-bind", replication))
-    ports = (active.ingest, active.alerts, active.control, active.catchup)
-    follow_log = open(tmp_path / "follow.log", "w+")
-    follower = subprocess.Popen(
-        [str(BIN / "vigil"), "follow", replication, "--state-dir", str(tmp_path / "b"), "--node", "standby-b", "--status-seconds", "1"],
-        stderr=follow_log, cwd=ROOT)
-    consumer = active.context.socket(zmq.SUB)
-    consumer.setsockopt(zmq.LINGER, 0)
-    consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
-    consumer.connect(active.alerts)
-    deadline = time.time() + 10
-    while "standby joined the sync set" not in active.logs():
-        assert time.time() < deadline, active.logs()
-        time.sleep(0.05)
-    assert active.request("stats")["replication"]["standby-b"] == {"acked_seq": 0, "lag_seq": 0, "sync": 1, "live": 1}
-    sim = subprocess.Popen(
-        [str(BIN / "vigil-sim"), "run", "rabia-faults", "--endpoint", active.ingest, "--speed", "10"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    follower = sim = successor = None
     live = {}
-    successor = None
     try:
+        ports = (active.ingest, active.alerts, active.control, active.catchup)
+        follow_log = open(tmp_path / "follow.log", "w+")
+        follower = subprocess.Popen(
+            [str(BIN / "vigil"), "follow", replication, "--state-dir", str(tmp_path / "b"), "--node", "standby-b", "--status-seconds", "1"],
+            stderr=follow_log, cwd=ROOT)
+        consumer = active.context.socket(zmq.SUB)
+        consumer.setsockopt(zmq.LINGER, 0)
+        consumer.setsockopt(zmq.SUBSCRIBE, b"alert.")
+        consumer.connect(active.alerts)
+        deadline = time.time() + 10
+        while "standby joined the sync set" not in active.logs():
+            assert time.time() < deadline, active.logs()
+            time.sleep(0.05)
+        assert active.request("stats")["replication"]["standby-b"] == {"acked_seq": 0, "lag_seq": 0, "sync": 1, "live": 1}
+        sim = subprocess.Popen(
+            [str(BIN / "vigil-sim"), "run", "rabia-faults", "--endpoint", active.ingest, "--speed", "10"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         # Kill the active 0.3 s after its crossing is raised (about 6.5 s in, later on a busy machine).
         until = time.time() + 30
         while time.time() < until:
@@ -69,10 +69,11 @@ def test_a_standby_started_on_its_copy_continues_the_stream(tmp_path):
                 break
             time.sleep(0.5)
     finally:
-        if sim.poll() is None:
-            sim.kill()
-        if follower.poll() is None:
-            follower.kill()
+        if active.process.poll() is None:
+            active.stop()
+        for process in (sim, follower):
+            if process is not None and process.poll() is None:
+                process.kill()
         if successor:
             successor.stop()
             successor.context.term()
@@ -101,40 +102,42 @@ def test_a_curve_vigild_serves_its_journal_to_an_operators_key_only(tmp_path):
     replication = f"tcp://127.0.0.1:{free_port()}"
     daemon = Daemon(tmp_path, config=secure_config(tmp_path, made), curve=(server, made["alice"][2], made["alice"][3]),
                     args=("--replication-bind", replication))
-    cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
-    gateway = daemon.context.socket(zmq.PUB)
-    gateway.setsockopt(zmq.LINGER, 0)
-    gateway.curve_serverkey, gateway.curve_publickey, gateway.curve_secretkey = server, made["gw-rabia"][2], made["gw-rabia"][3]
-    gateway.connect(daemon.ingest)
-    time.sleep(1.0)
-    for frame in crossing(cameras, ["cam-rabia-16", "cam-rabia-17"]):
-        gateway.send_multipart(frame)
-        time.sleep(0.001)
-    deadline = time.time() + 15
-    while daemon.request("stats")["journal"]["latest_seq"] == 0:
-        assert time.time() < deadline, daemon.logs()
-        time.sleep(0.2)
-    last = daemon.request("stats")["journal"]["latest_seq"]
-
-    def follow(name, key):
-        log = tmp_path / f"follow-{name}.log"
-        process = subprocess.Popen(
-            [str(BIN / "vigil"), "follow", replication, "--state-dir", str(tmp_path / name), "--status-seconds", "0.5",
-             "--server-key", made["vigild"][0], "--key", made[key][1]],
-            stderr=open(log, "w"), cwd=ROOT)
-        time.sleep(3)
-        process.terminate()
-        assert process.wait(10) == 0, log.read_text()
-        return log.read_text()
-
+    gateway = None
     try:
+        cameras = {f["properties"]["id"]: f["properties"] for f in load("cameras.geojson")["features"]}
+        gateway = daemon.context.socket(zmq.PUB)
+        gateway.setsockopt(zmq.LINGER, 0)
+        gateway.curve_serverkey, gateway.curve_publickey, gateway.curve_secretkey = server, made["gw-rabia"][2], made["gw-rabia"][3]
+        gateway.connect(daemon.ingest)
+        time.sleep(1.0)
+        for frame in crossing(cameras, ["cam-rabia-16", "cam-rabia-17"]):
+            gateway.send_multipart(frame)
+            time.sleep(0.001)
+        deadline = time.time() + 15
+        while daemon.request("stats")["journal"]["latest_seq"] == 0:
+            assert time.time() < deadline, daemon.logs()
+            time.sleep(0.2)
+        last = daemon.request("stats")["journal"]["latest_seq"]
+
+        def follow(name, key):
+            log = tmp_path / f"follow-{name}.log"
+            process = subprocess.Popen(
+                [str(BIN / "vigil"), "follow", replication, "--state-dir", str(tmp_path / name), "--status-seconds", "0.5",
+                 "--server-key", made["vigild"][0], "--key", made[key][1]],
+                stderr=open(log, "w"), cwd=ROOT)
+            time.sleep(3)
+            process.terminate()
+            assert process.wait(10) == 0, log.read_text()
+            return log.read_text()
+
         # A consumer's key reads alerts, not the journal: the handshake is refused, nothing copied.
         assert "stopped at seq 0," in follow("consumer", "ops-room")
         copied = follow("operator", "alice")
         stopped = re.search(r"stopped at seq (\d+),", copied)
         assert stopped and int(stopped.group(1)) >= last, copied
     finally:
-        gateway.close()
+        if gateway is not None:
+            gateway.close()
         daemon.stop()
         daemon.context.term()
 
