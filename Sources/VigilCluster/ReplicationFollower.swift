@@ -44,9 +44,7 @@ public final class ReplicationFollower: @unchecked Sendable {
     private let journal: AlertJournal
     private let node: String
     private let logger: Logger
-    private let stopping = Atomic<Bool>(false)
-    private let started = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = ServiceThread(name: "vigil.follower")
     private let published: Mutex<Status>
     private let retentionIntervalMs: UInt64
 
@@ -74,25 +72,12 @@ public final class ReplicationFollower: @unchecked Sendable {
 
     /// Starts the follower's thread.
     public func start() {
-        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.follower"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the thread (it finishes the transaction in hand); whether it did by `deadline`.
     public func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        guard started.exchange(true, ordering: .acquiringAndReleasing) else {
-            socket.close()
-            return true
-        }
-        guard finished.wait(timeout: deadline) == .success else { return false }
-        finished.signal()
-        return true
+        thread.stop(deadline: deadline) { socket.close() }
     }
 
     /// Where the follower stands.
@@ -108,7 +93,7 @@ public final class ReplicationFollower: @unchecked Sendable {
         var askedNs: UInt64 = 0
         var refused = false
         var retainedNs: UInt64 = 0
-        while !stopping.load(ordering: .relaxed) {
+        while !thread.isStopping {
             let nowNs = DispatchTime.now().uptimeNanoseconds
             if nowNs - retainedNs >= retentionIntervalMs * 1_000_000 {
                 retainedNs = nowNs

@@ -73,6 +73,7 @@ public enum ReplicationMessage: Sendable, Equatable {
     /// The message's frames.
     public func frames() -> [[UInt8]] {
         let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         func json(_ value: some Encodable) -> [UInt8] { Array((try? encoder.encode(value)) ?? Data("{}".utf8)) }
         switch self {
         case .follow(let follow):
@@ -101,7 +102,9 @@ public enum ReplicationMessage: Sendable, Equatable {
         let command = String(decoding: frames[0], as: UTF8.self)
         let blobs = frames.dropFirst(2)
         func header<Header: Decodable>(_ type: Header.Type) throws(ReplicationError) -> Header {
-            do { return try JSONDecoder().decode(Header.self, from: Data(frames[1])) } catch {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            do { return try decoder.decode(Header.self, from: Data(frames[1])) } catch {
                 throw ReplicationError("\(command): the header does not decode: \(error)")
             }
         }
@@ -154,14 +157,12 @@ public enum ReplicationMessage: Sendable, Equatable {
         guard seq <= UInt64(Int64.max) else { throw ReplicationError("\(what) \(seq) is past the largest a journal holds") }
     }
 
+    // Headers' keys are the properties' names in snake case (`emitted_ms`, `after_seq`,
+    // `state_rows`): the encoder and decoder convert them.
     private struct AlertHeader: Codable {
         var seq: UInt64
         var emittedMs: Int64
         var topic: String
-        enum CodingKeys: String, CodingKey {
-            case seq, topic
-            case emittedMs = "emitted_ms"
-        }
     }
 
     private struct RowHeader: Codable {
@@ -169,10 +170,6 @@ public enum ReplicationMessage: Sendable, Equatable {
         var whole: Bool
         var seq: UInt64
         var takenMs: Int64
-        enum CodingKeys: String, CodingKey {
-            case turn, whole, seq
-            case takenMs = "taken_ms"
-        }
     }
 
     private struct FollowHeader: Codable {
@@ -181,11 +178,6 @@ public enum ReplicationMessage: Sendable, Equatable {
         var afterSeq: UInt64
         var afterTurn: Int64
         var newest: AlertHeader?
-        enum CodingKeys: String, CodingKey {
-            case v, node, newest
-            case afterSeq = "after_seq"
-            case afterTurn = "after_turn"
-        }
     }
 
     private struct RowsHeader: Codable {
@@ -194,10 +186,6 @@ public enum ReplicationMessage: Sendable, Equatable {
         var stateRows: [RowHeader]
         var restart: Bool
         var more: Bool
-        enum CodingKeys: String, CodingKey {
-            case v, alerts, restart, more
-            case stateRows = "state_rows"
-        }
     }
 }
 

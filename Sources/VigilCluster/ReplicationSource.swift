@@ -46,9 +46,7 @@ public final class ReplicationSource: @unchecked Sendable {
     private let logger: Logger
     /// A pipe the writer writes a byte to, to wake the thread's poll: (read end, write end).
     private let wakePipe: (read: Int32, write: Int32)
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
-    private let started = Atomic<Bool>(false)
+    private let thread = ServiceThread(name: "vigil.replication")
     /// Under `condition`: the commits to push, the standbys (by ROUTER identity), the newest
     /// position pushed.
     private let condition = NSCondition()
@@ -88,29 +86,19 @@ public final class ReplicationSource: @unchecked Sendable {
 
     /// Starts the source's thread.
     public func start(position: ReplicationMessage.Position) {
-        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         condition.withLock { pushed = position }
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "vigil.replication"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops the thread (or closes the socket of a source never started); whether it stopped by
     /// `deadline`. Anyone waiting in ``awaitSync(seq:timeoutMs:)`` is released.
     public func stop(deadline: DispatchTime) -> Bool {
-        stopping.store(true, ordering: .relaxed)
-        wake()
-        condition.withLock { condition.broadcast() }
-        guard started.exchange(true, ordering: .acquiringAndReleasing) else {
+        thread.stop(deadline: deadline) {
             socket.close()
-            return true
+        } stopping: {
+            wake()
+            condition.withLock { condition.broadcast() }
         }
-        guard finished.wait(timeout: deadline) == .success else { return false }
-        finished.signal()
-        return true
     }
 
     /// Hands over one transaction the journal has just stored (alerts with their patch, a patch
@@ -134,7 +122,7 @@ public final class ReplicationSource: @unchecked Sendable {
         defer { condition.unlock() }
         while true {
             let behind = standbys.filter { $0.value.sync && $0.value.acked.seq < seq }
-            if behind.isEmpty || stopping.load(ordering: .relaxed) { return [] }
+            if behind.isEmpty || thread.isStopping { return [] }
             if !condition.wait(until: deadline) {
                 var dropped: [String] = []
                 for (identity, standby) in standbys where standby.sync && standby.acked.seq < seq {
@@ -164,7 +152,7 @@ public final class ReplicationSource: @unchecked Sendable {
         defer { socket.close() }
         var reader: JournalReader?
         var lastBeatNs: UInt64 = 0
-        while !stopping.load(ordering: .relaxed) {
+        while !thread.isStopping {
             let ready: (message: Bool, descriptor: Bool)
             do { ready = try socket.waitForInput(timeoutMs: Self.beatIntervalMs, orReadable: wakePipe.read) } catch {
                 logger.error("replication socket failed", metadata: ["error": "\(error)"])

@@ -210,25 +210,29 @@ public final class AlertJournal {
     ///
     /// `patches`, rows of the state log (each turn after ``lastTurn``), go into the same
     /// transaction: the state that knows these alerts. With them the journal's last `seq` is
-    /// kept in the log, not written again on its own.
+    /// kept in the log, not written again on its own. Returns `patches` as stored (each knowing
+    /// the newest `seq`), which is what a standby must store too.
+    @discardableResult
     public func append(
         _ records: [JournalRecord], alertState: [UInt8]? = nil, snapshot: [UInt8]? = nil, patches: [StateLogRow] = [], nowMs: Int64
-    ) throws(JournalError) {
-        guard !records.isEmpty || snapshot != nil || alertState != nil || !patches.isEmpty else { return }
+    ) throws(JournalError) -> [StateLogRow] {
+        guard !records.isEmpty || snapshot != nil || alertState != nil || !patches.isEmpty else { return [] }
         for (i, record) in records.enumerated() where record.seq != lastSeq + UInt64(i) + 1 {
             throw JournalError("append", "seq \(record.seq) does not continue the journal (expected \(lastSeq + UInt64(i) + 1))")
         }
         let newest = records.last?.seq ?? lastSeq
-        try transaction(adding: records, rows: patches) { () throws(JournalError) in
-            for row in patches {
-                var stored = row
-                stored.seq = newest
-                try insert(stored)
-            }
+        let stored = patches.map { row in
+            var row = row
+            row.seq = newest
+            return row
+        }
+        try transaction(adding: records, rows: stored) { () throws(JournalError) in
+            for row in stored { try insert(row) }
             if patches.isEmpty { try save("seq", seq: newest, takenMs: nowMs, value: nil) }
             if let alertState { try save("alert_state", seq: newest, takenMs: nowMs, value: alertState) }
             if let snapshot { try save("snapshot", seq: newest, takenMs: nowMs, value: snapshot) }
         }
+        return stored
     }
 
     /// Stores a transaction copied from another node's journal (a standby following the active:

@@ -367,12 +367,11 @@ public final class Daemon: Sendable {
         connections: ConnectionGuard, run: RunStats?
     ) -> PipelineStats {
         let processed = processing.stats()
-        let published = publisher.stats()
         var stats = PipelineStats(
             ingest: ingest.stats, engine: processed.engine, processingRejected: processed.rejected, processed: processed.processed,
-            publish: published, catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
+            publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
             framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats(), connections: connections.stats())
-        if let replication = publisher.replication { stats.replication = ReplicationStats(standbys: replication.status(), lastSeq: published.lastSeq) }
+        stats.replication = publisher.replication?.status()
         return stats
     }
 

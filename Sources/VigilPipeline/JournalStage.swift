@@ -326,16 +326,17 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             if let journal {
                 let started = WallClock.monotonicNs()
                 let patches = patch.map { [$0] } ?? []
+                var stored: [StateLogRow] = []
                 do {
                     do {
-                        try journal.append(records, patches: patches, nowMs: nowMs)
+                        stored = try journal.append(records, patches: patches, nowMs: nowMs)
                     } catch where reserve?.release(nowMs: nowMs) == true {
                         // A full disk (or any failure, while the reserve lasts): give the journal
                         // the reserve's room and try again at once.
                         logger.critical(
                             "the journal's disk is full: its reserve is released so that alerts go on; free space on it",
                             metadata: ["error": "\(error)", "reserve": "\(JournalReserve.bytes >> 20) MiB", "path": "\(journal.path)"])
-                        try journal.append(records, patches: patches, nowMs: nowMs)
+                        stored = try journal.append(records, patches: patches, nowMs: nowMs)
                     }
                 } catch {
                     unjournaled = events
@@ -345,8 +346,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 }
                 let elapsedNs = WallClock.monotonicNs() - started
                 if let replication, let last = records.last {
-                    // As stored: the patch knows the last of these alerts.
-                    replication.committed(alerts: records, stateRows: patches.map { row in var row = row; row.seq = last.seq; return row })
+                    replication.committed(alerts: records, stateRows: stored)
                     replication.awaitSync(seq: last.seq, timeoutMs: settings.syncTimeoutMs)
                 }
                 PipelineMetrics.commit.recordNanoseconds(Int64(clamping: elapsedNs))
@@ -366,10 +366,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         } else if let journal, let patch {
             // Targets that moved on, with no alert: a transaction of their own.
             do {
-                try journal.append([], patches: [patch], nowMs: nowMs)
-                var stored = patch
-                stored.seq = counters.lastSeq
-                replication?.committed(alerts: [], stateRows: [stored])
+                let stored = try journal.append([], patches: [patch], nowMs: nowMs)
+                replication?.committed(alerts: [], stateRows: stored)
                 counters.patches += 1
                 counters.patchBytes += UInt64(patch.bytes.count)
             } catch {

@@ -26,9 +26,9 @@ extension PipelineStats {
         message.daemon = run
         if let replication {
             var standbys: [String: StatsMessage.Standby] = [:]
-            for standby in replication.standbys {
+            for standby in replication {
                 standbys[standby.node] = StatsMessage.Standby(
-                    ackedSeq: standby.acked.seq, lagSeq: replication.lastSeq > standby.acked.seq ? replication.lastSeq - standby.acked.seq : 0,
+                    ackedSeq: standby.acked.seq, lagSeq: publish.lastSeq > standby.acked.seq ? publish.lastSeq - standby.acked.seq : 0,
                     sync: standby.sync ? 1 : 0, live: standby.live ? 1 : 0)
             }
             message.replication = standbys

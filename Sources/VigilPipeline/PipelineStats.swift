@@ -1,14 +1,6 @@
 import VigilCluster
 import VigilCore
 
-/// The standbys copying the journal, as the replication source knows them.
-public struct ReplicationStats: Sendable, Equatable {
-    /// Each standby, by name.
-    public var standbys: [ReplicationSource.Standby]
-    /// The journal's newest `seq`, which their lag is counted from.
-    public var lastSeq: UInt64
-}
-
 /// Counters of the ingest stage, published by the ingest thread after every batch.
 public struct IngestStats: Sendable, Equatable {
     /// Messages received from the detection socket.
@@ -71,9 +63,9 @@ public struct PipelineStats: Sendable, Equatable {
     public var handshakes: HandshakeStats?
     /// Per endpoint (`ingest`, `alerts`, `catchup`, `control`), its connections and its limit.
     public var connections: [String: ConnectionStats] = [:]
-    /// The standbys copying the journal, with the journal's newest `seq`; nil without a
-    /// replication endpoint.
-    public var replication: ReplicationStats?
+    /// The standbys copying the journal (their lag counted from ``publish``'s last `seq`); nil
+    /// without a replication endpoint.
+    public var replication: [ReplicationSource.Standby]?
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

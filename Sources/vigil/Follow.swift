@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Synchronization
 import VigilCluster
 import VigilConfig
 import VigilJournal
@@ -51,13 +50,7 @@ struct Follow: ParsableCommand {
     }
 
     func run() throws {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for number in [SIGINT, SIGTERM] {
-            _ = signal(number) { followStop.store($0, ordering: .relaxed) }
-            sigaddset(&signals, number)
-        }
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        stopOnSignals()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "vigil.follow")
         let security = try keys.security()
@@ -86,7 +79,7 @@ struct Follow: ParsableCommand {
         }
         follower.start()
         var lastStatus = Date()
-        while followStop.load(ordering: .relaxed) == 0 && follower.status().refused == nil {
+        while stopRequest == nil && follower.status().refused == nil {
             Thread.sleep(forTimeInterval: 0.05)
             if statusSeconds > 0 && Date().timeIntervalSince(lastStatus) >= statusSeconds {
                 lastStatus = Date()
@@ -105,6 +98,3 @@ struct Follow: ParsableCommand {
         FileHandle.standardError.write(Data("vigil follow: stopped at seq \(status.position.seq), state turn \(status.position.turn)\n".utf8))
     }
 }
-
-/// The signal that asked `vigil follow` to stop (0: none yet).
-private let followStop = Atomic<Int32>(0)

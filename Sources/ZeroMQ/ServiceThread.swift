@@ -9,22 +9,22 @@ import Synchronization
 /// still owns its socket: ``stop(deadline:)`` then runs `neverStarted` (which closes it) on the
 /// caller's thread instead of waiting for a thread that does not exist. The daemon stopped such
 /// a catch-up server by waiting for it, and its socket was never closed.
-final class ServiceThread: Sendable {
+public final class ServiceThread: Sendable {
     private let name: String
     private let started = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     /// A thread named `name` (as `top` and debuggers show it).
-    init(name: String) {
+    public init(name: String) {
         self.name = name
     }
 
     /// Whether the body should return.
-    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+    public var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     /// Starts `body` on its thread; a second call does nothing.
-    func start(_ body: @escaping @Sendable () -> Void) {
+    public func start(_ body: @escaping @Sendable () -> Void) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [finished] in
             body()
@@ -37,7 +37,7 @@ final class ServiceThread: Sendable {
     /// Asks the body to return (``isStopping`` turns true, then `stopping` runs: to wake a body
     /// that waits for work) and waits for it until `deadline`; whether it did. A thread never
     /// started runs `neverStarted` here and counts as stopped.
-    func stop(deadline: DispatchTime, neverStarted: () -> Void, stopping wake: () -> Void = {}) -> Bool {
+    public func stop(deadline: DispatchTime, neverStarted: () -> Void, stopping wake: () -> Void = {}) -> Bool {
         stopping.store(true, ordering: .relaxed)
         wake()
         // Claims `started`, so a start racing with this stop cannot run the body afterwards.
