@@ -283,7 +283,10 @@ public final class Daemon: Sendable {
     /// The endpoints the daemon binds, by ZAP domain (the connection guard watches these).
     static func boundDomains(_ settings: DaemonSettings) -> [ZapHandler.Domain] {
         var domains: [ZapHandler.Domain] = []
-        if !settings.ingestBind.isEmpty { domains.append(.ingest) }
+        // The ingest socket is watched whether it binds or only connects: a monitor nobody reads
+        // fills (1,000 events: a gateway that is down makes a few every reconnect interval) and
+        // then blocks libzmq's I/O thread, and with it every socket of the daemon.
+        if !settings.ingestBind.isEmpty || !settings.ingestConnect.isEmpty { domains.append(.ingest) }
         if !settings.publishBind.isEmpty { domains.append(.alerts) }
         if !settings.catchupBind.isEmpty { domains.append(.catchup) }
         if !settings.controlBind.isEmpty { domains.append(.control) }

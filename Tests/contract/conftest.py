@@ -21,7 +21,7 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=(), curve=None, http_port=None):
+    def __init__(self, tmp_path, config=None, state_dir=None, ports=None, args=(), curve=None, http_port=None, ingest_bind=True):
         """`curve`, for a vigild with security.server_certificate: (server public key, operator
         public key, operator secret key), used by `request` on the control endpoint. The HTTP
         server listens on a free loopback port (or `http_port`): `self.http` is its base URL."""
@@ -34,7 +34,7 @@ class Daemon:
         self.log = open(tmp_path / "vigild.log", "a+")
         self.process = subprocess.Popen(
             [str(BIN / "vigild"), "--config", str(config or ROOT / "Config" / "vigild.yaml"),
-             "--ingest-bind", self.ingest, "--publish-bind", self.alerts, "--control-bind", self.control,
+             *(("--ingest-bind", self.ingest) if ingest_bind else ()), "--publish-bind", self.alerts, "--control-bind", self.control,
              "--catchup-bind", self.catchup, "--state-dir", str(state_dir or tmp_path / "state"),
              "--http-bind", f"127.0.0.1:{self.http_port}", *args],
             stderr=self.log, cwd=ROOT)
