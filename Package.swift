@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "vigild",
             dependencies: [
-                "VigilPipeline", "VigilConfig", "VigilWire", "VigilHTTP",
+                "VigilPipeline", "VigilConfig", "VigilWire", "VigilHTTP", "VigilCluster", "VigilJournal", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

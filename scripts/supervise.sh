@@ -8,6 +8,8 @@
 # - vigild ends with 0 (an orderly stop): the supervisor ends with 0.
 # - 78 (configuration error), 69 (a socket, an endpoint or the journal unavailable) or 64 (a
 #   bad flag): restarting cannot help; the supervisor ends with that code.
+# - 75 (a cluster node that stopped being the active one, README "A cluster"): started again at
+#   once, as a standby; no exit record, no backoff.
 # - Any other end (a signal such as SIGSEGV or SIGABRT, or another status): the supervisor writes
 #   <state.dir>/vigild.exit ({"v":1,"pid":…,"status":139,"signal":"SIGSEGV","ended_ms":…}) and
 #   starts vigild again after a backoff: 0.5 s, doubling up to 10 s, back to 0.5 s once a vigild
@@ -119,6 +121,7 @@ while :; do
   case "$status" in
     0) log "vigild (pid $pid) stopped in order"; exit 0 ;;
     64|69|78) log "vigild (pid $pid) ended with status $status: not restarting"; exit "$status" ;;
+    75) log "vigild (pid $pid) stopped being the cluster's active node; starting it again as a standby"; continue ;;
   esac
   if [ $(($(date +%s) - started)) -ge 60 ]; then delay_ms=500; fi
   write_exit_record "$pid" "$status"

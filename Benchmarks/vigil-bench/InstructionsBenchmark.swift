@@ -24,17 +24,21 @@ struct InstructionsBenchmark: ParsableCommand {
     var config = "Config/vigild.yaml"
     @Option(help: "Frames in the smaller capture (the larger has twice as many).")
     var frames = 20_000
+    @Option(help: "Keep the captures and callgrind's profiles (callgrind.out.<frames>, for callgrind_annotate) in this folder.")
+    var keep: String?
 
     func run() throws {
         let configuration = try VigilConfiguration.load(path: config)
         let border = try borderLine(of: configuration, path: config)
         let startMs: Int64 = 1_796_000_000_000
         let messages = LoadGenerator.make(count: 2 * frames, cameras: configuration.cameras, border: border, startMs: startMs)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-instructions-\(UUID().uuidString)")
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-instructions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         // valgrind 3.19 cannot read the DWARF 5 the Swift toolchain writes: a copy without it.
         let vigil = folder.appendingPathComponent("vigil").path
+        try? FileManager.default.removeItem(atPath: vigil)
         try FileManager.default.copyItem(atPath: "\(bin)/vigil", toPath: vigil)
         try run("/usr/bin/strip", ["--strip-debug", vigil])
         var counts: [Int: UInt64] = [:]
@@ -46,7 +50,8 @@ struct InstructionsBenchmark: ParsableCommand {
                 try writer.append(CapturedMessage(receivedMs: startMs + Int64(i / configuration.cameras.count) * 100, topic: message.topic, payload: message.payload))
             }
             try writer.close()
-            counts[size] = try callgrind([vigil, "replay", path, "--config", config, "--format", "none"])
+            let profile = keep == nil ? "/dev/null" : folder.appendingPathComponent("callgrind.out.\(size)").path
+            counts[size] = try callgrind([vigil, "replay", path, "--config", config, "--format", "none"], profile: profile)
             print("\(size) frames: \(counts[size]!) instructions in all")
         }
         let perFrame = Double(counts[2 * frames]! - counts[frames]!) / Double(frames)
@@ -62,11 +67,12 @@ struct InstructionsBenchmark: ParsableCommand {
         guard process.terminationStatus == 0 else { throw ValidationError("\(tool) \(arguments.joined(separator: " ")) failed") }
     }
 
-    /// The instructions callgrind counted for `command` (its `Collected :` line).
-    private func callgrind(_ command: [String]) throws -> UInt64 {
+    /// The instructions callgrind counted for `command` (its `Collected :` line); its profile
+    /// goes to `profile`.
+    private func callgrind(_ command: [String], profile: String) throws -> UInt64 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/valgrind")
-        process.arguments = ["--tool=callgrind", "--callgrind-out-file=/dev/null"] + command
+        process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(profile)"] + command
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

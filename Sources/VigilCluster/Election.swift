@@ -30,14 +30,35 @@ public final class Election: Sendable {
         public var keepAliveIntervalMs: Int64 = 500
         /// How long before its lease can expire the active node stops publishing, ms.
         public var demoteMarginMs: Int64 = 500
+        /// How often a standby looks whether the leader key is still there, ms: what a takeover
+        /// waits at most, after the lease expired, before the standby campaigns.
+        public var standbyPollMs: Int64 = 100
+        /// A key that decides who may campaign (`<prefix>/<cluster>/sync`): its value is given to
+        /// the candidacy, and the campaign succeeds only if it has not changed since it was read.
+        public var guardKey: String?
 
-        public init(key: String, node: String, leaseTTLSeconds: Int64 = 3, keepAliveIntervalMs: Int64 = 500, demoteMarginMs: Int64 = 500) {
+        public init(
+            key: String, node: String, leaseTTLSeconds: Int64 = 3, keepAliveIntervalMs: Int64 = 500, demoteMarginMs: Int64 = 500,
+            standbyPollMs: Int64 = 100, guardKey: String? = nil
+        ) {
             self.key = key
             self.node = node
             self.leaseTTLSeconds = leaseTTLSeconds
             self.keepAliveIntervalMs = keepAliveIntervalMs
             self.demoteMarginMs = demoteMarginMs
+            self.standbyPollMs = standbyPollMs
+            self.guardKey = guardKey
         }
+    }
+
+    /// What a candidate campaigns with: the leader key's value, given the guard key as it is
+    /// (`nil`: absent); `nil` when this node may not campaign now.
+    public typealias Candidacy = @Sendable (_ guard: EtcdKeyValue?) -> [UInt8]?
+
+    /// The active node as a standby last saw it: the leader key's value and its epoch.
+    public struct Leader: Sendable, Equatable {
+        public var value: [UInt8]
+        public var epoch: Int64
     }
 
     /// What this node is now.
@@ -68,6 +89,7 @@ public final class Election: Sendable {
     /// Whether this node may publish now, and under which epoch.
     public let fence: LeaseFence
     private let etcd: EtcdClient
+    private let candidacy: Candidacy
     private let state = Mutex(Inner())
     /// The role changes, in order.
     public let events: AsyncStream<Event>
@@ -77,12 +99,18 @@ public final class Election: Sendable {
         var lease: Int64?
         var epoch: Int64?
         var resigning = false
+        var leader: Leader?
+        /// When the last keep-alive that succeeded was sent (BOOTTIME ns).
+        var renewedNs: UInt64 = 0
     }
 
-    /// A node of the election `settings` describes, on the etcd cluster `etcd`.
-    public init(settings: Settings, etcd: EtcdClient) {
+    /// A node of the election `settings` describes, on the etcd cluster `etcd`. `candidacy`
+    /// says what it campaigns with (by default its name, whenever no node is active).
+    public init(settings: Settings, etcd: EtcdClient, candidacy: Candidacy? = nil) {
         self.settings = settings
         self.etcd = etcd
+        let name = Array(settings.node.utf8)
+        self.candidacy = candidacy ?? { _ in name }
         fence = LeaseFence(ttlSeconds: settings.leaseTTLSeconds, marginMs: settings.demoteMarginMs)
         (events, emit) = AsyncStream.makeStream(of: Event.self)
     }
@@ -90,16 +118,31 @@ public final class Election: Sendable {
     /// The role now: active only while the fence lets it publish.
     public var role: Role { fence.activeEpoch().map { .active(epoch: $0) } ?? .standby }
 
+    /// The active node as this node last saw it (`nil`: none, or this node is active).
+    public var leader: Leader? { state.withLock { $0.leader } }
+
+    /// This node's epoch while it holds the leader key (the fence says whether it may still publish).
+    public var epoch: Int64? { state.withLock { $0.epoch } }
+
     /// Takes part until the task is cancelled (or ``resign()`` is called); then revokes the
     /// lease, so that another node can win at once rather than a TTL later.
     public func run() async {
-        let key = Array(settings.key.utf8), value = Array(settings.node.utf8)
-        let interval = Duration.milliseconds(settings.keepAliveIntervalMs)
+        let key = Array(settings.key.utf8)
+        let interval = UInt64(settings.keepAliveIntervalMs) * 1_000_000
+        let poll = UInt64(min(settings.standbyPollMs, settings.keepAliveIntervalMs)) * 1_000_000
+        var lastKeepAlive: UInt64?
         while !Task.isCancelled && !state.withLock({ $0.resigning }) {
             let sent = LeaseFence.bootTimeNs()
-            await step(key: key, value: value, sentNs: sent)
-            let elapsed = Duration.nanoseconds(Int64(LeaseFence.bootTimeNs() - sent))
-            if elapsed < interval { try? await Task.sleep(for: interval - elapsed) }
+            if lastKeepAlive.map({ sent - $0 >= interval }) ?? true {
+                lastKeepAlive = sent
+                await keepAlive(sentNs: sent)
+            }
+            if state.withLock({ $0.lease != nil }) { await look(key: key, sentNs: sent) }
+            // The active node wakes once a keep-alive interval; a standby every poll, to see
+            // the leader key go soon after it does.
+            let next = state.withLock { $0.epoch } == nil ? poll : interval
+            let elapsed = LeaseFence.bootTimeNs() - sent
+            if elapsed < next { try? await Task.sleep(for: .nanoseconds(Int64(next - elapsed))) }
         }
         await leave()
     }
@@ -111,42 +154,88 @@ public final class Election: Sendable {
         await leave()
     }
 
-    /// One round: keep the lease alive (or take one), then, as the active node, check the
-    /// deadline; as a standby, campaign when no node is active.
-    private func step(key: [UInt8], value: [UInt8], sentNs: UInt64) async {
+    /// Keeps the lease alive (or takes one); as the active node, checks the deadline when etcd
+    /// does not answer.
+    private func keepAlive(sentNs: UInt64) async {
         guard let lease = await currentLease() else {
             await demoteIfPast(deadlineAt: sentNs)
             return
         }
         do {
             guard try await etcd.keepAlive(lease: lease) != nil else {
+                state.withLock { if $0.lease == lease { $0.lease = nil } }
                 await demote(.leaseGone)
                 return
             }
+            state.withLock { $0.renewedNs = max($0.renewedNs, sentNs) }
             fence.renewed(sentAtNs: sentNs)
         } catch {
             await demoteIfPast(deadlineAt: LeaseFence.bootTimeNs())
-            return
         }
+    }
+
+    /// As the active node: is the leader key still the one it created? As a standby: who is
+    /// active, and campaigns when no node is and the candidacy allows.
+    private func look(key: [UInt8], sentNs: UInt64) async {
         if let epoch = state.withLock({ $0.epoch }) {
-            // Still the leader key this node created? (A key deleted and made again by another
-            // node is a new key with a later creation revision.)
+            // (A key deleted and made again by another node is a new key with a later creation revision.)
             if let (holder, _) = try? await etcd.get(key), holder?.createRevision != epoch {
                 await demote(.leaderChanged)
             }
             return
         }
-        guard case .success(let epoch) = try? await etcd.createIfAbsent(key, value: value, lease: lease) else { return }
-        state.withLock { $0.epoch = epoch }
-        fence.activate(epoch: epoch, renewedBySendAt: sentNs)
-        emit.yield(.promoted(epoch: epoch))
+        guard let (holder, _) = try? await etcd.get(key) else { return }
+        if let holder {
+            state.withLock { $0.leader = Leader(value: holder.value, epoch: holder.createRevision) }
+            return
+        }
+        state.withLock { $0.leader = nil }
+        guard let lease = state.withLock({ $0.lease }) else { return }
+        let outcome: Result<Int64, EtcdClient.Existing>?
+        if let guardKey = settings.guardKey.map({ Array($0.utf8) }) {
+            guard let (guarding, _) = try? await etcd.get(guardKey), let value = candidacy(guarding) else { return }
+            outcome = try? await etcd.createIfAbsent(key, value: value, lease: lease, unlessChanged: guardKey, modRevision: guarding?.modRevision ?? 0)
+        } else {
+            guard let value = candidacy(nil) else { return }
+            outcome = try? await etcd.createIfAbsent(key, value: value, lease: lease)
+        }
+        switch outcome {
+        case .success(let epoch):
+            // The deadline counts from the last renewal: the campaign itself does not renew the lease.
+            let renewed = state.withLock { inner -> UInt64 in
+                inner.epoch = epoch
+                return inner.renewedNs
+            }
+            fence.activate(epoch: epoch, renewedBySendAt: renewed)
+            emit.yield(.promoted(epoch: epoch))
+        case .failure(let existing):
+            if let holder = existing.keyValue { state.withLock { $0.leader = Leader(value: holder.value, epoch: holder.createRevision) } }
+        case nil:
+            return
+        }
+    }
+
+    /// Writes `value` at `key` while this node is the active one of its epoch (a txn guarded by
+    /// the leader key's creation revision). Returns whether it was written.
+    public func putAsActive(_ key: String, value: [UInt8]) async throws -> Bool {
+        guard let epoch = state.withLock({ $0.epoch }) else { return false }
+        return try await etcd.put(Array(key.utf8), value: value, ifLeader: Array(settings.key.utf8), epoch: epoch)
+    }
+
+    /// Reads `key` (`nil`: absent).
+    public func read(_ key: String) async throws -> EtcdKeyValue? {
+        try await etcd.get(Array(key.utf8)).keyValue
     }
 
     /// The lease, granted now if there is none.
     private func currentLease() async -> Int64? {
         if let lease = state.withLock({ $0.lease }) { return lease }
+        let sent = LeaseFence.bootTimeNs()
         guard let granted = try? await etcd.grantLease(ttlSeconds: settings.leaseTTLSeconds) else { return nil }
-        state.withLock { $0.lease = granted.id }
+        state.withLock {
+            $0.lease = granted.id
+            $0.renewedNs = sent
+        }
         return granted.id
     }
 

@@ -99,6 +99,41 @@ public final class EtcdClient: Sendable {
         return .failure(Existing(keyValue: holder))
     }
 
+    /// A campaign: creates `key` with `value`, attached to `lease`, only if it does not exist
+    /// **and** `guardKey` was last modified at `guardModRevision` (0: it does not exist), both in
+    /// one transaction, so that what the candidate read of `guardKey` still holds when it wins.
+    /// Returns the revision of the write (the epoch), or the key as it is when it existed (`nil`
+    /// inside when it did not: then `guardKey` had changed).
+    public func createIfAbsent(
+        _ key: [UInt8], value: [UInt8], lease: Int64, unlessChanged guardKey: [UInt8], modRevision guardModRevision: Int64
+    ) async throws -> Result<Int64, Existing> {
+        let request = TxnRequest(
+            compare: [
+                .init(key: EtcdBytes(key), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(0)),
+                .init(key: EtcdBytes(guardKey), target: "MOD", result: "EQUAL", mod_revision: EtcdInt(guardModRevision)),
+            ],
+            success: [.init(request_put: .init(key: EtcdBytes(key), value: EtcdBytes(value), lease: EtcdInt(lease)))],
+            failure: [.init(request_range: RangeRequest(key: EtcdBytes(key)))])
+        let reply: TxnResponse = try await call("/v3/kv/txn", request)
+        if reply.succeeded == true {
+            guard let revision = reply.header?.revision?.value, revision > 0 else { throw EtcdError.malformed("a txn that succeeded without a revision") }
+            return .success(revision)
+        }
+        return .failure(Existing(keyValue: reply.responses?.first?.response_range?.kvs?.first?.keyValue))
+    }
+
+    /// Puts `value` at `key` (no lease) only while `leaderKey` is the one created at revision
+    /// `epoch`: a write of the active node of that epoch, refused once another has won. Returns
+    /// whether it was written.
+    public func put(_ key: [UInt8], value: [UInt8], ifLeader leaderKey: [UInt8], epoch: Int64) async throws -> Bool {
+        let request = TxnRequest(
+            compare: [.init(key: EtcdBytes(leaderKey), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(epoch))],
+            success: [.init(request_put: .init(key: EtcdBytes(key), value: EtcdBytes(value), lease: nil))],
+            failure: [])
+        let reply: TxnResponse = try await call("/v3/kv/txn", request)
+        return reply.succeeded == true
+    }
+
     /// The key a ``createIfAbsent(_:value:lease:)`` found (`nil` when it was gone again by the
     /// time the failure branch read it).
     public struct Existing: Error, Sendable {

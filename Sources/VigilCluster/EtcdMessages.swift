@@ -126,6 +126,7 @@ struct TxnRequest: Encodable {
         var target: String
         var result: String
         var create_revision: EtcdInt?
+        var mod_revision: EtcdInt?
     }
     struct Put: Encodable {
         var key: EtcdBytes

@@ -53,6 +53,8 @@ public final class ReplicationSource: @unchecked Sendable {
     private var pending: [ReplicationMessage.Rows] = []
     private var standbys: [[UInt8]: Standby] = [:]
     private var pushed = ReplicationMessage.Position(seq: 0, turn: 0)
+    /// Told the sync set's members (by name) each time it changes; set before ``start(position:)``.
+    private let syncObserver = Mutex<(@Sendable ([String]) -> Void)?>(nil)
 
     /// Binds the ROUTER on `endpoints`; the journal at `journalPath` (which the writer has
     /// opened) is read for backlogs with a connection of the source's own; `secure` adds the
@@ -82,6 +84,20 @@ public final class ReplicationSource: @unchecked Sendable {
     deinit {
         close(wakePipe.read)
         close(wakePipe.write)
+    }
+
+    /// Calls `observer` with the sync set's members each time the set changes (on the thread
+    /// that changed it: it must not block). A cluster writes them to etcd, so that only a node
+    /// that holds every published alert may be elected.
+    public func observeSyncSet(_ observer: @escaping @Sendable ([String]) -> Void) {
+        syncObserver.withLock { $0 = observer }
+    }
+
+    /// The sync set's members now, by name (under `condition`).
+    private var syncMembers: [String] { standbys.values.filter(\.sync).map(\.node).sorted() }
+
+    private func syncSetChanged(_ members: [String]) {
+        syncObserver.withLock { $0 }?(members)
     }
 
     /// Starts the source's thread.
@@ -132,6 +148,7 @@ public final class ReplicationSource: @unchecked Sendable {
                 logger.warning(
                     "standby left the sync set: it did not acknowledge in time; alerts are published without it until it catches up",
                     metadata: ["standbys": "\(dropped.sorted().joined(separator: ","))", "seq": "\(seq)", "sync_timeout_ms": "\(timeoutMs)"])
+                syncSetChanged(syncMembers)
                 return dropped
             }
         }
@@ -200,17 +217,21 @@ public final class ReplicationSource: @unchecked Sendable {
         let nowNs = DispatchTime.now().uptimeNanoseconds
         switch message {
         case .ack(let position):
-            condition.withLock {
-                guard var standby = standbys[identity] else { return }
+            let joined = condition.withLock { () -> [String]? in
+                guard var standby = standbys[identity] else { return nil }
                 standby.acked = position
                 standby.heardNs = nowNs
+                var joined = false
                 if standby.live && !standby.sync && position.seq >= pushed.seq && position.turn >= pushed.turn {
                     standby.sync = true
+                    joined = true
                     logger.notice("standby joined the sync set", metadata: ["standby": "\(standby.node)", "seq": "\(position.seq)"])
                 }
                 standbys[identity] = standby
                 condition.broadcast()
+                return joined ? syncMembers : nil
             }
+            if let joined { syncSetChanged(joined) }
         case .follow(let follow):
             serve(follow, to: identity, reader: &reader, nowNs: nowNs)
         case .rows, .beat, .refused:
@@ -244,15 +265,20 @@ public final class ReplicationSource: @unchecked Sendable {
             let more = page.more
             let message = ReplicationMessage.Rows(alerts: page.records, stateRows: more ? [] : rows, restart: restart, more: more)
             send(ReplicationMessage.rows(message).frames(), to: identity)
-            condition.withLock {
+            // A sync member that asks again (it restarted, or lost the connection) waits to be
+            // in sync again before the writer waits for it.
+            let left = condition.withLock { () -> [String]? in
                 var standby = standbys[identity] ?? Standby(node: follow.node, acked: follow.after, sync: false, live: false, heardNs: nowNs)
+                let wasSync = standby.sync
                 standby.node = follow.node
                 standby.acked = follow.after
                 standby.heardNs = nowNs
                 standby.live = !more
-                if standby.live == false { standby.sync = false }
+                standby.sync = false
                 standbys[identity] = standby
+                return wasSync ? syncMembers : nil
             }
+            if let left { syncSetChanged(left) }
             if !more {
                 logger.info("standby follows", metadata: ["standby": "\(follow.node)", "after_seq": "\(follow.after.seq)", "alerts": "\(page.records.count)", "state_rows": "\(rows.count)"])
             }
@@ -263,7 +289,10 @@ public final class ReplicationSource: @unchecked Sendable {
 
     private func refuse(_ identity: [UInt8], _ follow: ReplicationMessage.Follow, _ reason: String) {
         logger.error("standby refused", metadata: ["standby": "\(follow.node)", "reason": "\(reason)"])
-        condition.withLock { _ = standbys.removeValue(forKey: identity) }
+        let left = condition.withLock { () -> [String]? in
+            standbys.removeValue(forKey: identity)?.sync == true ? syncMembers : nil
+        }
+        if let left { syncSetChanged(left) }
         send(ReplicationMessage.refused("\(follow.node): \(reason)").frames(), to: identity)
     }
 

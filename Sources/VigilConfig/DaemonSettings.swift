@@ -81,6 +81,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var engine = EngineSettings()
     /// The HTTP server: metrics, health, the console.
     public var http = HTTPSettings()
+    /// The cluster this node belongs to (`cluster:`); none by default.
+    public var cluster = ClusterSettings()
 
     /// The defaults.
     public init() {}
@@ -89,7 +91,7 @@ public struct DaemonSettings: Sendable, Equatable {
 extension DaemonSettings {
     static let keys: Set<String> = [
         "ingest", "publish", "control", "pipeline", "time", "tracking", "incidents", "health", "state", "site", "files", "log", "catchup", "journal",
-        "security", "silences", "http",
+        "security", "silences", "http", "cluster",
     ]
 
     /// Reads the settings from YAML `text`, a `vigild.yaml` (named `file` in errors): the checks
@@ -192,6 +194,7 @@ extension DaemonSettings {
         let log = try root["log"].mapping(allowed: ["rejection_interval_s"])
         s.rejectionLogIntervalSeconds = try log.double("rejection_interval_s", default: s.rejectionLogIntervalSeconds, in: 0...3_600)
         s.http = try HTTPSettings.read(root)
+        s.cluster = try ClusterSettings.read(root, stateDirectory: s.stateDirectory)
         return s
     }
 

@@ -82,6 +82,19 @@ public struct VigilConfiguration: Sendable {
             }
             warnings.append("http.bind \(settings.http.bind) is plaintext HTTP reachable from other machines (http.allow_plaintext: true)")
         }
+        if settings.cluster.isEnabled && security.isCurve {
+            throw ConfigError(
+                file: "vigild", key: "cluster",
+                "a cluster's nodes do not yet speak CURVE to each other (their replication is plaintext); expected no "
+                    + "security.server_certificate with a cluster, or no cluster (docs/failover.md)")
+        }
+        if settings.cluster.isEnabled && !isLoopbackEndpoint(settings.cluster.replicationBind) && !settings.cluster.allowPlaintextReplication {
+            throw ConfigError(
+                file: "vigild", key: "cluster.replication.bind",
+                "\(settings.cluster.replicationBind) can be reached from other machines, and the journal would be served in the clear to "
+                    + "anyone who asks; expected a loopback endpoint, or cluster.replication.allow_plaintext: true on a private network "
+                    + "between the nodes")
+        }
         guard !security.isCurve else { return warnings }
         // The whole journal, and acknowledgements the publication waits for: never plaintext
         // beyond this machine.

@@ -282,6 +282,38 @@ public final class AlertJournal {
         return JournalRecord(seq: UInt64(bitPattern: query.int64(0)), emittedMs: query.int64(1), topic: query.text(2), payload: query.blob(3))
     }
 
+    /// Removes the alerts after `seq` and the state log's rows after `turn`, in one transaction:
+    /// what a node that was active stored but never had acknowledged, hence never published,
+    /// before it follows the node elected after it (docs/failover.md, section 7.4). When that
+    /// leaves no whole state, the whole state log goes, so that the node copies the active's
+    /// from its last whole state. Returns how many alerts and rows were removed.
+    public func truncate(afterSeq seq: UInt64, afterTurn turn: Int64) throws(JournalError) -> (alerts: Int, rows: Int) {
+        guard let after = Int64(exactly: seq) else { return (0, 0) }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let alerts = try Self.scalar(db, "SELECT count(*) FROM alerts WHERE seq > \(after)")
+            let bytes = try Self.scalar(db, "SELECT coalesce(sum(length(topic) + length(payload)), 0) FROM alerts WHERE seq > \(after)")
+            var rows = try Self.scalar(db, "SELECT count(*) FROM state_log WHERE turn > \(turn)")
+            try db.execute("DELETE FROM alerts WHERE seq > \(after); DELETE FROM state_log WHERE turn > \(turn);")
+            if try Self.scalar(db, "SELECT count(*) FROM state_log WHERE whole = 1") == 0 {
+                rows += try Self.scalar(db, "SELECT count(*) FROM state_log")
+                try db.execute("DELETE FROM state_log")
+            }
+            if alerts > 0 { try storeTotals(count: heldCount - alerts, bytes: heldBytes - bytes) }
+            try db.execute("DELETE FROM state WHERE name = 'seq' AND seq > \(after)")
+            try db.execute("COMMIT")
+            heldCount -= alerts
+            heldBytes -= bytes
+            lastSeq = UInt64(try Self.scalar(db, "SELECT \(Self.newestSeq)"))
+            lastTurn = try Self.scalar(db, "SELECT coalesce(max(turn), 0) FROM state_log")
+            oldestSeq = UInt64(try Self.scalar(db, "SELECT coalesce(min(seq), 0) FROM alerts"))
+            return (Int(alerts), Int(rows))
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// One transaction that stores `records` (already checked to continue the journal), does
     /// `more`, and keeps the totals; ``lastSeq``, ``lastTurn`` (from `rows`) and the counts follow
     /// once it is committed. On failure it is rolled back and nothing changes.

@@ -36,7 +36,8 @@ public final class Daemon: Sendable {
     /// Opens the journal and resumes the state it holds, creates every socket and binds every
     /// endpoint; throws naming the endpoint or file that failed, with everything it opened closed.
     /// `run` (this start, and how the last one ended) is reported in `stats`.
-    public init(configuration: VigilConfiguration, logger: Logger, run: RunStats? = nil) throws(DaemonError) {
+    /// In a cluster, `cluster` is the role of the active node this daemon runs as.
+    public init(configuration: VigilConfiguration, logger: Logger, run: RunStats? = nil, cluster: ClusterRole? = nil) throws(DaemonError) {
         self.logger = logger
         self.run = run
         settings = configuration.settings
@@ -59,7 +60,7 @@ public final class Daemon: Sendable {
                     context: context, domains: Daemon.boundDomains(settings),
                     limits: Daemon.connectionLimits(configuration.security, curve: security.secretKey != nil, logger: logger), logger: logger))
             security.monitored = true
-            let publisher = made.add(try JournalStage(context: context, settings: settings, security: security, logger: logger))
+            let publisher = made.add(try JournalStage(context: context, settings: settings, security: security, cluster: cluster, logger: logger))
             let store = settings.stateDirectory.isEmpty ? nil : SilenceStore(directory: settings.stateDirectory)
             let silences = try store?.load(nowMs: WallClock.nowMs()) ?? []
             if let store, !silences.isEmpty { logger.notice("silences restored", metadata: ["silences": "\(silences.count)", "path": "\(store.path)"]) }

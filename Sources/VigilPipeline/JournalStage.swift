@@ -103,6 +103,10 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     private var reserve: JournalReserve?
     /// Serves the journal to standbys, when `replicationBind` names endpoints.
     let replication: ReplicationSource?
+    /// The active node's role in a cluster: its epoch and its fence, checked before every send.
+    private let cluster: ClusterRole?
+    /// Whether a send was refused by the fence (reported once).
+    private var fenced = false
     /// The journal's checkpoints, on a queue of their own (never inside a commit), looked at
     /// every second: every minute, or at once when the log holds 4 MiB.
     private let checkpointer: JournalCheckpointer?
@@ -119,8 +123,11 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
 
     /// Opens the journal (`<state.dir>/journal.sqlite`, unless `state.dir` is empty), creates the
     /// PUB socket and binds every endpoint; throws naming what failed.
-    init(context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext, logger: Logger) throws(DaemonError) {
+    init(
+        context: ZMQContext, settings: DaemonSettings, security: EndpointSecurity = .plaintext, cluster: ClusterRole? = nil, logger: Logger
+    ) throws(DaemonError) {
         self.settings = settings
+        self.cluster = cluster
         self.logger = logger
         if settings.stateDirectory.isEmpty {
             journal = nil
@@ -157,8 +164,10 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         } else if let journal {
             do {
                 replication = try ReplicationSource(
-                    context: context, bind: settings.replicationBind, journalPath: journal.path, node: ProcessInfo.processInfo.hostName, logger: logger
+                    context: context, bind: settings.replicationBind, journalPath: journal.path, node: cluster?.node ?? ProcessInfo.processInfo.hostName,
+                    logger: logger
                 ) { plan in security.apply(to: &plan, domain: .replication) }
+                if let cluster { replication?.observeSyncSet(cluster.syncSetChanged) }
             } catch {
                 throw DaemonError(.socket, "cannot bind the replication endpoint: \(error)")
             }
@@ -276,7 +285,7 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 break
             }
             if nowMs - lastHeartbeatMs >= heartbeatMs { heartbeat(nowMs: nowMs) }
-            for message in extra.withLock({ queued in defer { queued = [] }; return queued }) {
+            for message in extra.withLock({ queued in defer { queued = [] }; return queued }) where mayPublish() {
                 do { try socket.send(topic: message.topic, payload: message.payload) } catch {
                     logger.error("review publish failed", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
                 }
@@ -321,6 +330,8 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             records.reserveCapacity(events.count)
             for (i, event) in events.enumerated() {
                 let seq = first + UInt64(i)
+                var event = event
+                event.epoch = cluster?.epoch
                 records.append(JournalRecord(seq: seq, emittedMs: nowMs, topic: event.topic, payload: AlertEncoder.encode(event, seq: seq, emittedTs: nowMs)))
             }
             if let journal {
@@ -356,7 +367,9 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
                 counters.commitNsMax = max(counters.commitNsMax, elapsedNs)
             }
             unjournaled = []
-            for record in records { send(record, event: events[Int(record.seq - first)]) }
+            if mayPublish() {
+                for record in records { send(record, event: events[Int(record.seq - first)]) }
+            }
             if let last = records.last { counters.lastSeq = last.seq }
             observer?(records)
             if let receivedNs = handoff.receivedNs {
@@ -427,6 +440,21 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
         logger.error(message, metadata: metadata.merging(["error": "\(error)"]) { $1 })
     }
 
+    /// Whether this node may publish now: always, alone; in a cluster, while its fence is open
+    /// (one clock read and a compare, immediately before each send). The first refusal is
+    /// reported to the cluster, which demotes the node.
+    private func mayPublish() -> Bool {
+        guard let cluster else { return true }
+        if cluster.mayPublish() { return true }
+        if !fenced {
+            fenced = true
+            counters.fencedSends += 1
+            logger.error("not published: this node's lease may have expired (its fence is closed); it stops being the active node", metadata: ["epoch": "\(cluster.epoch)"])
+            cluster.fenced()
+        }
+        return false
+    }
+
     private func send(_ record: JournalRecord, event: AlertMessage) {
         do {
             // A PUB socket never blocks: past a subscriber's high-water mark libzmq drops for that subscriber only.
@@ -448,14 +476,17 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
     /// `heartbeat` {v, latest_seq, oldest_seq, ts}, every interval whatever else is published: a
     /// consumer subscribed to part of the stream hears it too, and tells silence from a broken link.
     private func heartbeat(nowMs: Int64) {
-        let beat = Heartbeat(latestSeq: counters.lastSeq, oldestSeq: journal?.oldestSeq ?? 0, ts: nowMs)
+        lastHeartbeatMs = nowMs
+        guard mayPublish() else { return }
+        let beat = Heartbeat(
+            latestSeq: counters.lastSeq, oldestSeq: journal?.oldestSeq ?? 0, ts: nowMs, epoch: cluster?.epoch, node: cluster?.node,
+            epochBase: cluster?.epochBase)
         do {
             try socket.send(topic: Heartbeat.topic, payload: beat.encoded())
             counters.heartbeats += 1
         } catch {
             logger.error("heartbeat publish failed", metadata: ["error": "\(error)"])
         }
-        lastHeartbeatMs = nowMs
     }
 
     private func publishCounters() {
@@ -498,6 +529,8 @@ public struct JournalStats: Sendable, Equatable {
     public var publishedBy: [AlertCount: UInt64] = [:]
     /// Heartbeats published.
     public var heartbeats: UInt64 = 0
+    /// Turns whose sends the cluster's fence refused (the node was no longer sure to be active).
+    public var fencedSends: UInt64 = 0
     /// Alerts waiting for a journal that refuses them.
     public var pending: Int = 0
 

@@ -50,6 +50,7 @@ public enum AlertEncoder {
             out.append(contentsOf: "\(coordinate(stretch.to.lat)),\(coordinate(stretch.to.lon))]}".utf8)
         }
         if event.exercise { out.append(contentsOf: #","exercise":true"#.utf8) }
+        if let epoch = event.epoch { field(&out, "epoch", raw: String(epoch)) }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -39,6 +39,7 @@ extension AlertMessage {
         let emittedTs = try fields.integer("emitted_ts", Int64.self)
         let rule = try fields.optional("rule") { (f, k) throws(AlertDecodingError) in try f.string(k) }
         let exercise = try fields.optional("exercise") { (f, k) throws(AlertDecodingError) in try f.bool(k) }
+        let epoch = try fields.optional("epoch") { (f, k) throws(AlertDecodingError) in try f.integer(k, Int64.self) }
         let stretch = try fields.optional("stretch") { (f, k) throws(AlertDecodingError) in try f.object(k) }
 
         guard isToken(id) else {
@@ -64,7 +65,8 @@ extension AlertMessage {
             seq: seq, id: id, state: state, kind: kind, severity: severity, objectClass: ObjectClass(rawValue: className) ?? .unknown,
             count: count, sector: sector, zone: zone, position: GeoPoint(lat: lat, lon: lon), direction: direction,
             cameras: cameras, firstTs: firstTs, lastTs: lastTs, emittedTs: emittedTs, rule: rule,
-            stretch: try stretch.map { (object) throws(AlertDecodingError) in try Self.stretch(object) }, exercise: exercise ?? false)
+            stretch: try stretch.map { (object) throws(AlertDecodingError) in try Self.stretch(object) }, exercise: exercise ?? false,
+            epoch: epoch)
     }
 
     /// `stretch`, read and checked.

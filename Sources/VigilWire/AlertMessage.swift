@@ -55,12 +55,16 @@ public struct AlertMessage: Sendable, Equatable {
     /// Whether the incident comes from simulated input or a drill (extension field `exercise`,
     /// written only when true; absent means false).
     public var exercise: Bool
+    /// In a cluster: the epoch of the election that made the node that numbered this alert the
+    /// active one (extension field `epoch`, absent without a cluster).
+    public var epoch: Int64?
 
     /// Creates an alert message, stamped with `seq` and `emittedTs`.
     public init(
         seq: UInt64, id: String, state: State, kind: String, severity: Severity, objectClass: ObjectClass, count: Int,
         sector: String, zone: String, position: GeoPoint, direction: String? = nil, cameras: [String],
-        firstTs: Int64, lastTs: Int64, emittedTs: Int64, rule: String? = nil, stretch: AlertStretch? = nil, exercise: Bool = false
+        firstTs: Int64, lastTs: Int64, emittedTs: Int64, rule: String? = nil, stretch: AlertStretch? = nil, exercise: Bool = false,
+        epoch: Int64? = nil
     ) {
         self.seq = seq
         self.id = id
@@ -81,6 +85,7 @@ public struct AlertMessage: Sendable, Equatable {
         self.rule = rule
         self.stretch = stretch
         self.exercise = exercise
+        self.epoch = epoch
     }
 
     /// The incident's position now (`lat`, `lon`).

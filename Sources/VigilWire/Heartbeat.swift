@@ -13,16 +13,35 @@ public struct Heartbeat: Sendable, Equatable {
     /// Wall-clock time the heartbeat was sent, epoch ms.
     public var ts: Int64
 
+    /// In a cluster (extension fields, absent without one): the epoch the publisher is active
+    /// under, its node name, and the last `seq` that epoch inherited from the one before.
+    public var epoch: Int64?
+    public var node: String?
+    public var epochBase: UInt64?
+
     /// A heartbeat.
-    public init(latestSeq: UInt64, oldestSeq: UInt64, ts: Int64) {
+    public init(latestSeq: UInt64, oldestSeq: UInt64, ts: Int64, epoch: Int64? = nil, node: String? = nil, epochBase: UInt64? = nil) {
         self.latestSeq = latestSeq
         self.oldestSeq = oldestSeq
         self.ts = ts
+        self.epoch = epoch
+        self.node = node
+        self.epochBase = epochBase
     }
 
-    /// The payload, exactly as the daemon publishes it: `{"v":1,"latest_seq":…,"oldest_seq":…,"ts":…}`.
+    /// The payload, exactly as the daemon publishes it: `{"v":1,"latest_seq":…,"oldest_seq":…,"ts":…}`,
+    /// then in a cluster `"epoch":…,"node":"…","epoch_base":…`.
     public func encoded() -> [UInt8] {
-        Array(#"{"v":1,"latest_seq":\#(latestSeq),"oldest_seq":\#(oldestSeq),"ts":\#(ts)}"#.utf8)
+        var text = #"{"v":1,"latest_seq":\#(latestSeq),"oldest_seq":\#(oldestSeq),"ts":\#(ts)"#
+        if let epoch { text += #","epoch":\#(epoch)"# }
+        var out = Array(text.utf8)
+        if let node {
+            out.append(contentsOf: #","node":"#.utf8)
+            JSONString.append(node, to: &out)
+        }
+        if let epochBase { out.append(contentsOf: #","epoch_base":\#(epochBase)"#.utf8) }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// Reads a heartbeat's payload. `latest_seq`, what a consumer acts on, is required; `oldest_seq`
@@ -33,6 +52,9 @@ public struct Heartbeat: Sendable, Equatable {
         let latestSeq = try fields.integer("latest_seq", UInt64.self)
         let oldestSeq = try fields.optional("oldest_seq") { (f, k) throws(AlertDecodingError) in try f.integer(k, UInt64.self) }
         let ts = try fields.optional("ts") { (f, k) throws(AlertDecodingError) in try f.integer(k, Int64.self) }
-        return Heartbeat(latestSeq: latestSeq, oldestSeq: oldestSeq ?? 0, ts: ts ?? 0)
+        let epoch = try fields.optional("epoch") { (f, k) throws(AlertDecodingError) in try f.integer(k, Int64.self) }
+        let node = try fields.optional("node") { (f, k) throws(AlertDecodingError) in try f.string(k) }
+        let epochBase = try fields.optional("epoch_base") { (f, k) throws(AlertDecodingError) in try f.integer(k, UInt64.self) }
+        return Heartbeat(latestSeq: latestSeq, oldestSeq: oldestSeq ?? 0, ts: ts ?? 0, epoch: epoch, node: node, epochBase: epochBase)
     }
 }

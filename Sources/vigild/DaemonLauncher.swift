@@ -19,20 +19,29 @@ final class DaemonLauncher: Service, Sendable {
     private let handle: DaemonHandle
     private let started: @Sendable (Daemon) -> Void
     private let failed = Mutex<DaemonError?>(nil)
+    /// In a cluster: the node, a standby until it wins the election.
+    private let node: ClusterNode?
 
-    /// `started` runs once the daemon is made, before it starts.
-    init(configuration: VigilConfiguration, logger: Logger, run: RunStats, handle: DaemonHandle, started: @escaping @Sendable (Daemon) -> Void) {
+    /// `started` runs once the daemon is made, before it starts. In a cluster, `demoted` ends
+    /// the process when the node stops being the active one.
+    init(
+        configuration: VigilConfiguration, logger: Logger, run: RunStats, handle: DaemonHandle, started: @escaping @Sendable (Daemon) -> Void,
+        demoted: @escaping @Sendable () -> Never
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.run = run
         self.handle = handle
         self.started = started
+        node = configuration.settings.cluster.isEnabled
+            ? ClusterNode(configuration: configuration, logger: logger, run: run, handle: handle, started: started, demoted: demoted) : nil
     }
 
     /// Why the daemon could not be made, if it could not.
-    var failure: DaemonError? { failed.withLock { $0 } }
+    var failure: DaemonError? { node?.failure ?? failed.withLock { $0 } }
 
     func run() async throws {
+        if let node { return try await node.runNode() }
         let made: Result<Daemon, DaemonError> = await withCheckedContinuation { done in
             // Resuming reads and decodes the journal: a thread of its own, not the cooperative pool.
             Thread.detachNewThread { [configuration, logger, run] in

@@ -51,11 +51,14 @@ struct VigilDaemon: AsyncParsableCommand {
 
     @Option(
         name: .customLong("replication-bind"),
-        help: "Endpoint where standbys (`vigil follow`) copy the journal (repeatable); alerts are published once every synchronous standby holds them.")
+        help: "Endpoint where standbys (`vigil follow`) copy the journal (repeatable); alerts are published once every synchronous standby holds them. In a cluster: replaces cluster.replication.bind.")
     var replicationBind: [String] = []
 
     @Option(name: .customLong("sync-timeout-ms"), help: "How long a commit waits for a synchronous standby before it is published without it (default 500).")
     var syncTimeoutMs: Int?
+
+    @Option(name: .customLong("cluster-node"), help: "This node's name in its cluster (replaces cluster.node: one settings file for every node).")
+    var clusterNode: String?
 
     @Flag(help: "Mark every alert as an exercise (a drill, or a run fed by the simulator); replaces site.exercise.")
     var exercise = false
@@ -88,6 +91,18 @@ struct VigilDaemon: AsyncParsableCommand {
             configuration.settings.syncTimeoutMs = syncTimeoutMs
         }
         if let httpBind { configuration.settings.http.bind = httpBind }
+        if let clusterNode { configuration.settings.cluster.node = clusterNode }
+        // A cluster node serves its journal at cluster.replication.bind once it is active.
+        if configuration.settings.cluster.isEnabled, let bind = replicationBind.first {
+            configuration.settings.cluster.replicationBind = bind
+            configuration.settings.replicationBind = []
+        }
+        do {
+            try configuration.settings.cluster.checkNode()
+        } catch {
+            FileHandle.standardError.write(Data("vigild: configuration error: \(config): \(error.key): \(error.message)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
         if exercise { configuration.settings.engine.exercise = true }
 
         let level = logLevel
@@ -160,6 +175,10 @@ struct VigilDaemon: AsyncParsableCommand {
                     "cannot write the run file; an abnormal end of this start will not be reported at the next",
                     metadata: ["path": "\(runFiles?.runPath ?? "")", "error": "\(error)"])
             }
+        } demoted: {
+            // Not an abnormal end: the supervisor starts the node again, as a standby.
+            runFiles?.stopped()
+            Glibc.exit(ClusterNode.demotedStatus)
         }
         // SIGHUP reads the configuration again and puts it in force (Reloader: a file with a
         // mistake, or a change that takes a restart, is refused whole and the running one stays).
