@@ -4,8 +4,10 @@ takes over by itself: a heartbeat with a higher epoch, every alert under it carr
 `seq` continuing without a gap or a reuse, the alerts the old active published held by the new
 one with the same bytes. Read from outside by a pyzmq consumer on both nodes' alert endpoints."""
 import json
+import pathlib
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
@@ -42,6 +44,7 @@ class Node:
         self.name = name
         self.ports = {k: free_port() for k in ("publish", "control", "catchup", "replication", "http")}
         self.alerts = f"tcp://127.0.0.1:{self.ports['publish']}"
+        self.catchup = f"tcp://127.0.0.1:{self.ports['catchup']}"
         self.log = open(tmp_path / f"{name}.log", "a+")
         self.args = [
             str(BIN / "vigild"), "--config", str(config), "--cluster-node", name, "--ingest-connect", gateway,
@@ -74,13 +77,17 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
     gateway_endpoint = f"tcp://127.0.0.1:{free_port()}"
     context = zmq.Context()
     nodes = []
-    sim = None
+    sim = consumer = None
     received = []  # (monotonic time, node, topic, message)
     sockets = {}
     try:
         nodes = [Node(tmp_path, config, "a", gateway_endpoint)]
         time.sleep(1.5)
         nodes.append(Node(tmp_path, config, "b", gateway_endpoint))
+        # The README's cluster consumer, on both nodes, from before anything is published.
+        consumer = subprocess.Popen(
+            [sys.executable, str(pathlib.Path(__file__).parent / "cluster_consumer.py"), *(f"{n.alerts},{n.catchup}" for n in nodes)],
+            stdout=subprocess.PIPE, stderr=open(tmp_path / "consumer.log", "w"), text=True)
         poller = zmq.Poller()
         for node in nodes:
             socket = context.socket(zmq.SUB)
@@ -131,7 +138,12 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
         assert receive(60, until=lambda: sim.poll() is not None), "the simulator did not finish"
         receive(3)
         assert receive(20, until=lambda: "following the active node" in active.logs().split("takeover")[-1]), active.logs()
+        time.sleep(2)
+        consumer.terminate()
+        consumed = [json.loads(line) for line in consumer.communicate(timeout=10)[0].splitlines()]
     finally:
+        if consumer is not None and consumer.poll() is None:
+            consumer.kill()
         if sim is not None and sim.poll() is None:
             sim.kill()
         for node in nodes:
@@ -156,6 +168,10 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
     seqs = sorted(alerts)
     assert seqs == list(range(1, len(seqs) + 1)), seqs
     assert any(m["epoch"] == new_epoch for m in alerts.values()), "nothing published under the new epoch"
+    # The README's consumer got every seq once, in order, with the content the nodes published.
+    assert [a["seq"] for a in consumed] == seqs, ([a["seq"] for a in consumed], seqs)
+    assert all(alerts[a["seq"]] == a for a in consumed)
+    assert "active" in (tmp_path / "consumer.log").read_text()
     raised = {}
     for message in alerts.values():
         if message["state"] == "raised":
