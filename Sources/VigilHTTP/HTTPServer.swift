@@ -23,6 +23,14 @@ public final class DaemonHandle: Sendable {
 
     /// Sets the daemon, once its state is resumed.
     public func set(_ daemon: Daemon) { self.daemon.withLock { $0 = daemon } }
+
+    private let standby = Mutex<(@Sendable () -> StatsMessage.Cluster)?>(nil)
+
+    /// A cluster's standby runs no daemon: what `/metrics` says of it meanwhile.
+    public var standbyStatus: (@Sendable () -> StatsMessage.Cluster)? {
+        get { standby.withLock { $0 } }
+        set { standby.withLock { $0 = newValue } }
+    }
 }
 
 /// vigild's HTTP server (Hummingbird 2): `/healthz`, `/readyz`, `/metrics`.
@@ -56,6 +64,11 @@ public struct HTTPServer: Sendable {
         }
         router.get("/metrics") { _, _ -> Response in
             guard let daemon = handle.current else {
+                if let status = handle.standbyStatus {
+                    return Response(
+                        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.render(cluster: status()))))
+                }
                 return Response(
                     status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: "vigild is resuming its journaled state\n")))

@@ -34,6 +34,25 @@ public final class MetricsExporter: Sendable {
         return registry.emitToString()
     }
 
+    /// The exposition text of a cluster's standby, which runs no pipeline: `vigil_up` 0 and the
+    /// cluster's gauges.
+    public func render(cluster: StatsMessage.Cluster) -> String {
+        gauge("vigil_up", "1 while the daemon runs and its state is resumed", 0)
+        update(cluster)
+        return registry.emitToString()
+    }
+
+    /// The cluster's gauges (README, "A cluster").
+    private func update(_ cluster: StatsMessage.Cluster) {
+        gauge("vigil_cluster_active", "1 on the cluster's active node, 0 on a standby", cluster.role == "active" ? 1 : 0)
+        gauge("vigil_cluster_epoch", "The epoch of the active node (this one's, or the one a standby follows)", Double(cluster.epoch))
+        gauge(
+            "vigil_cluster_lease_remaining_seconds", "The active node's time before its fence closes without a renewal",
+            Double(cluster.leaseRemainingMs) / 1_000)
+        gauge("vigil_cluster_standby_lag_seq", "How far this standby's journal is behind the active node's, in seq", Double(cluster.lagSeq))
+        counter("vigil_cluster_takeovers_total", "Times this node became the active one", cluster.takeovers)
+    }
+
     private func counter(_ name: String, _ help: String, _ value: UInt64, _ labels: [(String, String)] = []) {
         let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
         let delta: UInt64 = last.withLock { last in
@@ -53,6 +72,7 @@ public final class MetricsExporter: Sendable {
     private func update(_ stats: PipelineStats, up: Bool) {
         let m = stats.message
         gauge("vigil_up", "1 while the daemon runs and its state is resumed", up ? 1 : 0)
+        if let cluster = stats.cluster { update(cluster) }
         // Ingest.
         counter("vigil_ingest_received_total", "Messages received on the detection socket", m.ingest.received)
         counter("vigil_ingest_handed_over_total", "Frame reports validated and handed to processing", m.ingest.handedOver)

@@ -1,4 +1,5 @@
 import VigilCluster
+import VigilWire
 
 /// What the daemon needs to know when it runs as the active node of a cluster
 /// (docs/failover.md): the epoch it publishes under, the fence that says until when it may, and
@@ -19,12 +20,15 @@ public struct ClusterRole: Sendable {
     /// Told the synchronous standbys each time the set changes (on the thread that changed
     /// it; it must not block).
     public var syncSetChanged: @Sendable ([String]) -> Void
+    /// The node's cluster status, for `stats` and `/metrics`.
+    public var status: @Sendable () -> StatsMessage.Cluster
 
     /// The role of the active node `node` of `epoch`.
     public init(
         node: String, epoch: Int64, epochBase: UInt64, fence: LeaseFence, fenced: @escaping @Sendable () -> Void,
-        syncSetChanged: @escaping @Sendable ([String]) -> Void
+        syncSetChanged: @escaping @Sendable ([String]) -> Void, status: @escaping @Sendable () -> StatsMessage.Cluster
     ) {
+        self.status = status
         self.node = node
         self.epoch = epoch
         self.epochBase = epochBase

@@ -28,6 +28,8 @@ public final class Daemon: Sendable {
     private let loadedSecurity: Mutex<SecuritySettings>
     let logger: Logger
     private let run: RunStats?
+    /// This node's status in its cluster, when it runs as a cluster's active node.
+    private let clusterStatus: (@Sendable () -> StatsMessage.Cluster)?
     /// Set once ``start()`` has started every stage.
     private let started = Atomic<Bool>(false)
     /// What the control socket's `reload` runs (set by the executable that knows the files).
@@ -40,6 +42,7 @@ public final class Daemon: Sendable {
     public init(configuration: VigilConfiguration, logger: Logger, run: RunStats? = nil, cluster: ClusterRole? = nil) throws(DaemonError) {
         self.logger = logger
         self.run = run
+        clusterStatus = cluster?.status
         settings = configuration.settings
         loadedSecurity = Mutex(configuration.security)
         do {
@@ -94,8 +97,7 @@ public final class Daemon: Sendable {
                         if command == "reload" { return reloader.answer(operator: user) }
                         return Daemon.answer(
                             command, operator: user, ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap,
-                            connections: connections,
-                            run: run, settings: settings)
+                            connections: connections, run: run, settings: settings, cluster: cluster?.status)
                     })
             var stages = StageSet()
             if let zap { stages.add(zap) }
@@ -363,12 +365,14 @@ public final class Daemon: Sendable {
 
     /// Every counter now.
     public func stats() -> PipelineStats {
-        Daemon.collect(ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run)
+        Daemon.collect(
+            ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run,
+            cluster: clusterStatus)
     }
 
     private static func collect(
         ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?, zap: ZapHandler?,
-        connections: ConnectionGuard, run: RunStats?
+        connections: ConnectionGuard, run: RunStats?, cluster: (@Sendable () -> StatsMessage.Cluster)?
     ) -> PipelineStats {
         let processed = processing.stats()
         var stats = PipelineStats(
@@ -376,19 +380,24 @@ public final class Daemon: Sendable {
             publish: publisher.stats(), catchup: catchup?.stats() ?? CatchUpStats(), silenced: processed.silenced, silences: processed.silences,
             framesMissingByCamera: processed.framesMissingByCamera, run: run, handshakes: zap?.stats(), connections: connections.stats())
         stats.replication = publisher.replication?.status()
+        if var status = cluster?() {
+            status.seq = stats.publish.lastSeq
+            stats.cluster = status
+        }
         return stats
     }
 
     private static func answer(
         _ command: String, operator user: String?, ingest: IngestStage, processing: ProcessingStage, publisher: JournalStage, catchup: CatchUpServer?,
-        zap: ZapHandler?, connections: ConnectionGuard, run: RunStats?, settings: DaemonSettings
+        zap: ZapHandler?, connections: ConnectionGuard, run: RunStats?, settings: DaemonSettings, cluster: (@Sendable () -> StatsMessage.Cluster)?
     ) -> [UInt8] {
         switch command {
         case "ping":
             return Array(#"{"ok":true}"#.utf8)
         case "stats":
             return collect(
-                ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run
+                ingest: ingest, processing: processing, publisher: publisher, catchup: catchup, zap: zap, connections: connections, run: run,
+                cluster: cluster
             ).message.encoded()
         case _ where command.hasPrefix("silence"):
             return SilenceCommand.answer(command, operator: user, maxDurationMs: settings.silenceMaxDurationMs, processing: processing)

@@ -33,6 +33,7 @@ extension PipelineStats {
             }
             message.replication = standbys
         }
+        message.cluster = cluster
         for (endpoint, stats) in connections {
             var counters = StatsMessage.Connections()
             (counters.limit, counters.open, counters.peak) = (stats.limit, stats.open, stats.peak)

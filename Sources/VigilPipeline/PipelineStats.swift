@@ -66,6 +66,8 @@ public struct PipelineStats: Sendable, Equatable {
     /// The standbys copying the journal (their lag counted from ``publish``'s last `seq`); nil
     /// without a replication endpoint.
     public var replication: [ReplicationSource.Standby]?
+    /// This node's part in its cluster; nil outside one.
+    public var cluster: StatsMessage.Cluster?
 
     /// Every rejection, by reason.
     public var rejected: [RejectReason: UInt64] {

@@ -30,6 +30,14 @@ extension StatsMessage {
         if let replication {
             members.append(("replication", Self.object(replication.map { ($0.key, Self.object($0.value, Self.standbyKeys)) })))
         }
+        if let cluster {
+            let names = [("node", cluster.node), ("role", cluster.role), ("active", cluster.active)].map { key, value -> (String, String) in
+                var text: [UInt8] = []
+                JSONString.appendAsJSONSerialization(value, to: &text)
+                return (key, String(decoding: text, as: UTF8.self))
+            }
+            members.append(("cluster", Self.object(cluster, Self.clusterKeys, names)))
+        }
         return Array(Self.object(members).utf8)
     }
 
@@ -80,6 +88,14 @@ extension StatsMessage {
             }
             stats.replication = standbys
         }
+        if let cluster = try fields.optional("cluster", section) {
+            var read = Cluster()
+            try Self.read(fields, "cluster", into: &read, clusterKeys)
+            read.node = try cluster.optional("node") { (f, k) throws(AlertDecodingError) in try f.string(k) } ?? ""
+            read.role = try cluster.optional("role") { (f, k) throws(AlertDecodingError) in try f.string(k) } ?? ""
+            read.active = try cluster.optional("active") { (f, k) throws(AlertDecodingError) in try f.string(k) } ?? ""
+            stats.cluster = read
+        }
         if let connections = try fields.optional("connections", section) {
             for name in connections.members.keys {
                 var endpoint = Connections()
@@ -127,6 +143,13 @@ extension StatsMessage {
 
     static var standbyKeys: [(String, WritableKeyPath<Standby, UInt64>)] {
         [("acked_seq", \.ackedSeq), ("lag_seq", \.lagSeq), ("sync", \.sync), ("live", \.live)]
+    }
+
+    static var clusterKeys: [(String, WritableKeyPath<Cluster, UInt64>)] {
+        [
+            ("epoch", \.epoch), ("seq", \.seq), ("active_seq", \.activeSeq), ("lag_seq", \.lagSeq), ("lease_remaining_ms", \.leaseRemainingMs),
+            ("takeovers", \.takeovers),
+        ]
     }
 
     static var connectionsKeys: [(String, WritableKeyPath<Connections, UInt64>)] {

@@ -166,6 +166,29 @@ public struct StatsMessage: Sendable, Equatable {
     /// `replication`, by standby name; nil when the daemon serves no replication endpoint.
     public var replication: [String: Standby]?
 
+    /// `cluster`: this node's part in its cluster (README, "A cluster").
+    public struct Cluster: Sendable, Equatable {
+        /// This node's name, its role (`active` or `standby`), and the active node's name as
+        /// this node knows it ("" when none).
+        public var node = "", role = "standby", active = ""
+        /// The epoch of the active node (this one's when active; the followed one's when a
+        /// standby; 0: none known).
+        public var epoch: UInt64 = 0
+        /// The newest `seq` in this node's journal; a standby's: the active's at its last beat,
+        /// and how far this node is behind it.
+        public var seq: UInt64 = 0, activeSeq: UInt64 = 0, lagSeq: UInt64 = 0
+        /// The active node's time left before its fence closes, ms (0 on a standby).
+        public var leaseRemainingMs: UInt64 = 0
+        /// Times this node became the active one since it started (0 or 1: a demoted node exits).
+        public var takeovers: UInt64 = 0
+
+        /// A node's cluster status.
+        public init() {}
+    }
+
+    /// `cluster`; nil outside a cluster.
+    public var cluster: Cluster?
+
     /// Zero counters.
     public init() {}
 }

@@ -48,6 +48,8 @@ final class ClusterNode: Sendable {
     private let epochFile: String
     /// The active node this one last saw, while a standby (for the takeover's log).
     private let lastLeader = Shared<Election.Leader?>(nil)
+    /// What a standby knows of the active node: its name, its epoch, its newest `seq` at its last beat.
+    private let seen = Shared((active: "", epoch: Int64(0), activeSeq: UInt64(0)))
     /// Where this node's journal stands, as the follower last said (read by the candidacy).
     private let position = Shared(ReplicationMessage.Position(seq: 0, turn: 0))
     private let failed = Mutex<DaemonError?>(nil)
@@ -123,9 +125,20 @@ final class ClusterNode: Sendable {
             metadata: ["cluster": "\(cluster.name)", "node": "\(cluster.node)", "etcd": "\(cluster.etcd.joined(separator: ","))"])
         let electionTask = Task { await election.run() }
         defer { electionTask.cancel() }
+        handle.standbyStatus = { [self] in standbyStatus() }
+        var control: StandbyControl?
+        if !configuration.settings.controlBind.isEmpty {
+            do {
+                control = try StandbyControl(endpoint: configuration.settings.controlBind, status: { [self] in standbyStatus() }, logger: logger)
+                control?.start()
+            } catch {
+                throw fail(DaemonError(.socket, "cannot bind the control endpoint \(configuration.settings.controlBind): \(error)"))
+            }
+        }
         let standbyStarted = LeaseFence.bootTimeNs()
         let epoch: Int64
         do {
+            defer { control?.stop() }
             guard let won = try await standby() else {
                 await election.resign()
                 return
@@ -151,8 +164,16 @@ final class ClusterNode: Sendable {
         var idle: AlertJournal? = journal
         var lastRefusal: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if let following { position.withLock { $0 = following.follower.status().position } }
-            if let leader = election.leader { lastLeader.withLock { $0 = leader } }
+            if let following {
+                let status = following.follower.status()
+                position.withLock { $0 = status.position }
+                if let active = status.activePosition { seen.withLock { $0.activeSeq = active.seq } }
+            }
+            if let leader = election.leader {
+                lastLeader.withLock { $0 = leader }
+                let name = (try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data(leader.value)))?.node ?? ""
+                seen.withLock { ($0.active, $0.epoch) = (name, leader.epoch) }
+            }
             if let leader = election.leader, let value = try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data(leader.value)),
                 value.node != cluster.node, following?.epoch != leader.epoch
             {
@@ -185,6 +206,20 @@ final class ClusterNode: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
+    }
+
+    /// This node's status while it is a standby.
+    private func standbyStatus() -> StatsMessage.Cluster {
+        var status = StatsMessage.Cluster()
+        status.node = cluster.node
+        status.role = "standby"
+        let view = seen.withLock { $0 }
+        status.active = view.active
+        status.epoch = UInt64(max(0, view.epoch))
+        status.seq = position.withLock { $0.seq }
+        status.activeSeq = view.activeSeq
+        status.lagSeq = view.activeSeq > status.seq ? view.activeSeq - status.seq : 0
+        return status
     }
 
     private func stopFollowing(_ follower: ReplicationFollower, _ context: ZMQContext) {
@@ -254,7 +289,16 @@ final class ClusterNode: Sendable {
             fenced: { [self] in
                 Thread.detachNewThread { self.demote(cause: "the lease's deadline passed before a keep-alive renewed it") }
             },
-            syncSetChanged: { members in syncWriter.write(members) })
+            syncSetChanged: { members in syncWriter.write(members) },
+            status: {
+                var status = StatsMessage.Cluster()
+                (status.node, status.role, status.active) = (me, "active", me)
+                status.epoch = UInt64(epoch)
+                let now = LeaseFence.bootTimeNs(), deadline = fence.deadline
+                status.leaseRemainingMs = deadline > now ? (deadline - now) / 1_000_000 : 0
+                status.takeovers = 1
+                return status
+            })
         let made: Result<Daemon, DaemonError> = await withCheckedContinuation { done in
             Thread.detachNewThread { [logger, run] in
                 do throws(DaemonError) {

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 import zmq
@@ -26,7 +27,6 @@ def start_etcd(tmp_path):
          "--listen-peer-urls", f"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
          "--initial-cluster", f"solo=http://127.0.0.1:{peer}", "--heartbeat-interval", "100", "--election-timeout", "1000"],
         stdout=subprocess.DEVNULL, stderr=open(tmp_path / "etcd.log", "w"))
-    import urllib.request
     deadline = time.time() + 15
     while time.time() < deadline:
         try:
@@ -68,6 +68,12 @@ class Node:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def cluster_status(nodes):
+    return subprocess.run(
+        [str(BIN / "vigil"), "cluster", "status", *(f"tcp://127.0.0.1:{n.ports['control']}" for n in nodes)],
+        capture_output=True, text=True, timeout=30, cwd=ROOT)
 
 
 @pytest.mark.skipif(ETCD is None, reason="etcd is not installed (Debian: etcd-server; scripts/setup.sh installs it with VIGIL_SETUP_TESTS=1)")
@@ -118,6 +124,13 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
         assert first[2]["epoch"] > 0 and first[2]["node"] == active.name
         assert receive(20, until=lambda: "standby joined the sync set" in active.logs()), active.logs()
         assert all(n != standby.name for _, n, _ in heartbeats()), "the standby published"
+        status = cluster_status(nodes)
+        assert status.returncode == 0, status.stdout + status.stderr
+        lines = {line.split()[0]: line.split() for line in status.stdout.splitlines()[1:]}
+        assert lines[active.name][1] == "active" and lines[standby.name][1] == "standby", status.stdout
+        assert lines[active.name][2] == lines[standby.name][2] == str(first[2]["epoch"]), status.stdout
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{standby.ports['http']}/metrics", timeout=5).read().decode()
+        assert "vigil_cluster_active 0" in metrics and f"vigil_cluster_epoch {first[2]['epoch']}" in metrics, metrics
 
         sim = subprocess.Popen(
             [str(BIN / "vigil-sim"), "run", "rabia-three-cameras", "--bind", gateway_endpoint, "--speed", "4"],
@@ -138,6 +151,11 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
         assert receive(60, until=lambda: sim.poll() is not None), "the simulator did not finish"
         receive(3)
         assert receive(20, until=lambda: "following the active node" in active.logs().split("takeover")[-1]), active.logs()
+        deadline = time.time() + 20
+        while (status := cluster_status(nodes)).returncode != 0 and time.time() < deadline:
+            receive(0.5)
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert f"{standby.name} active" in " ".join(status.stdout.split()), status.stdout
         time.sleep(2)
         consumer.terminate()
         consumed = [json.loads(line) for line in consumer.communicate(timeout=10)[0].splitlines()]
