@@ -206,9 +206,13 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
 
     /// Starts the writer thread.
     func start() {
-        lastHeartbeatMs = WallClock.nowMs()
-        lastSnapshotMs = lastHeartbeatMs
-        lastRetentionMs = lastHeartbeatMs
+        let nowMs = WallClock.nowMs()
+        // The first heartbeat on the first turn: consumers learn at once where the stream
+        // stands, and in a cluster that this node is the active one (a takeover is seen a
+        // heartbeat interval sooner).
+        lastHeartbeatMs = nowMs - Int64(settings.heartbeatSeconds * 1_000)
+        lastSnapshotMs = nowMs
+        lastRetentionMs = nowMs
         if let checkpointer {
             let timer = DispatchSource.makeTimerSource(queue: checkpointQueue)
             timer.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(100))

@@ -183,15 +183,16 @@ def test_the_standby_takes_over_when_the_active_node_is_killed(tmp_path):
         seq = message["seq"]
         assert alerts.setdefault(seq, message) == message, f"seq {seq} published twice with different content"
         assert "epoch" in message, message
-    seqs = sorted(alerts)
-    assert seqs == list(range(1, len(seqs) + 1)), seqs
     assert any(m["epoch"] == new_epoch for m in alerts.values()), "nothing published under the new epoch"
-    # The README's consumer got every seq once, in order, with the content the nodes published.
-    assert [a["seq"] for a in consumed] == seqs, ([a["seq"] for a in consumed], seqs)
-    assert all(alerts[a["seq"]] == a for a in consumed)
+    # The live sockets may miss a few (what a SIGKILL left in the old active's queue, what the new
+    # one sent before they reconnected): the README's consumer catches up, and got every seq once,
+    # in order, with the content the nodes published.
+    seqs = [a["seq"] for a in consumed]
+    assert seqs == list(range(1, len(seqs) + 1)) and set(alerts) <= set(seqs), (seqs, sorted(alerts))
+    assert all(alerts.get(a["seq"], a) == a for a in consumed)
     assert "active" in (tmp_path / "consumer.log").read_text()
     raised = {}
-    for message in alerts.values():
+    for message in consumed:
         if message["state"] == "raised":
             raised[message["id"]] = raised.get(message["id"], 0) + 1
     assert all(count == 1 for count in raised.values()), raised
