@@ -85,18 +85,7 @@ public final class EtcdClient: Sendable {
     /// Creates `key` with `value`, attached to `lease`, only if it does not exist. Returns the
     /// revision of the write when it was created, or the key as it is when it already existed.
     public func createIfAbsent(_ key: [UInt8], value: [UInt8], lease: Int64) async throws -> Result<Int64, Existing> {
-        let request = TxnRequest(
-            compare: [.init(key: EtcdBytes(key), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(0))],
-            success: [.init(request_put: .init(key: EtcdBytes(key), value: EtcdBytes(value), lease: EtcdInt(lease)))],
-            failure: [.init(request_range: RangeRequest(key: EtcdBytes(key)))])
-        let reply: TxnResponse = try await call("/v3/kv/txn", request)
-        if reply.succeeded == true {
-            guard let revision = reply.header?.revision?.value, revision > 0 else { throw EtcdError.malformed("a txn that succeeded without a revision") }
-            return .success(revision)
-        }
-        // Deleted again between the compare and the range (its lease expired): there is no holder.
-        let holder = reply.responses?.first?.response_range?.kvs?.first?.keyValue
-        return .failure(Existing(keyValue: holder))
+        try await create(key, value: value, lease: lease, alsoComparing: [])
     }
 
     /// A campaign: creates `key` with `value`, attached to `lease`, only if it does not exist
@@ -107,11 +96,15 @@ public final class EtcdClient: Sendable {
     public func createIfAbsent(
         _ key: [UInt8], value: [UInt8], lease: Int64, unlessChanged guardKey: [UInt8], modRevision guardModRevision: Int64
     ) async throws -> Result<Int64, Existing> {
+        try await create(
+            key, value: value, lease: lease,
+            alsoComparing: [.init(key: EtcdBytes(guardKey), target: "MOD", result: "EQUAL", mod_revision: EtcdInt(guardModRevision))])
+    }
+
+    /// The transaction of both ``createIfAbsent(_:value:lease:)``: `key` absent, and `compares`.
+    private func create(_ key: [UInt8], value: [UInt8], lease: Int64, alsoComparing compares: [TxnRequest.Compare]) async throws -> Result<Int64, Existing> {
         let request = TxnRequest(
-            compare: [
-                .init(key: EtcdBytes(key), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(0)),
-                .init(key: EtcdBytes(guardKey), target: "MOD", result: "EQUAL", mod_revision: EtcdInt(guardModRevision)),
-            ],
+            compare: [.init(key: EtcdBytes(key), target: "CREATE", result: "EQUAL", create_revision: EtcdInt(0))] + compares,
             success: [.init(request_put: .init(key: EtcdBytes(key), value: EtcdBytes(value), lease: EtcdInt(lease)))],
             failure: [.init(request_range: RangeRequest(key: EtcdBytes(key)))])
         let reply: TxnResponse = try await call("/v3/kv/txn", request)
@@ -119,6 +112,8 @@ public final class EtcdClient: Sendable {
             guard let revision = reply.header?.revision?.value, revision > 0 else { throw EtcdError.malformed("a txn that succeeded without a revision") }
             return .success(revision)
         }
+        // Deleted again between the compare and the range (its lease expired), or a guard that
+        // changed: no holder.
         return .failure(Existing(keyValue: reply.responses?.first?.response_range?.kvs?.first?.keyValue))
     }
 

@@ -74,6 +74,17 @@ class Daemon:
         return consumer, gateway
 
     def logs(self):
+        return ProcessLog.logs(self)
+
+    def stop(self):
+        return ProcessLog.stop(self)
+
+
+class ProcessLog:
+    """A vigild process (`self.process`) logging to `self.log`: what it logged, and an orderly
+    stop (SIGTERM, then SIGKILL after 10 s)."""
+
+    def logs(self):
         self.log.flush()
         self.log.seek(0)
         return self.log.read()

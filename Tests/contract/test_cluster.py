@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 import zmq
 
-from conftest import BIN, ROOT, config_with, free_port
+from conftest import BIN, ROOT, ProcessLog, config_with, free_port
 
 ETCD = shutil.which("etcd")
 
@@ -40,7 +40,7 @@ def start_etcd(tmp_path):
     raise AssertionError("etcd did not start: " + (tmp_path / "etcd.log").read_text())
 
 
-class Node:
+class Node(ProcessLog):
     def __init__(self, tmp_path, config, name, gateway):
         self.name = name
         self.ports = {k: free_port() for k in ("publish", "control", "catchup", "replication", "http")}
@@ -57,18 +57,6 @@ class Node:
     def start(self):
         self.process = subprocess.Popen(self.args, stderr=self.log, cwd=ROOT)
 
-    def logs(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def cluster_status(nodes):
