@@ -282,7 +282,8 @@ public final class AlertJournal {
         return JournalRecord(seq: UInt64(bitPattern: query.int64(0)), emittedMs: query.int64(1), topic: query.text(2), payload: query.blob(3))
     }
 
-    /// Removes the alerts after `seq` and the state log's rows after `turn`, in one transaction:
+    /// Removes the alerts after `seq` and the state log's rows after `turn` (or that know an alert
+    /// after `seq`), in one transaction:
     /// what a node that was active stored but never had acknowledged, hence never published,
     /// before it follows the node elected after it (docs/failover.md, section 7.4). When that
     /// leaves no whole state, the whole state log goes, so that the node copies the active's
@@ -293,8 +294,10 @@ public final class AlertJournal {
         do {
             let alerts = try Self.scalar(db, "SELECT count(*) FROM alerts WHERE seq > \(after)")
             let bytes = try Self.scalar(db, "SELECT coalesce(sum(length(topic) + length(payload)), 0) FROM alerts WHERE seq > \(after)")
-            var rows = try Self.scalar(db, "SELECT count(*) FROM state_log WHERE turn > \(turn)")
-            try db.execute("DELETE FROM alerts WHERE seq > \(after); DELETE FROM state_log WHERE turn > \(turn);")
+            // A row that knows an alert removed here goes too, whatever its turn.
+            let stale = "turn > \(turn) OR seq > \(after)"
+            var rows = try Self.scalar(db, "SELECT count(*) FROM state_log WHERE \(stale)")
+            try db.execute("DELETE FROM alerts WHERE seq > \(after); DELETE FROM state_log WHERE \(stale);")
             if try Self.scalar(db, "SELECT count(*) FROM state_log WHERE whole = 1") == 0 {
                 rows += try Self.scalar(db, "SELECT count(*) FROM state_log")
                 try db.execute("DELETE FROM state_log")

@@ -221,6 +221,33 @@ import VigilJournal
         try reopened.append(Self.records(4...4), patches: [row(8)], nowMs: 13)
         #expect(try reopened.stateLog().map(\.turn) == [5, 6, 8])
     }
+    /// A node that was active and comes back under a later epoch cuts its journal back to what
+    /// the winner inherited: the alerts after `seq`, the state rows after `turn`; with no whole
+    /// state left, the whole state log (the node then copies the winner's).
+    @Test func truncationRemovesWhatTheWinnerNeverHeld() throws {
+        let path = Self.temporaryPath()
+        let journal = try AlertJournal(path: path)
+        func row(_ turn: Int64, whole: Bool = false) -> StateLogRow {
+            StateLogRow(turn: turn, whole: whole, seq: 0, takenMs: turn * 10, bytes: [UInt8(turn)])
+        }
+        try journal.append(Self.records(1...3), patches: [row(2, whole: true)], nowMs: 10)
+        try journal.append(Self.records(4...6), patches: [row(4)], nowMs: 11)
+        try journal.append([], patches: [row(6)], nowMs: 12)
+        // Turn 4's patch knows seq 6: it goes with it, though its turn is kept.
+        let removed = try journal.truncate(afterSeq: 4, afterTurn: 4)
+        #expect(removed.alerts == 2 && removed.rows == 2)
+        #expect(journal.lastSeq == 4 && journal.lastTurn == 2 && journal.heldCount == 4)
+        #expect(try journal.stateLog().map(\.turn) == [2])
+        let reopened = try AlertJournal(path: path)
+        #expect(reopened.lastSeq == 4 && reopened.lastTurn == 2 && reopened.heldCount == 4)
+        try reopened.append(Self.records(5...5), patches: [row(6)], nowMs: 13)
+        #expect(try JournalReader(path: path).page(after: 0, limit: 10).records.map(\.seq) == [1, 2, 3, 4, 5])
+        // Cut before the only whole state: nothing of the state log is left.
+        let gone = try reopened.truncate(afterSeq: 5, afterTurn: 1)
+        #expect(gone.alerts == 0 && gone.rows == 2 && reopened.lastTurn == 0)
+        #expect(try reopened.stateLog().isEmpty && reopened.lastSeq == 5)
+    }
+
     /// The checkpointer copies the writer's log into the database on its own connection, when
     /// due: the log's pages come from the writer's WAL hook.
     @Test func theCheckpointerCopiesTheLogWhenDue() throws {

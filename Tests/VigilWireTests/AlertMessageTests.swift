@@ -33,6 +33,16 @@ import Testing
         #expect(gap.topic == "alert.high.S12.iq-sy-border")
     }
 
+    @Test func inAClusterTheEpochIsWrittenLastAndReadBack() throws {
+        var message = try AlertMessage.decode(WireFixtures.contractExample)
+        #expect(message.epoch == nil)
+        message.epoch = 41
+        let text = String(decoding: AlertEncoder.encode(message), as: UTF8.self)
+        #expect(text == String(WireFixtures.contractExample.dropLast()) + #","epoch":41}"#)
+        #expect(try AlertMessage.decode(text) == message)
+        #expect(throws: AlertDecodingError.self) { try AlertMessage.decode(Self.replacing(#""seq":"#, with: #""epoch":"41","seq":"#)) }
+    }
+
     @Test func aClassOutsideTheListIsUnknownAndUnknownFieldsAreIgnored() throws {
         let drone = try AlertMessage.decode(Self.replacing(#""class":"person""#, with: #""class":"drone","future":{"x":[1,{"y":null}]}"#))
         #expect(drone.objectClass == .unknown)

@@ -10,6 +10,15 @@ import Testing
         #expect(Heartbeat.topic == "heartbeat")
     }
 
+    @Test func inAClusterItNamesTheEpochTheNodeAndTheBase() throws {
+        let beat = Heartbeat(latestSeq: 5_310, oldestSeq: 1, ts: 7, epoch: 43, node: "vigil-\"b", epochBase: 5_300)
+        #expect(
+            String(decoding: beat.encoded(), as: UTF8.self)
+                == #"{"v":1,"latest_seq":5310,"oldest_seq":1,"ts":7,"epoch":43,"node":"vigil-\"b","epoch_base":5300}"#)
+        #expect(try Heartbeat.decode(beat.encoded()) == beat)
+        #expect(throws: AlertDecodingError.self) { try Heartbeat.decode(Array(#"{"latest_seq":1,"epoch":"43"}"#.utf8)) }
+    }
+
     @Test(arguments: [
         Heartbeat(latestSeq: 0, oldestSeq: 0, ts: 0), Heartbeat(latestSeq: .max, oldestSeq: .max, ts: .max),
         Heartbeat(latestSeq: 1, oldestSeq: 1, ts: .min), Heartbeat(latestSeq: 5_310, oldestSeq: 17, ts: 1_795_228_387_253),
