@@ -163,6 +163,7 @@ final class ClusterNode: Sendable {
         position.withLock { $0 = .init(seq: journal.lastSeq, turn: journal.lastTurn) }
         var idle: AlertJournal? = journal
         var lastRefusal: String?
+        var retryNs: UInt64 = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let following {
                 let status = following.follower.status()
@@ -175,7 +176,7 @@ final class ClusterNode: Sendable {
                 seen.withLock { ($0.active, $0.epoch) = (name, leader.epoch) }
             }
             if let leader = election.leader, let value = try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data(leader.value)),
-                value.node != cluster.node, following?.epoch != leader.epoch
+                value.node != cluster.node, following?.epoch != leader.epoch, LeaseFence.bootTimeNs() >= retryNs
             {
                 if let current = following {
                     stopFollowing(current.follower, current.context)
@@ -194,8 +195,10 @@ final class ClusterNode: Sendable {
                     logger.notice(
                         "following the active node", metadata: ["active": "\(value.node)", "epoch": "\(leader.epoch)", "replication": "\(value.replication)"])
                 } catch {
+                    // Tried again in a second, not at every turn of this loop.
                     logger.error("cannot follow the active node", metadata: ["active": "\(value.node)", "error": "\(error)"])
                     idle = journal
+                    retryNs = LeaseFence.bootTimeNs() + 1_000_000_000
                 }
             }
             if let refused = following?.follower.status().refused, refused != lastRefusal {
