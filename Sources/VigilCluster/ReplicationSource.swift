@@ -86,9 +86,10 @@ public final class ReplicationSource: @unchecked Sendable {
         close(wakePipe.write)
     }
 
-    /// Calls `observer` with the sync set's members each time the set changes (on the thread
-    /// that changed it: it must not block). A cluster writes them to etcd, so that only a node
-    /// that holds every published alert may be elected.
+    /// Calls `observer` with the sync set's members each time the set changes, on the thread
+    /// that changed it and outside the source's lock. A cluster writes them to etcd, so that only
+    /// a node that holds every published alert may be elected; when a member left, its observer
+    /// waits until etcd has the smaller set (the writer's thread, then, publishes only after).
     public func observeSyncSet(_ observer: @escaping @Sendable ([String]) -> Void) {
         syncObserver.withLock { $0 = observer }
     }
@@ -135,10 +136,12 @@ public final class ReplicationSource: @unchecked Sendable {
     public func awaitSync(seq: UInt64, timeoutMs: Int) -> [String] {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1_000)
         condition.lock()
-        defer { condition.unlock() }
         while true {
             let behind = standbys.filter { $0.value.sync && $0.value.acked.seq < seq }
-            if behind.isEmpty || thread.isStopping { return [] }
+            if behind.isEmpty || thread.isStopping {
+                condition.unlock()
+                return []
+            }
             if !condition.wait(until: deadline) {
                 var dropped: [String] = []
                 for (identity, standby) in standbys where standby.sync && standby.acked.seq < seq {
@@ -148,7 +151,11 @@ public final class ReplicationSource: @unchecked Sendable {
                 logger.warning(
                     "standby left the sync set: it did not acknowledge in time; alerts are published without it until it catches up",
                     metadata: ["standbys": "\(dropped.sorted().joined(separator: ","))", "seq": "\(seq)", "sync_timeout_ms": "\(timeoutMs)"])
-                syncSetChanged(syncMembers)
+                let members = syncMembers
+                condition.unlock()
+                // Outside the lock: a cluster's observer waits until etcd knows the smaller set
+                // before the commit is published (README, "A cluster").
+                syncSetChanged(members)
                 return dropped
             }
         }

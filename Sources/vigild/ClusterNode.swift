@@ -354,33 +354,60 @@ final class ClusterNode: Sendable {
 }
 
 /// Writes the set of synchronous standbys to the cluster's sync key, newest set last, guarded
-/// by the active node's epoch: the writes go in order on a task of their own (the replication
-/// thread that reports a change must not wait for etcd).
+/// by the active node's epoch, on a task of its own.
+///
+/// A set that only grows is written in the background: a standby named late in etcd is only
+/// eligible late. A set that loses a member is waited for (``write(_:)`` returns once etcd has it,
+/// or once the fence has closed): the journal's writer calls it between a commit and its
+/// publication, so that nothing the dropped standby lacks is published while etcd still names it
+/// as a node that may take over (docs/failover.md, section 6.3).
 final class SyncKeyWriter: Sendable {
-    private let continuation: AsyncStream<[String]>.Continuation
+    private let continuation: AsyncStream<(version: UInt64, members: [String])>.Continuation
+    /// The last set asked for and its version; the newest version etcd holds.
+    private let state = Shared((requested: UInt64(0), members: Set<String>(), written: UInt64(0)))
+    private let fence: LeaseFence
+    private let epoch: Int64
 
     init(election: Election, key: String, epoch: Int64, node: String, logger: Logger) {
-        let (stream, continuation) = AsyncStream.makeStream(of: [String].self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(of: (version: UInt64, members: [String]).self, bufferingPolicy: .bufferingNewest(1))
         self.continuation = continuation
+        fence = election.fence
+        self.epoch = epoch
+        let state = state
         Task {
-            for await members in stream {
+            for await (version, members) in stream {
                 let value = ClusterNode.SyncValue(epoch: epoch, active: node, sync: members)
                 guard let bytes = try? JSONEncoder.snakeCase.encode(value) else { continue }
                 var written = false
-                for _ in 0..<20 where !written {
+                while !written && election.fence.activeEpoch() == epoch {
                     written = (try? await election.putAsActive(key, value: Array(bytes))) == true
-                    if !written { try? await Task.sleep(for: .milliseconds(100)) }
+                    if !written { try? await Task.sleep(for: .milliseconds(50)) }
                 }
                 if written {
+                    state.withLock { $0.written = max($0.written, version) }
                     logger.info("sync set written", metadata: ["sync": "\(members.joined(separator: ","))"])
                 } else {
-                    logger.error("cannot write the sync set to etcd", metadata: ["sync": "\(members.joined(separator: ","))"])
+                    logger.error("cannot write the sync set to etcd before the lease's deadline", metadata: ["sync": "\(members.joined(separator: ","))"])
                 }
             }
         }
     }
 
-    func write(_ members: [String]) { continuation.yield(members) }
+    /// Asks for `members` to be written; when the set lost a member, returns only once etcd has
+    /// it (or the fence has closed: then nothing is published anyway).
+    func write(_ members: [String]) {
+        let (version, shrinks) = state.withLock { state -> (UInt64, Bool) in
+            state.requested += 1
+            let shrinks = !Set(members).isSuperset(of: state.members)
+            state.members = Set(members)
+            return (state.requested, shrinks)
+        }
+        continuation.yield((version, members))
+        guard shrinks else { return }
+        while state.withLock({ $0.written }) < version && fence.activeEpoch() == epoch {
+            usleep(2_000)
+        }
+    }
 
     deinit { continuation.finish() }
 }

@@ -3,6 +3,7 @@ publishes, the other follows its journal; the active one is killed with SIGKILL 
 takes over by itself: a heartbeat with a higher epoch, every alert under it carrying that epoch,
 `seq` continuing without a gap or a reuse, the alerts the old active published held by the new
 one with the same bytes. Read from outside by a pyzmq consumer on both nodes' alert endpoints."""
+import base64
 import json
 import pathlib
 import shutil
@@ -72,6 +73,7 @@ class Cluster:
     def __init__(self, tmp_path):
         self.tmp_path = tmp_path
         self.etcd, endpoint = start_etcd(tmp_path)
+        self.etcd_endpoint = endpoint
         self.config = config_with(tmp_path, cluster={"name": "test", "etcd": [endpoint], "lease_ttl_s": 3})
         self.gateway = f"tcp://127.0.0.1:{free_port()}"
         self.context = zmq.Context()
@@ -156,6 +158,14 @@ class Cluster:
                 assert alerts.setdefault(message["seq"], message) == message, f"seq {message['seq']} published twice with different content"
                 assert "epoch" in message, message
         return alerts
+
+
+def sync_key(cluster):
+    """The cluster's sync key as etcd holds it: {"epoch", "active", "sync"}."""
+    key = base64.b64encode(b"/vigil/test/sync").decode()
+    request = urllib.request.Request(f"{cluster.etcd_endpoint}/v3/kv/range", data=json.dumps({"key": key}).encode(), method="POST")
+    reply = json.loads(urllib.request.urlopen(request, timeout=5).read())
+    return json.loads(base64.b64decode(reply["kvs"][0]["value"]))
 
 
 def check_stream(consumed, alerts, new_epoch):
@@ -258,3 +268,25 @@ def test_an_active_node_paused_past_its_lease_never_publishes_under_its_old_epoc
     for topic, message in late:
         if topic.startswith("alert."):
             assert by_seq.get(message["seq"]) == message, message
+
+
+@needs_etcd
+def test_a_standby_that_stops_acknowledging_leaves_the_sync_key_before_alerts_go_on_without_it(tmp_path):
+    """The standby is killed: the active node's next commit waits the sync timeout, drops it,
+    and publishes only once etcd's sync key no longer names it (a node that lacks those alerts
+    must not be able to win). Started again, it catches up and is named again."""
+    with Cluster(tmp_path) as cluster:
+        active, standby = cluster.active, cluster.standby
+        assert sync_key(cluster)["sync"] == [standby.name]
+        standby.process.kill()
+        standby.process.wait(10)
+        cluster.run_sim()
+        assert cluster.first_detection(), active.logs()
+        assert "standby left the sync set" in active.logs(), active.logs()
+        assert sync_key(cluster) == {"epoch": cluster.first[2]["epoch"], "active": active.name, "sync": []}
+        standby.start()
+        assert cluster.receive(30, until=lambda: sync_key(cluster)["sync"] == [standby.name]), active.logs()
+        consumed = cluster.consumed()
+        alerts = cluster.live_alerts()
+    seqs = [a["seq"] for a in consumed]
+    assert seqs == list(range(1, len(seqs) + 1)) and set(alerts) <= set(seqs), (seqs, sorted(alerts))
