@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 /// The daemon's settings (`Config/vigild.yaml`). Every value has a documented default.
@@ -81,6 +82,15 @@ public struct DaemonSettings: Sendable, Equatable {
     public var engine = EngineSettings()
     /// The HTTP server: metrics, health, the console.
     public var http = HTTPSettings()
+    /// `journal.max_age_h` and `journal.max_mb` as the journal's retention takes them: ms and bytes.
+    public var journalMaxAgeMs: Int64 { Int64(journalMaxAgeHours * 3_600_000) }
+    public var journalMaxBytes: Int64 { Int64(journalMaxMB * 1_048_576) }
+
+    /// The journal's file, `<state.dir>/journal.sqlite`; nil when `state.dir` is empty (no journal).
+    public var journalPath: String? {
+        stateDirectory.isEmpty ? nil : URL(fileURLWithPath: stateDirectory).appendingPathComponent("journal.sqlite").path
+    }
+
     /// The cluster this node belongs to (`cluster:`); none by default.
     public var cluster = ClusterSettings()
 

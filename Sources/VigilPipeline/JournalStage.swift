@@ -136,11 +136,10 @@ final class JournalStage: PipelineStage, @unchecked Sendable {
             restoredLog = []
             checkpointer = nil
         } else {
-            let path = URL(fileURLWithPath: settings.stateDirectory).appendingPathComponent("journal.sqlite").path
+            let path = settings.journalPath ?? ""
             do {
                 try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true)
-                let retention = JournalRetention(
-                    maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
+                let retention = JournalRetention(maxAgeMs: settings.journalMaxAgeMs, maxBytes: settings.journalMaxBytes)
                 let journal = try AlertJournal(
                     path: path, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal,
                     checkpointsElsewhere: true)

@@ -59,7 +59,7 @@ struct Follow: ParsableCommand {
         if let config {
             do {
                 let settings = try VigilConfiguration.load(path: config).settings
-                retention = JournalRetention(maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
+                retention = JournalRetention(maxAgeMs: settings.journalMaxAgeMs, maxBytes: settings.journalMaxBytes)
             } catch {
                 FileHandle.standardError.write(Data("vigil follow: configuration error: \(error)\n".utf8))
                 throw ExitCode(78)

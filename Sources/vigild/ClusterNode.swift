@@ -46,8 +46,6 @@ final class ClusterNode: Sendable {
     private let election: Election
     private let journalPath: String
     private let epochFile: String
-    /// The active node this one last saw, while a standby (for the takeover's log).
-    private let lastLeader = Shared<Election.Leader?>(nil)
     /// What a standby knows of the active node: its name, its epoch, its newest `seq` at its last beat.
     private let seen = Shared((active: "", epoch: Int64(0), activeSeq: UInt64(0)))
     /// Where this node's journal stands, as the follower last said (read by the candidacy).
@@ -86,7 +84,7 @@ final class ClusterNode: Sendable {
         self.demoted = demoted
         etcd = EtcdClient(endpoints: cluster.etcd, requestTimeoutMs: cluster.etcdTimeoutMs)
         let directory = URL(fileURLWithPath: configuration.settings.stateDirectory)
-        journalPath = directory.appendingPathComponent("journal.sqlite").path
+        journalPath = configuration.settings.journalPath ?? ""
         epochFile = directory.appendingPathComponent("cluster-epoch").path
         let settings = Election.Settings(
             key: "\(cluster.keyPrefix)/leader", node: cluster.node, leaseTTLSeconds: cluster.leaseTTLSeconds,
@@ -170,14 +168,10 @@ final class ClusterNode: Sendable {
                 position.withLock { $0 = status.position }
                 if let active = status.activePosition { seen.withLock { $0.activeSeq = active.seq } }
             }
-            if let leader = election.leader {
-                lastLeader.withLock { $0 = leader }
-                let name = (try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data(leader.value)))?.node ?? ""
-                seen.withLock { ($0.active, $0.epoch) = (name, leader.epoch) }
-            }
-            if let leader = election.leader, let value = try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data(leader.value)),
-                value.node != cluster.node, following?.epoch != leader.epoch, LeaseFence.bootTimeNs() >= retryNs
-            {
+            let leader = election.leader
+            let value = leader.flatMap { try? JSONDecoder.snakeCase.decode(LeaderValue.self, from: Data($0.value)) }
+            if let leader { seen.withLock { ($0.active, $0.epoch) = (value?.node ?? "", leader.epoch) } }
+            if let leader, let value, value.node != cluster.node, following?.epoch != leader.epoch, LeaseFence.bootTimeNs() >= retryNs {
                 if let current = following {
                     stopFollowing(current.follower, current.context)
                     idle = current.journal
@@ -233,7 +227,7 @@ final class ClusterNode: Sendable {
 
     private func openJournal() throws -> AlertJournal {
         let settings = configuration.settings
-        let retention = JournalRetention(maxAgeMs: Int64(settings.journalMaxAgeHours * 3_600_000), maxBytes: Int64(settings.journalMaxMB * 1_048_576))
+        let retention = JournalRetention(maxAgeMs: settings.journalMaxAgeMs, maxBytes: settings.journalMaxBytes)
         do {
             return try AlertJournal(path: journalPath, retention: retention, synchronous: AlertJournal.Synchronous(rawValue: settings.journalSynchronous) ?? .normal)
         } catch {
@@ -268,7 +262,7 @@ final class ClusterNode: Sendable {
     /// process (``demotedStatus``) when the node may no longer publish.
     private func active(epoch: Int64, standbySinceNs: UInt64) async throws {
         let wonNs = LeaseFence.bootTimeNs()
-        let previous = lastLeader.withLock { $0 }
+        let previousEpoch = seen.withLock { $0.epoch }
         do { try recordEpoch(epoch) } catch {
             logger.error("cannot record the epoch in the state directory", metadata: ["path": "\(epochFile)", "error": "\(error)"])
         }
@@ -323,7 +317,7 @@ final class ClusterNode: Sendable {
         logger.notice(
             "takeover: this node is the active one",
             metadata: [
-                "epoch": "\(epoch)", "epoch.previous": "\(previous?.epoch ?? 0)", "base_seq": "\(role.epochBase)",
+                "epoch": "\(epoch)", "epoch.previous": "\(previousEpoch)", "base_seq": "\(role.epochBase)",
                 "standby_ms": "\((wonNs - standbySinceNs) / 1_000_000)", "restore_ms": "\((readyNs - wonNs) / 1_000_000)",
             ])
         // Demoted by the election (lease gone, leader key changed): stop at once.
